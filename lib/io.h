@@ -1,0 +1,20 @@
+/* io.h - reads and writes that move every byte asked for.
+ *
+ * read(2) and write(2) may move fewer bytes than asked (a pipe, a socket,
+ * a signal arriving mid-call); these loop until done.
+ */
+#ifndef IPCLAB_IO_H
+#define IPCLAB_IO_H
+
+#include <sys/types.h>
+
+/* Read exactly len bytes unless end of file comes first; retries EINTR.
+ * Returns the number of bytes read (less than len only at end of file),
+ * or -1 with errno set. */
+ssize_t read_full(int fd, void *buf, size_t len);
+
+/* Write all len bytes; retries EINTR and partial writes.  Returns len, or
+ * -1 with errno set (EPIPE when the reader has gone). */
+ssize_t write_full(int fd, const void *buf, size_t len);
+
+#endif

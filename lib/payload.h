@@ -1,0 +1,22 @@
+/* payload.h - message contents that prove they arrived whole.
+ *
+ * The sender fills each message from its sequence number; the receiver
+ * checks every byte.  Each 8-byte word depends on both the sequence number
+ * and its position, so a lost, repeated, reordered, shifted or torn
+ * message fails the check.
+ */
+#ifndef IPCLAB_PAYLOAD_H
+#define IPCLAB_PAYLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fill len bytes at buf with the pattern of message seq. */
+void payload_fill(void *buf, size_t len, uint64_t seq);
+
+/* Check len bytes at buf against the pattern of message seq.  Returns 0 if
+ * every byte matches; otherwise -1 with errno EBADMSG, and the offset of
+ * the first wrong byte in *bad_at (if bad_at is not NULL). */
+int payload_verify(const void *buf, size_t len, uint64_t seq, size_t *bad_at);
+
+#endif

@@ -1,0 +1,61 @@
+/* sweep.h - find the suite's IPC objects on the machine and remove stale ones.
+ *
+ * An object is "live" while a running process may still use it, and
+ * "stale" once every process that could have used it is gone (killed with
+ * SIGKILL, crashed, or a program that forgot to remove it).  The kernel
+ * keeps different bookkeeping for each kind, so liveness is judged per kind:
+ *   System V shm   its creator (shm_cpid) runs, or a process is attached;
+ *   System V sem   a running process did the last operation on one of its
+ *                  semaphores (GETPID; SETVAL and SETALL count), a process
+ *                  waits on it, or no process has touched it yet and it is
+ *                  younger than SWEEP_GRACE_S seconds (still being set up);
+ *   System V msg   a running process last sent or received, or younger
+ *                  than SWEEP_GRACE_S;
+ *   POSIX shm, sem a running process has it open or mapped (found by
+ *   and mq         device and inode in /proc/<pid>/fd and /proc/<pid>/maps).
+ * When in doubt an object counts as live: the sweep would rather leave a
+ * stale object than remove one a run still needs.
+ */
+#ifndef IPCLAB_SWEEP_H
+#define IPCLAB_SWEEP_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "cleanup.h"
+
+#define SWEEP_GRACE_S 10
+
+struct ipc_obj {
+	enum obj_kind kind;
+	int id;		      /* System V id, -1 for POSIX objects */
+	key_t key;	      /* System V key, 0 for POSIX objects */
+	char name[300];	      /* POSIX name "/ipclab-...", "" for System V */
+	uid_t uid;	      /* owner */
+	pid_t pid;	      /* the process that tells liveness, 0 if none */
+	const char *pid_role; /* what pid is: "creator", "last op", ... */
+	int pid_alive;	      /* whether pid still runs */
+	int live;	      /* whether a running process may still use it */
+};
+
+/* Call visit(obj, arg) for every ipclab object on the machine, of every
+ * user, that this process can see; stop early if visit returns non-zero.
+ * Returns 0, or -1 with errno set if /proc could not be read. */
+int sweep_each(int (*visit)(const struct ipc_obj *obj, void *arg), void *arg);
+
+/* Remove obj, found by sweep_each().  A System V id is checked to still
+ * carry obj's key first, so an id reused meanwhile is left alone.  Returns
+ * 0, or -1 with errno set. */
+int sweep_remove(const struct ipc_obj *obj);
+
+/* Remove every stale object owned by uid, printing one line for each to
+ * log (if not NULL).  Returns how many were removed, or -1 with errno set. */
+int sweep_stale(uid_t uid, FILE *log);
+
+/* One line describing obj, as `make ipcs` prints it, into buf. */
+void sweep_describe(const struct ipc_obj *obj, char *buf, size_t size);
+
+/* Whether process pid exists (a process of another user counts). */
+int pid_alive(pid_t pid);
+
+#endif

@@ -1,0 +1,26 @@
+#!/bin/sh
+# run-tests.sh - run each cmocka test program, then one line for them all.
+#
+#   sh tools/run-tests.sh build/bin/test_*
+#
+# cmocka prints its own "[  PASSED  ] N test(s)." summary for each program;
+# the last line adds them up.  Exits 1 if any program failed or crashed.
+set -u
+passed=0 failed=0 bad=0
+out=$(mktemp) || exit 1
+trap 'rm -f "$out"' EXIT
+for t in "$@"; do
+	"$t" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0}))
+	if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+		echo "$t: exited with status $rc" >&2
+		bad=$((bad + 1))
+	fi
+done
+echo "total: $passed passed, $((failed + bad)) failed"
+[ "$failed" -eq 0 ] && [ "$bad" -eq 0 ]
