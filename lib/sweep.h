@@ -55,7 +55,8 @@ int sweep_stale(uid_t uid, FILE *log);
 /* One line describing obj, as `make ipcs` prints it, into buf. */
 void sweep_describe(const struct ipc_obj *obj, char *buf, size_t size);
 
-/* Whether process pid exists (a process of another user counts). */
+/* Whether process pid runs (a process of another user counts; a zombie,
+ * ended but not yet waited for, does not). */
 int pid_alive(pid_t pid);
 
 #endif

@@ -40,22 +40,29 @@ static struct demo_opts opt = {SHM_SYSV_NAME, 0, 0, 10};
 static int shmid, semid;
 static pid_t writer; /* the segment's creator, from shmctl(IPC_STAT) */
 
-/* Find the writer's segment, polling until it exists or time runs out. */
-static int
-find_segment(key_t key)
+/* Find a running writer's segment, polling until one exists or time runs
+ * out.  A segment whose creator is gone is a dead run's leftover: the next
+ * writer removes it, so we wait for that writer rather than use it. */
+static void
+find_writer(key_t key)
 {
 	uint64_t deadline = clock_ns() + opt.timeout_s * NS_PER_S;
-	int id;
+	struct shmid_ds ds;
 
-	while ((id = shmget(key, 0, 0)) == -1) {
-		if (errno != ENOENT) /* EACCES: another user's key */
+	for (;;) {
+		shmid = shmget(key, 0, 0);
+		if (shmid == -1 && errno != ENOENT) /* EACCES: not our key */
 			die_errno("shmget key 0x%08x", (unsigned)key);
+		if (shmid != -1 && shmctl(shmid, IPC_STAT, &ds) == 0) {
+			writer = ds.shm_cpid; /* the kernel records it */
+			if (pid_alive(writer))
+				return;
+		}
 		if (clock_ns() > deadline)
 			die("no writer in %lu s: start shm_sysv_writer -N %s first",
 			    opt.timeout_s, opt.name);
 		sleep_ms(50);
 	}
-	return id;
 }
 
 /* The writer died without removing its objects: nobody else will. */
@@ -104,7 +111,6 @@ main(int argc, char **argv)
 {
 	const struct shm_sysv_msg *slot;
 	struct shm_sysv_msg msg;
-	struct shmid_ds ds;
 	unsigned long expect = 1;
 	key_t key;
 
@@ -112,16 +118,13 @@ main(int argc, char **argv)
 	key = names_key(opt.name);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	shmid = find_segment(key);
+	find_writer(key);
 	semid = semget(key, 0, 0); /* the writer made it before the segment */
 	if (semid == -1)
 		die_errno("semget key 0x%08x", (unsigned)key);
 	slot = shmat(shmid, NULL, SHM_RDONLY); /* we only read */
 	if (slot == (void *)-1)
 		die_errno("shmat segment %d", shmid);
-	if (shmctl(shmid, IPC_STAT, &ds) == -1)
-		die_errno("shmctl IPC_STAT segment %d", shmid);
-	writer = ds.shm_cpid;
 
 	do {
 		wait_full();

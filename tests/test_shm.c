@@ -1,0 +1,347 @@
+/* test_shm.c - the shared memory demos, run as a learner runs them.
+ *
+ * Each test starts the real programs from build/bin with a name unique to
+ * this test (-N), bounds every wait, and is checked by the fixture for
+ * objects left behind.  The same tests run against the System V pair and
+ * the POSIX pair: both promise the same behaviour.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "clock.h"
+#include "harness.h"
+
+struct pair {
+	const char *writer, *reader;
+};
+
+static const struct pair sysv = {"shm_sysv_writer", "shm_sysv_reader"};
+static const struct pair posix = {"shm_posix_writer", "shm_posix_reader"};
+static const struct pair *pair; /* the pair under test */
+
+#define RUN_MS 10000 /* no test run should come near this */
+
+static const char *
+name_of(void **state)
+{
+	return ((struct fixture *)*state)->name;
+}
+
+/* Assert that reader output holds messages 1..n, each once, in order. */
+static void
+assert_all_messages(const char *out, int n)
+{
+	const char *at = out;
+	char want[64];
+
+	for (int k = 1; k <= n; k++) {
+		snprintf(want, sizeof(want), ": #%d/%d from writer ", k, n);
+		assert_int_equal(count_str(out, want), 1);
+		at = strstr(at, want);
+		assert_non_null(at); /* after message k-1: in order */
+	}
+	assert_int_equal(count_str(out, " from writer "), n);
+}
+
+static void
+test_run_delivers_every_message_once_in_order(void **state)
+{
+	struct proc w, r;
+
+	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
+				    "-n", "25", "-i", "0", NULL), 0);
+	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
+				    NULL), 0);
+	assert_int_equal(proc_wait(&r, RUN_MS), 0);
+	assert_int_equal(proc_wait(&w, RUN_MS), 0);
+	assert_int_equal(proc_code(&r), 0);
+	assert_int_equal(proc_code(&w), 0);
+	assert_all_messages(r.out, 25);
+	assert_int_equal(count_str(w.out, ": sent #"), 25);
+	assert_string_equal(r.err, "");
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&w);
+	proc_free(&r);
+}
+
+static void
+test_reader_started_first_waits_for_writer(void **state)
+{
+	struct proc w, r;
+
+	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
+				    "-t", "5", NULL), 0);
+	sleep_ms(300);
+	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
+				    "-n", "3", "-i", "0", NULL), 0);
+	assert_int_equal(proc_wait(&r, RUN_MS), 0);
+	assert_int_equal(proc_wait(&w, RUN_MS), 0);
+	assert_int_equal(proc_code(&r), 0);
+	assert_int_equal(proc_code(&w), 0);
+	assert_all_messages(r.out, 3);
+	proc_free(&w);
+	proc_free(&r);
+}
+
+/* Start a writer with no reader, and wait until its objects exist. */
+static void
+start_lone_writer(struct proc *w, const char *name, const char *timeout)
+{
+	uint64_t deadline = clock_ns() + 5 * NS_PER_S;
+
+	assert_int_equal(proc_start(w, pair->writer, "-N", name, "-t", timeout,
+				    NULL), 0);
+	while (objects_alive(name) == 0 && clock_ns() < deadline)
+		sleep_ms(5);
+	assert_int_not_equal(objects_alive(name), 0);
+	sleep_ms(50); /* let it finish creating and sit in its first wait */
+}
+
+static void
+signal_removes_objects(void **state, int sig)
+{
+	struct proc w;
+
+	start_lone_writer(&w, name_of(state), "30");
+	kill(w.pid, sig);
+	assert_int_equal(proc_wait(&w, RUN_MS), 0);
+	assert_int_equal(proc_code(&w), 128 + sig); /* died of that signal */
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&w);
+}
+
+static void
+test_sigint_removes_writer_objects(void **state)
+{
+	signal_removes_objects(state, SIGINT);
+}
+
+static void
+test_sigterm_removes_writer_objects(void **state)
+{
+	signal_removes_objects(state, SIGTERM);
+}
+
+static void
+test_sigkilled_writer_makes_reader_exit_1(void **state)
+{
+	struct proc w, r;
+	uint64_t t0;
+
+	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
+				    "-n", "50", "-i", "200", NULL), 0);
+	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
+				    "-t", "5", NULL), 0);
+	assert_int_equal(proc_wait_output(&r, "#1/50", RUN_MS), 0);
+	kill(w.pid, SIGKILL);
+	t0 = clock_ns();
+	assert_int_equal(proc_wait(&r, 3000), 0); /* not its 5 s timeout */
+	assert_true(clock_ns() - t0 < 2 * NS_PER_S);
+	assert_int_equal(proc_code(&r), 1);
+	assert_non_null(strstr(r.err, "died"));
+	/* The reader removed what the dead writer left. */
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_wait(&w, RUN_MS);
+	proc_free(&w);
+	proc_free(&r);
+}
+
+static void
+test_sigkilled_reader_makes_writer_exit_1(void **state)
+{
+	struct proc w, r;
+
+	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
+				    "-n", "50", "-i", "50", "-t", "30", NULL),
+			 0);
+	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
+				    NULL), 0);
+	assert_int_equal(proc_wait_output(&r, "#2/50", RUN_MS), 0);
+	kill(r.pid, SIGKILL);
+	assert_int_equal(proc_wait(&w, 3000), 0); /* not its 30 s timeout */
+	assert_int_equal(proc_code(&w), 1);
+	assert_non_null(strstr(w.err, "reader went away"));
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_wait(&r, RUN_MS);
+	proc_free(&w);
+	proc_free(&r);
+}
+
+static void
+test_reader_without_writer_gives_up(void **state)
+{
+	struct proc r;
+
+	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
+				    "-t", "1", NULL), 0);
+	assert_int_equal(proc_wait(&r, 4000), 0);
+	assert_int_equal(proc_code(&r), 1);
+	assert_non_null(strstr(r.err, "no writer"));
+	proc_free(&r);
+}
+
+static void
+test_writer_without_reader_gives_up_and_cleans(void **state)
+{
+	struct proc w;
+
+	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
+				    "-t", "1", NULL), 0);
+	assert_int_equal(proc_wait(&w, 4000), 0);
+	assert_int_equal(proc_code(&w), 1);
+	assert_non_null(strstr(w.err, "no reader"));
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&w);
+}
+
+static void
+test_second_writer_is_refused(void **state)
+{
+	struct proc w1, w2, r;
+
+	start_lone_writer(&w1, name_of(state), "30");
+	assert_int_equal(proc_start(&w2, pair->writer, "-N", name_of(state),
+				    NULL), 0);
+	assert_int_equal(proc_wait(&w2, RUN_MS), 0);
+	assert_int_equal(proc_code(&w2), 1);
+	assert_non_null(strstr(w2.err, "in use"));
+	/* The first run is undisturbed: a reader still gets everything. */
+	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
+				    NULL), 0);
+	assert_int_equal(proc_wait(&r, RUN_MS), 0);
+	assert_int_equal(proc_wait(&w1, RUN_MS), 0);
+	assert_int_equal(proc_code(&r), 0);
+	assert_int_equal(proc_code(&w1), 0);
+	assert_all_messages(r.out, 10);
+	proc_free(&w1);
+	proc_free(&w2);
+	proc_free(&r);
+}
+
+/* A writer killed by SIGKILL leaves its objects; the next writer of the
+ * same name removes them and runs. */
+static void
+test_next_writer_removes_stale_objects(void **state)
+{
+	struct proc w1, w2, r;
+
+	start_lone_writer(&w1, name_of(state), "30");
+	kill(w1.pid, SIGKILL);
+	assert_int_equal(proc_wait(&w1, RUN_MS), 0);
+	assert_int_not_equal(objects_alive(name_of(state)), 0); /* leaked */
+	assert_int_equal(proc_start(&w2, pair->writer, "-N", name_of(state),
+				    "-n", "2", "-i", "0", NULL), 0);
+	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
+				    NULL), 0);
+	assert_int_equal(proc_wait(&r, RUN_MS), 0);
+	assert_int_equal(proc_wait(&w2, RUN_MS), 0);
+	assert_int_equal(proc_code(&w2), 0);
+	assert_int_equal(proc_code(&r), 0);
+	assert_non_null(strstr(w2.out, "removed stale"));
+	assert_all_messages(r.out, 2);
+	proc_free(&w1);
+	proc_free(&w2);
+	proc_free(&r);
+}
+
+static void
+test_ipcs_clean_removes_stale_objects(void **state)
+{
+	struct proc w, c;
+
+	start_lone_writer(&w, name_of(state), "30");
+	kill(w.pid, SIGKILL);
+	assert_int_equal(proc_wait(&w, RUN_MS), 0);
+	assert_int_not_equal(objects_alive(name_of(state)), 0);
+	assert_int_equal(proc_start(&c, "ipclab-ipcs", "--clean", NULL), 0);
+	assert_int_equal(proc_wait(&c, RUN_MS), 0);
+	assert_int_equal(proc_code(&c), 0);
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&w);
+	proc_free(&c);
+}
+
+/* ipclab-ipcs --clean never removes what a running writer holds. */
+static void
+test_ipcs_clean_keeps_live_objects(void **state)
+{
+	struct proc w, c;
+	int before;
+
+	start_lone_writer(&w, name_of(state), "30");
+	before = objects_alive(name_of(state));
+	assert_int_equal(proc_start(&c, "ipclab-ipcs", "--clean", NULL), 0);
+	assert_int_equal(proc_wait(&c, RUN_MS), 0);
+	assert_int_equal(proc_code(&c), 0);
+	assert_int_equal(objects_alive(name_of(state)), before);
+	kill(w.pid, SIGTERM);
+	assert_int_equal(proc_wait(&w, RUN_MS), 0);
+	proc_free(&w);
+	proc_free(&c);
+}
+
+static void
+assert_exit(const char *prog, int code, const char *arg1, const char *arg2)
+{
+	struct proc p;
+
+	assert_int_equal(proc_start(&p, prog, arg1, arg2, NULL), 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_int_equal(proc_code(&p), code);
+	if (code == 0) { /* -h: usage on stdout, nothing on stderr */
+		assert_non_null(strstr(p.out, "usage: "));
+		assert_string_equal(p.err, "");
+	} else { /* complaint and usage on stderr */
+		assert_non_null(strstr(p.err, "usage: "));
+		assert_string_equal(p.out, "");
+	}
+	proc_free(&p);
+}
+
+static void
+test_bad_arguments_exit_2(void **state)
+{
+	(void)state;
+	assert_exit(pair->writer, 0, "-h", NULL);
+	assert_exit(pair->reader, 0, "-h", NULL);
+	assert_exit(pair->writer, 2, "-x", NULL);
+	assert_exit(pair->writer, 2, "-n", "0");
+	assert_exit(pair->writer, 2, "-n", "ten");
+	assert_exit(pair->writer, 2, "-i", "-5");
+	assert_exit(pair->writer, 2, "-N", "a/b");
+	assert_exit(pair->writer, 2, "-n", NULL); /* missing value */
+	assert_exit(pair->reader, 2, "-n", "3"); /* not a reader option */
+	assert_exit(pair->reader, 2, "-t", "0");
+	assert_exit(pair->reader, 2, "stray", NULL);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
+
+static const struct CMUnitTest tests[] = {
+	T(test_run_delivers_every_message_once_in_order),
+	T(test_reader_started_first_waits_for_writer),
+	T(test_sigint_removes_writer_objects),
+	T(test_sigterm_removes_writer_objects),
+	T(test_sigkilled_writer_makes_reader_exit_1),
+	T(test_sigkilled_reader_makes_writer_exit_1),
+	T(test_reader_without_writer_gives_up),
+	T(test_writer_without_reader_gives_up_and_cleans),
+	T(test_second_writer_is_refused),
+	T(test_next_writer_removes_stale_objects),
+	T(test_ipcs_clean_removes_stale_objects),
+	T(test_ipcs_clean_keeps_live_objects),
+	T(test_bad_arguments_exit_2),
+};
+
+int
+main(void)
+{
+	int failed;
+
+	pair = &sysv;
+	failed = cmocka_run_group_tests_name("shm-sysv", tests, NULL, NULL);
+	pair = &posix;
+	failed += cmocka_run_group_tests_name("shm-posix", tests, NULL, NULL);
+	return failed != 0;
+}
