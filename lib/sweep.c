@@ -186,20 +186,32 @@ holders_find(const struct holders *h, dev_t dev, ino_t ino)
 
 /* ---- POSIX objects: files in /dev/shm and /dev/mqueue ------------------ */
 
+/* A POSIX object found in a directory, before we know who holds it. */
+struct posix_obj {
+	struct ipc_obj o;
+	dev_t dev;
+	ino_t ino;
+};
+
+struct posix_list {
+	struct posix_obj *v;
+	size_t n, cap;
+};
+
+/* Append the suite's objects in dir to list. */
 static int
-each_posix(const char *dir, enum obj_kind kind, const struct holders *h,
-	   int (*visit)(const struct ipc_obj *, void *), void *arg)
+posix_list(struct posix_list *list, const char *dir, enum obj_kind kind)
 {
 	struct dirent *d;
 	DIR *dp = opendir(dir);
-	int stop = 0;
+	int rc = 0;
 
 	if (dp == NULL)
 		return 0; /* /dev/mqueue is often not mounted */
-	while (!stop && (d = readdir(dp)) != NULL) {
+	while (rc == 0 && (d = readdir(dp)) != NULL) {
 		const char *name = d->d_name;
 		enum obj_kind k = kind;
-		struct ipc_obj o;
+		struct posix_obj *p;
 		struct stat st;
 
 		if (k == OBJ_POSIX_SHM &&
@@ -210,17 +222,54 @@ each_posix(const char *dir, enum obj_kind kind, const struct holders *h,
 		if (strncmp(name, IPCLAB_PREFIX, strlen(IPCLAB_PREFIX)) != 0 ||
 		    fstatat(dirfd(dp), d->d_name, &st, 0) == -1)
 			continue;
-		memset(&o, 0, sizeof(o));
-		o.kind = k;
-		o.id = -1;
-		snprintf(o.name, sizeof(o.name), "/%s", name);
-		o.uid = st.st_uid;
-		o.pid = holders_find(h, st.st_dev, st.st_ino);
-		o.pid_role = o.pid ? "holder" : "-";
-		o.pid_alive = o.live = o.pid != 0;
-		stop = visit(&o, arg);
+		if (list->n == list->cap) {
+			size_t cap = list->cap ? 2 * list->cap : 16;
+
+			p = realloc(list->v, cap * sizeof(*p));
+			if (p == NULL) {
+				rc = -1;
+				break;
+			}
+			list->v = p;
+			list->cap = cap;
+		}
+		p = &list->v[list->n++];
+		memset(p, 0, sizeof(*p));
+		p->o.kind = k;
+		p->o.id = -1;
+		snprintf(p->o.name, sizeof(p->o.name), "/%s", name);
+		p->o.uid = st.st_uid;
+		p->dev = st.st_dev;
+		p->ino = st.st_ino;
 	}
 	closedir(dp);
+	return rc;
+}
+
+/* List the POSIX objects first, then look for their holders: an object
+ * created after the look would otherwise seem held by no one. */
+static int
+each_posix(int (*visit)(const struct ipc_obj *, void *), void *arg)
+{
+	struct posix_list list = {NULL, 0, 0};
+	struct holders h = {NULL, 0, 0, 0, 0};
+	int stop = -1;
+
+	if (posix_list(&list, SHM_DIR, OBJ_POSIX_SHM) == 0 &&
+	    posix_list(&list, MQUEUE_DIR, OBJ_POSIX_MQ) == 0 &&
+	    (list.n == 0 || holders_scan(&h) == 0)) {
+		stop = 0;
+		for (size_t i = 0; i < list.n && stop == 0; i++) {
+			struct ipc_obj *o = &list.v[i].o;
+
+			o->pid = holders_find(&h, list.v[i].dev, list.v[i].ino);
+			o->pid_role = o->pid ? "holder" : "-";
+			o->pid_alive = o->live = o->pid != 0;
+			stop = visit(o, arg);
+		}
+	}
+	free(list.v);
+	free(h.v);
 	return stop;
 }
 
@@ -367,13 +416,8 @@ each_sysv(const char *path, enum obj_kind kind, const char *idcol,
 int
 sweep_each(int (*visit)(const struct ipc_obj *, void *), void *arg)
 {
-	struct holders h;
 	int stop;
 
-	if (holders_scan(&h) == -1) {
-		free(h.v);
-		return -1;
-	}
 	stop = each_sysv("/proc/sysvipc/shm", OBJ_SYSV_SHM, "shmid", judge_shm,
 			 visit, arg);
 	if (stop == 0)
@@ -383,10 +427,7 @@ sweep_each(int (*visit)(const struct ipc_obj *, void *), void *arg)
 		stop = each_sysv("/proc/sysvipc/msg", OBJ_SYSV_MSG, "msqid",
 				 judge_msg, visit, arg);
 	if (stop == 0)
-		stop = each_posix(SHM_DIR, OBJ_POSIX_SHM, &h, visit, arg);
-	if (stop == 0)
-		stop = each_posix(MQUEUE_DIR, OBJ_POSIX_MQ, &h, visit, arg);
-	free(h.v);
+		stop = each_posix(visit, arg);
 	return stop < 0 ? -1 : 0;
 }
 

@@ -96,7 +96,7 @@ main(int argc, char **argv)
 
 	opts_parse(&opt, "Nnit", usage, argc, argv);
 	key = names_key(opt.name);
-	setvbuf(stdout, NULL, _IOLBF, 0); /* one line at a time, even in a pipe */
+	setvbuf(stdout, NULL, _IOLBF, 0); /* one line at a time, in a pipe too */
 
 	/* A writer killed with SIGKILL could not clean up: remove what such
 	 * dead runs left, never an object a running process still uses. */
@@ -112,6 +112,8 @@ main(int argc, char **argv)
 	if (semid == -1)
 		die_errno("semget key 0x%08x", (unsigned)key);
 	sem_reg = cleanup_add_id(OBJ_SYSV_SEM, semid);
+	if (sem_reg == -1)
+		die_errno("cleanup_add_id semaphores %d", semid);
 	if (semctl(semid, 0, SETALL, arg) == -1)
 		die_errno("semctl SETALL semaphores %d", semid);
 
@@ -119,6 +121,8 @@ main(int argc, char **argv)
 	if (shmid == -1)
 		die_errno("shmget key 0x%08x", (unsigned)key);
 	shm_reg = cleanup_add_id(OBJ_SYSV_SHM, shmid);
+	if (shm_reg == -1)
+		die_errno("cleanup_add_id segment %d", shmid);
 	msg = shmat(shmid, NULL, 0);
 	if (msg == (void *)-1)
 		die_errno("shmat segment %d", shmid);

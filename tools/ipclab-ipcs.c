@@ -14,25 +14,46 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include "err.h"
+#include "names.h"
 #include "sweep.h"
 
 static const char usage[] =
-	"usage: ipclab-ipcs [--mine] [--clean] [--fail-if-any]\n"
+	"usage: ipclab-ipcs [--mine] [-N NAME]... [--clean] [--fail-if-any]\n"
 	"List the ipclab IPC objects on this machine, live and stale.\n"
 	"  --mine         only objects you own\n"
+	"  -N NAME        only your objects of this name (key or\n"
+	"                 /ipclab-<uid>-NAME); may be given several times\n"
 	"  --clean        remove your stale objects (never a live one, never\n"
 	"                 another user's)\n"
 	"  --fail-if-any  exit 1 if any object is listed\n"
 	"  -h, --help     show this help\n";
 
+#define MAX_NAMES 8
+
 struct list_ctx {
 	int mine;
+	int nnames;
+	key_t keys[MAX_NAMES];	      /* names_key() of each -N */
+	char posix[MAX_NAMES][NAMES_FULL_MAX]; /* names_posix() of each -N */
 	int shown;
 };
+
+/* Whether o is one of the objects -N named. */
+static int
+named(const struct list_ctx *c, const struct ipc_obj *o)
+{
+	for (int i = 0; i < c->nnames; i++) {
+		if (o->kind <= OBJ_SYSV_MSG ? o->key == c->keys[i]
+					    : strcmp(o->name, c->posix[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
 
 static int
 show(const struct ipc_obj *o, void *arg)
@@ -41,6 +62,8 @@ show(const struct ipc_obj *o, void *arg)
 	char line[512];
 
 	if (c->mine && o->uid != getuid())
+		return 0;
+	if (c->nnames > 0 && !named(c, o))
 		return 0;
 	sweep_describe(o, line, sizeof(line));
 	printf("%s\n", line);
@@ -58,12 +81,24 @@ main(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	struct list_ctx c = {0, 0};
+	struct list_ctx c;
 	int clean = 0, fail_if_any = 0, opt;
 	struct statfs sfs;
 
-	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	memset(&c, 0, sizeof(c));
+	while ((opt = getopt_long(argc, argv, "hN:", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'N':
+			if (c.nnames == MAX_NAMES ||
+			    names_posix(c.posix[c.nnames], NAMES_FULL_MAX,
+					optarg) == -1) {
+				fprintf(stderr, "ipclab-ipcs: -N %s: not a name, "
+					"or too many\n%s", optarg, usage);
+				return 2;
+			}
+			c.keys[c.nnames++] = names_key(optarg);
+			c.mine = 1; /* names hold our uid */
+			break;
 		case 'm':
 			c.mine = 1;
 			break;
@@ -99,7 +134,7 @@ main(int argc, char **argv)
 		die_errno("reading /proc");
 	if (c.shown == 0)
 		printf("no ipclab IPC objects%s on this machine\n",
-		       c.mine ? " of yours" : "");
+		       c.nnames ? " of those names" : c.mine ? " of yours" : "");
 	if (statfs("/dev/mqueue", &sfs) == -1 && !fail_if_any)
 		printf("(POSIX message queues are not listed: /dev/mqueue is "
 		       "not mounted; as root: mount -t mqueue none /dev/mqueue)\n");
