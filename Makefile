@@ -10,7 +10,8 @@
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+# Always on, even when CFLAGS is given on the command line (make check).
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	   -Wall -Wextra -Werror -Ilib -MMD -MP
 LDLIBS  += -lrt -pthread
 
@@ -34,7 +35,7 @@ all: $(DEMOS) $(TOOLS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(BASE_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIB): $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC))
 	$(AR) rcs $@ $^
@@ -47,7 +48,7 @@ $(BIN)/ipclab-ipcs: $(B)/obj/tools/ipclab-ipcs.o $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/obj/tests/%.o: CFLAGS += -Itests
+$(B)/obj/tests/%.o: EXTRA_CFLAGS := -Itests
 $(BIN)/test_%: $(B)/obj/tests/test_%.o $(B)/obj/tests/harness.o $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
@@ -66,8 +67,9 @@ run-shm: $(DEMOS) $(TOOLS)
 	$(BIN)/shm_broken_nosync
 	@echo
 	@echo '== Left behind: what ipcs and /dev/shm show of ours (keys 0x1c..., ipclab-*)'
-	@ipcs -m -s 2>/dev/null | grep -i '^0x1c' || echo 'ipcs -m -s: no ipclab segment or semaphore set'
-	@ls /dev/shm | grep ipclab || echo 'ls /dev/shm: no ipclab object'
+	@ipcs -m -s 2>/dev/null | awk -v me="$$(id -un)" 'tolower($$1) ~ /^0x1c/ && $$3 == me { print; n++ } END { exit n == 0 }' \
+		|| echo 'ipcs -m -s: no ipclab segment or semaphore set of yours'
+	@ls /dev/shm | grep "ipclab-$$(id -u)-" || echo 'ls /dev/shm: no ipclab object of yours'
 	@$(BIN)/ipclab-ipcs -N shm-sysv -N shm-posix -N shm-broken --fail-if-any
 
 test:

@@ -51,14 +51,18 @@ cmd="$PM install -y$pkgs"
 
 if [ "$SUDO" = none ]; then
 	echo "ipclab needs:$missing. Install with:" >&2
-	echo "    sudo $cmd" >&2
+	if command -v sudo >/dev/null 2>&1; then
+		echo "    sudo $cmd" >&2
+	else
+		echo "    $cmd      (as root)" >&2
+	fi
 	exit 1
 fi
-echo "ipclab: installing$pkgs ($missing missing)" >&2
+echo "ipclab: installing$pkgs (missing:$missing)" >&2
 if [ "$PM" = apt-get ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	# A fresh machine may have no package lists yet: fetch them and retry.
-	$SUDO apt-get install -y -q $pkgs >/dev/null ||
+	$SUDO apt-get install -y -q $pkgs >/dev/null 2>&1 ||
 		{ $SUDO apt-get update -q >/dev/null && $SUDO apt-get install -y -q $pkgs >/dev/null; } ||
 		{ echo "ipclab: could not install$pkgs; try: sudo $cmd" >&2; exit 1; }
 else

@@ -3,8 +3,8 @@
 #
 #   sh tools/run-tests.sh build/bin/test_*
 #
-# cmocka prints its own "[  PASSED  ] N test(s)." summary for each program;
-# the last line adds them up.  Exits 1 if any program failed or crashed.
+# cmocka prints its own "[  PASSED  ] N test(s)." summary for each group
+# of tests; the last line adds them all up.  Exits 1 if any program failed or crashed.
 set -u
 passed=0 failed=0 bad=0
 out=$(mktemp) || exit 1
@@ -13,11 +13,12 @@ for t in "$@"; do
 	"$t" >"$out" 2>&1
 	rc=$?
 	cat "$out"
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n 1)
-	passed=$((passed + ${p:-0}))
-	failed=$((failed + ${f:-0}))
-	if [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+	# A program may run several groups: add up every summary line.
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "$t: exited with status $rc" >&2
 		bad=$((bad + 1))
 	fi
