@@ -17,12 +17,14 @@
 struct entry {
 	enum obj_kind kind;
 	int id;
-	pid_t owner;		/* only this process removes it */
+	pid_t owner;	     /* only this process removes it */
+	unsigned long order; /* registration order: newest goes first */
 	volatile sig_atomic_t used;
 	char name[PATH_MAX];
 };
 
 static struct entry registry[CLEANUP_MAX];
+static unsigned long registered; /* registrations so far */
 static int installed;
 static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
 
@@ -36,9 +38,8 @@ obj_kind_name(enum obj_kind kind)
 		[OBJ_PATH] = "path",	       [OBJ_DIR] = "dir",
 	};
 
-	return (unsigned)kind < sizeof(names) / sizeof(names[0])
-		       ? names[kind]
-		       : "?";
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind]
+								 : "?";
 }
 
 int
@@ -66,17 +67,32 @@ obj_remove(enum obj_kind kind, int id, const char *name)
 	return -1;
 }
 
+/* This process's newest registered entry, or NULL. */
+static struct entry *
+newest(pid_t self)
+{
+	struct entry *best = NULL;
+
+	for (int i = 0; i < CLEANUP_MAX; i++) {
+		struct entry *e = &registry[i];
+
+		if (e->used && e->owner == self &&
+		    (best == NULL || e->order > best->order))
+			best = e;
+	}
+	return best;
+}
+
 void
 cleanup_run(void)
 {
 	int saved = errno; /* we may run inside a signal handler */
 	pid_t self = getpid();
+	struct entry *e;
 
-	for (int i = CLEANUP_MAX - 1; i >= 0; i--) {
-		struct entry *e = &registry[i];
-
-		if (!e->used || e->owner != self)
-			continue;
+	/* Newest first: a file made in a directory registered earlier goes
+	 * before the directory. */
+	while ((e = newest(self)) != NULL) {
 		e->used = 0;
 		obj_remove(e->kind, e->id, e->name);
 	}
@@ -153,6 +169,7 @@ add(enum obj_kind kind, int id, const char *name)
 		e->kind = kind;
 		e->id = id;
 		e->owner = getpid();
+		e->order = ++registered;
 		strcpy(e->name, name);
 		e->used = 1;
 	}

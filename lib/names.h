@@ -13,11 +13,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define IPCLAB_PREFIX	 "ipclab-"
-#define IPCLAB_KEY_TAG	 0x1c000000 /* top byte of every ipclab key */
-#define IPCLAB_KEY_MASK	 0xff000000
-#define NAMES_SHORT_MAX	 64  /* longest <name> a user may pick */
-#define NAMES_FULL_MAX	 100 /* room for "/ipclab-<uid>-<name>" */
+#define IPCLAB_PREFIX	"ipclab-"
+#define IPCLAB_KEY_TAG	0x1c000000 /* top byte of every ipclab key */
+#define IPCLAB_KEY_MASK 0xff000000
+#define NAMES_SHORT_MAX 64  /* longest <name> a user may pick */
+#define NAMES_FULL_MAX	100 /* room for "/ipclab-<uid>-<name>" */
 
 /* Check a short name: 1 to NAMES_SHORT_MAX characters of A-Z a-z 0-9 . _ -
  * (so it is a valid file name and needs no quoting).  Returns 0, or -1

@@ -10,7 +10,11 @@
 #include "opts.h"
 #include "parse.h"
 
-static _Noreturn IPCLAB_PRINTF(2, 3) void
+static _Noreturn void usage_error(const char *usage, const char *fmt, ...)
+	IPCLAB_PRINTF(2, 3);
+
+/* Say what is wrong and how to call us, and exit 2: a usage error. */
+static void
 usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
@@ -28,7 +32,8 @@ number(int opt, unsigned long min, unsigned long max, unsigned long *out,
        const char *usage)
 {
 	if (parse_uint(optarg, min, max, out) == -1)
-		usage_error(usage, "-%c: '%s' is not a whole number from %lu to %lu",
+		usage_error(usage,
+			    "-%c: '%s' is not a whole number from %lu to %lu",
 			    opt, optarg, min, max);
 }
 
@@ -53,10 +58,11 @@ opts_parse(struct demo_opts *o, const char *accepts, const char *usage,
 			exit(0);
 		case 'N':
 			if (names_check(optarg) == -1)
-				usage_error(usage,
-					    "-N: '%s' is not a name (1 to %d of "
-					    "A-Z a-z 0-9 . _ -)",
-					    optarg, NAMES_SHORT_MAX);
+				usage_error(
+					usage,
+					"-N: '%s' is not a name (1 to %d of "
+					"A-Z a-z 0-9 . _ -)",
+					optarg, NAMES_SHORT_MAX);
 			o->name = optarg;
 			break;
 		case 'n':

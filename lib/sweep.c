@@ -443,7 +443,7 @@ sysv_key_now(enum obj_kind kind, int id)
 	switch (kind) {
 	case OBJ_SYSV_SHM:
 		return shmctl(id, IPC_STAT, &shm) == -1 ? -1
-							 : shm.shm_perm.__key;
+							: shm.shm_perm.__key;
 	case OBJ_SYSV_SEM:
 		return semctl(id, 0, IPC_STAT, arg) == -1 ? -1
 							  : sem.sem_perm.__key;

@@ -59,13 +59,13 @@ struct nosync_slot {
 };
 
 static const char usage[] =
-    "usage: shm_broken_nosync [-n COUNT] [-i MS] [-N NAME]\n"
-    "Share memory between a writer and a reader with no synchronisation,\n"
-    "and count what goes wrong.  (Wrong on purpose: see shm_sysv_writer.)\n"
-    "  -n COUNT    messages the writer sends (default 20000)\n"
-    "  -i MS       reader's pause between polls (default 0: spin)\n"
-    "  -N NAME     segment key from ipclab-<uid>-NAME (default shm-broken)\n"
-    "  -h          show this help\n";
+	"usage: shm_broken_nosync [-n COUNT] [-i MS] [-N NAME]\n"
+	"Share memory between a writer and a reader with no synchronisation,\n"
+	"and count what goes wrong.  (Wrong on purpose: see shm_sysv_writer.)\n"
+	"  -n COUNT    messages the writer sends (default 20000)\n"
+	"  -i MS       reader's pause between polls (default 0: spin)\n"
+	"  -N NAME     segment key from ipclab-<uid>-NAME (default shm-broken)\n"
+	"  -h          show this help\n";
 
 static struct demo_opts opt = {NOSYNC_NAME, 20000, 0, 0};
 

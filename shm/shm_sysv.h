@@ -18,18 +18,18 @@
 
 #include <sys/types.h>
 
-#define SHM_SYSV_NAME	  "shm-sysv" /* default -N */
-#define SHM_TEXT_MAX	  64
-#define SHM_POLL_MS	  100 /* how often a waiting side checks its peer */
+#define SHM_SYSV_NAME "shm-sysv" /* default -N */
+#define SHM_TEXT_MAX  64
+#define SHM_POLL_MS   100 /* how often a waiting side checks its peer */
 
 enum { SEM_EMPTY, SEM_FULL, SEM_COUNT };
 
 /* The layout of the segment: one message. */
 struct shm_sysv_msg {
-	pid_t writer;		  /* pid of the process that wrote it */
-	unsigned long seq;	  /* 1, 2, ... total */
-	unsigned long total;	  /* how many messages the writer sends */
-	char text[SHM_TEXT_MAX];  /* the message itself */
+	pid_t writer;		 /* pid of the process that wrote it */
+	unsigned long seq;	 /* 1, 2, ... total */
+	unsigned long total;	 /* how many messages the writer sends */
+	char text[SHM_TEXT_MAX]; /* the message itself */
 };
 
 /* semctl(2): "the calling program must define this union". */

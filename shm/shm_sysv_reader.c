@@ -72,7 +72,8 @@ writer_gone(void)
 	shmctl(shmid, IPC_RMID, NULL); /* may fail: it could be gone already */
 	semctl(semid, 0, IPC_RMID);
 	die("writer %ld died without cleaning up; removed its segment and "
-	    "semaphores", (long)writer);
+	    "semaphores",
+	    (long)writer);
 }
 
 /* Wait until the slot is full, checking every SHM_POLL_MS that the writer

@@ -96,7 +96,8 @@ main(int argc, char **argv)
 
 	opts_parse(&opt, "Nnit", usage, argc, argv);
 	key = names_key(opt.name);
-	setvbuf(stdout, NULL, _IOLBF, 0); /* one line at a time, in a pipe too */
+	setvbuf(stdout, NULL, _IOLBF,
+		0); /* one line at a time, in a pipe too */
 
 	/* A writer killed with SIGKILL could not clean up: remove what such
 	 * dead runs left, never an object a running process still uses. */
@@ -108,7 +109,8 @@ main(int argc, char **argv)
 	semid = semget(key, SEM_COUNT, IPC_CREAT | IPC_EXCL | 0600);
 	if (semid == -1 && errno == EEXIST)
 		die("key 0x%08x (-N %s) is in use by a running writer; "
-		    "pick another -N or see `make ipcs`", (unsigned)key, opt.name);
+		    "pick another -N or see `make ipcs`",
+		    (unsigned)key, opt.name);
 	if (semid == -1)
 		die_errno("semget key 0x%08x", (unsigned)key);
 	sem_reg = cleanup_add_id(OBJ_SYSV_SEM, semid);
@@ -128,8 +130,8 @@ main(int argc, char **argv)
 		die_errno("shmat segment %d", shmid);
 
 	printf("shm_sysv_writer %ld: key 0x%08x: segment %d, semaphores %d; "
-	       "sending %lu messages\n", (long)getpid(), (unsigned)key, shmid,
-	       semid, opt.count);
+	       "sending %lu messages\n",
+	       (long)getpid(), (unsigned)key, shmid, semid, opt.count);
 	for (unsigned long seq = 1; seq <= opt.count; seq++) {
 		wait_empty();
 		msg->writer = getpid();

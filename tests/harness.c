@@ -111,8 +111,9 @@ proc_wait(struct proc *p, unsigned timeout_ms)
 	p->out = slurp(p->out_path);
 	p->err = slurp(p->err_path);
 	if (timed_out) {
-		print_message("%s timed out after %u ms; stdout:\n%s\nstderr:\n%s\n",
-			      "program", timeout_ms, p->out, p->err);
+		print_message(
+			"%s timed out after %u ms; stdout:\n%s\nstderr:\n%s\n",
+			"program", timeout_ms, p->out, p->err);
 		errno = ETIMEDOUT;
 		return -1;
 	}
@@ -179,8 +180,7 @@ objects_visit(const char *name, int remove)
 
 	if (key == -1 || names_posix(posix, sizeof(posix), name) == -1)
 		return -1;
-	if ((id = shmget(key, 0, 0)) != -1 &&
-	    (n++, remove))
+	if ((id = shmget(key, 0, 0)) != -1 && (n++, remove))
 		shmctl(id, IPC_RMID, NULL);
 	if ((id = semget(key, 0, 0)) != -1 && (n++, remove))
 		semctl(id, 0, IPC_RMID);
@@ -227,7 +227,8 @@ fixture_setup(void **state)
 	if (f == NULL || names_unique(f->name, sizeof(f->name), "t") == -1)
 		return -1;
 	if (objects_alive(f->name) != 0) {
-		print_error("objects named %s exist before the test\n", f->name);
+		print_error("objects named %s exist before the test\n",
+			    f->name);
 		return -1;
 	}
 	*state = f;

@@ -22,9 +22,9 @@
 /* A program started by proc_start(); its output goes to files. */
 struct proc {
 	pid_t pid;
-	int status;	/* wait(2) status, once proc_wait() returned 0 */
-	char *out;	/* all it wrote to stdout, after proc_wait() */
-	char *err;	/* all it wrote to stderr, after proc_wait() */
+	int status; /* wait(2) status, once proc_wait() returned 0 */
+	char *out;  /* all it wrote to stdout, after proc_wait() */
+	char *err;  /* all it wrote to stderr, after proc_wait() */
 	char out_path[64], err_path[64];
 };
 

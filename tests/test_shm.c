@@ -50,9 +50,10 @@ test_run_delivers_every_message_once_in_order(void **state)
 	struct proc w, r;
 
 	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
-				    "-n", "25", "-i", "0", NULL), 0);
-	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
-				    NULL), 0);
+				    "-n", "25", "-i", "0", NULL),
+			 0);
+	assert_int_equal(
+		proc_start(&r, pair->reader, "-N", name_of(state), NULL), 0);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
 	assert_int_equal(proc_code(&r), 0);
@@ -71,10 +72,12 @@ test_reader_started_first_waits_for_writer(void **state)
 	struct proc w, r;
 
 	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
-				    "-t", "5", NULL), 0);
+				    "-t", "5", NULL),
+			 0);
 	sleep_ms(300);
 	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
-				    "-n", "3", "-i", "0", NULL), 0);
+				    "-n", "3", "-i", "0", NULL),
+			 0);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
 	assert_int_equal(proc_code(&r), 0);
@@ -90,8 +93,9 @@ start_lone_writer(struct proc *w, const char *name, const char *timeout)
 {
 	uint64_t deadline = clock_ns() + 5 * NS_PER_S;
 
-	assert_int_equal(proc_start(w, pair->writer, "-N", name, "-t", timeout,
-				    NULL), 0);
+	assert_int_equal(
+		proc_start(w, pair->writer, "-N", name, "-t", timeout, NULL),
+		0);
 	while (objects_alive(name) == 0 && clock_ns() < deadline)
 		sleep_ms(5);
 	assert_int_not_equal(objects_alive(name), 0);
@@ -130,9 +134,11 @@ test_sigkilled_writer_makes_reader_exit_1(void **state)
 	uint64_t t0;
 
 	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
-				    "-n", "50", "-i", "200", NULL), 0);
+				    "-n", "50", "-i", "200", NULL),
+			 0);
 	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
-				    "-t", "5", NULL), 0);
+				    "-t", "5", NULL),
+			 0);
 	assert_int_equal(proc_wait_output(&r, "#1/50", RUN_MS), 0);
 	kill(w.pid, SIGKILL);
 	t0 = clock_ns();
@@ -155,8 +161,8 @@ test_sigkilled_reader_makes_writer_exit_1(void **state)
 	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
 				    "-n", "50", "-i", "50", "-t", "30", NULL),
 			 0);
-	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
-				    NULL), 0);
+	assert_int_equal(
+		proc_start(&r, pair->reader, "-N", name_of(state), NULL), 0);
 	assert_int_equal(proc_wait_output(&r, "#2/50", RUN_MS), 0);
 	kill(r.pid, SIGKILL);
 	assert_int_equal(proc_wait(&w, 3000), 0); /* not its 30 s timeout */
@@ -174,7 +180,8 @@ test_reader_without_writer_gives_up(void **state)
 	struct proc r;
 
 	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
-				    "-t", "1", NULL), 0);
+				    "-t", "1", NULL),
+			 0);
 	assert_int_equal(proc_wait(&r, 4000), 0);
 	assert_int_equal(proc_code(&r), 1);
 	assert_non_null(strstr(r.err, "no writer"));
@@ -187,7 +194,8 @@ test_writer_without_reader_gives_up_and_cleans(void **state)
 	struct proc w;
 
 	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
-				    "-t", "1", NULL), 0);
+				    "-t", "1", NULL),
+			 0);
 	assert_int_equal(proc_wait(&w, 4000), 0);
 	assert_int_equal(proc_code(&w), 1);
 	assert_non_null(strstr(w.err, "no reader"));
@@ -201,14 +209,14 @@ test_second_writer_is_refused(void **state)
 	struct proc w1, w2, r;
 
 	start_lone_writer(&w1, name_of(state), "30");
-	assert_int_equal(proc_start(&w2, pair->writer, "-N", name_of(state),
-				    NULL), 0);
+	assert_int_equal(
+		proc_start(&w2, pair->writer, "-N", name_of(state), NULL), 0);
 	assert_int_equal(proc_wait(&w2, RUN_MS), 0);
 	assert_int_equal(proc_code(&w2), 1);
 	assert_non_null(strstr(w2.err, "in use"));
 	/* The first run is undisturbed: a reader still gets everything. */
-	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
-				    NULL), 0);
+	assert_int_equal(
+		proc_start(&r, pair->reader, "-N", name_of(state), NULL), 0);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_int_equal(proc_wait(&w1, RUN_MS), 0);
 	assert_int_equal(proc_code(&r), 0);
@@ -231,9 +239,10 @@ test_next_writer_removes_stale_objects(void **state)
 	assert_int_equal(proc_wait(&w1, RUN_MS), 0);
 	assert_int_not_equal(objects_alive(name_of(state)), 0); /* leaked */
 	assert_int_equal(proc_start(&w2, pair->writer, "-N", name_of(state),
-				    "-n", "2", "-i", "0", NULL), 0);
-	assert_int_equal(proc_start(&r, pair->reader, "-N", name_of(state),
-				    NULL), 0);
+				    "-n", "2", "-i", "0", NULL),
+			 0);
+	assert_int_equal(
+		proc_start(&r, pair->reader, "-N", name_of(state), NULL), 0);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_int_equal(proc_wait(&w2, RUN_MS), 0);
 	assert_int_equal(proc_code(&w2), 0);
@@ -311,7 +320,7 @@ test_bad_arguments_exit_2(void **state)
 	assert_exit(pair->writer, 2, "-i", "-5");
 	assert_exit(pair->writer, 2, "-N", "a/b");
 	assert_exit(pair->writer, 2, "-n", NULL); /* missing value */
-	assert_exit(pair->reader, 2, "-n", "3"); /* not a reader option */
+	assert_exit(pair->reader, 2, "-n", "3");  /* not a reader option */
 	assert_exit(pair->reader, 2, "-t", "0");
 	assert_exit(pair->reader, 2, "stray", NULL);
 }
@@ -327,7 +336,8 @@ test_broken_nosync_accounts_and_cleans(void **state)
 	struct proc p;
 
 	assert_int_equal(proc_start(&p, "shm_broken_nosync", "-N",
-				    name_of(state), "-n", "5000", NULL), 0);
+				    name_of(state), "-n", "5000", NULL),
+			 0);
 	assert_int_equal(proc_wait(&p, RUN_MS), 0);
 	assert_int_equal(proc_code(&p), 0);
 	line = strstr(p.out, "shm_broken_nosync: sent ");

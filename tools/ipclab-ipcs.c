@@ -6,10 +6,10 @@
  * process that could use them has left (a demo killed with SIGKILL, say).
  *
  *   $ build/bin/ipclab-ipcs
- *   KIND       OBJECT                       OWNER   PROCESS                    STATE
- *   shm-sysv   key 0x1c5e07a1 id 32769      uid 1000 creator 4242 (gone)       stale
- *   $ build/bin/ipclab-ipcs --clean
- *   removed stale shm-sysv key 0x1c5e07a1 id 32769 ...
+ *   KIND       OBJECT                       OWNER   PROCESS STATE shm-sysv key
+ * 0x1c5e07a1 id 32769      uid 1000 creator 4242 (gone)       stale $
+ * build/bin/ipclab-ipcs --clean removed stale shm-sysv key 0x1c5e07a1 id 32769
+ * ...
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -38,7 +38,7 @@ static const char usage[] =
 struct list_ctx {
 	int mine;
 	int nnames;
-	key_t keys[MAX_NAMES];	      /* names_key() of each -N */
+	key_t keys[MAX_NAMES];		       /* names_key() of each -N */
 	char posix[MAX_NAMES][NAMES_FULL_MAX]; /* names_posix() of each -N */
 	int shown;
 };
@@ -92,8 +92,10 @@ main(int argc, char **argv)
 			if (c.nnames == MAX_NAMES ||
 			    names_posix(c.posix[c.nnames], NAMES_FULL_MAX,
 					optarg) == -1) {
-				fprintf(stderr, "ipclab-ipcs: -N %s: not a name, "
-					"or too many\n%s", optarg, usage);
+				fprintf(stderr,
+					"ipclab-ipcs: -N %s: not a name, "
+					"or too many\n%s",
+					optarg, usage);
 				return 2;
 			}
 			c.keys[c.nnames++] = names_key(optarg);
@@ -134,7 +136,9 @@ main(int argc, char **argv)
 		die_errno("reading /proc");
 	if (c.shown == 0)
 		printf("no ipclab IPC objects%s on this machine\n",
-		       c.nnames ? " of those names" : c.mine ? " of yours" : "");
+		       c.nnames ? " of those names"
+		       : c.mine ? " of yours"
+				: "");
 	if (statfs("/dev/mqueue", &sfs) == -1 && !fail_if_any)
 		printf("(POSIX message queues are not listed: /dev/mqueue is "
 		       "not mounted; as root: mount -t mqueue none /dev/mqueue)\n");

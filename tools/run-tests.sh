@@ -15,7 +15,9 @@ for t in "$@"; do
 	cat "$out"
 	# A program may run several groups: add up every summary line.
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
+	# " N FAILED TEST(S)" also counts tests whose setup or teardown
+	# failed, which the "[  FAILED  ] N test(s)" line leaves out.
+	f=$(sed -n 's/^ *\([0-9]*\) FAILED TEST(S)$/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
 	passed=$((passed + p))
 	failed=$((failed + f))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then

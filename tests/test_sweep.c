@@ -1,0 +1,709 @@
+/* test_sweep.c - unit tests of lib/sweep: finding the suite's objects,
+ * judging them live or stale, and removing the stale ones.
+ *
+ *   make build/bin/test_sweep && build/bin/test_sweep
+ *
+ * sweep_stale() removes every stale suite object of this uid on the
+ * machine, and other tests run in parallel: so these tests only look at
+ * their own objects, found by the fixture's unique key and name, and never
+ * at counts.  For the same reason a test's objects may be swept by another
+ * process's sweep as soon as they turn stale (every writer demo sweeps when
+ * it starts): the killed-creator test notices that and starts again with
+ * fresh objects, and the other tests remove their objects while they are
+ * still live.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <semaphore.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "err.h"
+#include "harness.h"
+#include "io.h"
+#include "names.h"
+#include "sweep.h"
+
+#define TIMEOUT_MS    10000 /* generous: valgrind runs are slow */
+#define CHILD_ALARM_S 60
+#define ATTEMPTS      20 /* tries when a parallel sweep took our objects */
+
+union semun { /* the caller defines it: see semctl(2) */
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+/* The System V ids the child reports once its objects exist. */
+struct ids {
+	int shm, sem;
+};
+
+/* What one test holds, so teardown can release it if an assertion failed
+ * half way. */
+static struct {
+	pid_t pid; /* the child, until reaped */
+	int ready; /* read end: the child reports its ids here */
+	int go;	   /* write end: one byte lets the child exit */
+	int held;  /* a POSIX shm the parent holds open */
+	key_t key; /* names_key of the fixture's name */
+	const char *name;
+	char posix[NAMES_FULL_MAX];
+} t;
+
+/* Our objects, as sweep_each() reported them. */
+struct seen {
+	key_t key;
+	const char *posix;
+	int shm, sem, pshm, psem; /* times each was reported */
+	struct ipc_obj o_shm, o_sem, o_pshm, o_psem;
+};
+
+static int
+collect(const struct ipc_obj *o, void *arg)
+{
+	struct seen *s = arg;
+
+	if (o->kind == OBJ_SYSV_SHM && o->key == s->key) {
+		s->shm++;
+		s->o_shm = *o;
+	} else if (o->kind == OBJ_SYSV_SEM && o->key == s->key) {
+		s->sem++;
+		s->o_sem = *o;
+	} else if (o->kind == OBJ_POSIX_SHM && strcmp(o->name, s->posix) == 0) {
+		s->pshm++;
+		s->o_pshm = *o;
+	} else if (o->kind == OBJ_POSIX_SEM && strcmp(o->name, s->posix) == 0) {
+		s->psem++;
+		s->o_psem = *o;
+	}
+	return 0;
+}
+
+static void
+sweep_ours(struct seen *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->key = t.key;
+	s->posix = t.posix;
+	assert_int_equal(sweep_each(collect, s), 0);
+}
+
+/* ---- the child that makes the objects ---------------------------------- */
+
+/* Create a segment, a semaphore set initialised with SETALL, a POSIX shm
+ * (kept open) and a POSIX semaphore (kept mapped); report; wait for the go
+ * byte, then _exit(0) leaving them all for the test. */
+static _Noreturn void
+child_main(int ready, int go)
+{
+	unsigned short init[2] = {1, 0};
+	union semun arg = {.array = init};
+	struct ids ids;
+	sem_t *s;
+	int fd;
+	char c;
+
+	alarm(CHILD_ALARM_S); /* never outlive a test that failed */
+	ids.shm = shmget(t.key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	if (ids.shm == -1)
+		_exit(10);
+	ids.sem = semget(t.key, 2, IPC_CREAT | IPC_EXCL | 0600);
+	if (ids.sem == -1)
+		_exit(11);
+	if (semctl(ids.sem, 0, SETALL, arg) == -1)
+		_exit(12);
+	fd = shm_open(t.posix, O_CREAT | O_EXCL | O_RDWR, 0600);
+	if (fd == -1)
+		_exit(13);
+	if (ftruncate(fd, 4096) == -1)
+		_exit(14);
+	s = sem_open(t.posix, O_CREAT | O_EXCL, 0600, 1);
+	if (s == SEM_FAILED)
+		_exit(15);
+	if (write_full(ready, &ids, sizeof(ids)) == -1)
+		_exit(16);
+	if (read_full(go, &c, 1) != 1)
+		_exit(17); /* the parent gave up */
+	_exit(0);
+}
+
+static void
+kid_start(void)
+{
+	int r[2], g[2];
+
+	assert_int_equal(pipe(r), 0);
+	assert_int_equal(pipe(g), 0);
+	fflush(NULL);
+	t.pid = fork();
+	assert_true(t.pid != -1);
+	if (t.pid == 0) {
+		close(r[0]);
+		close(g[1]);
+		child_main(r[1], g[0]);
+	}
+	close(r[1]);
+	close(g[0]);
+	t.ready = r[0];
+	t.go = g[1];
+}
+
+static void
+kid_close(void)
+{
+	if (t.ready != -1)
+		close(t.ready);
+	if (t.go != -1)
+		close(t.go);
+	t.ready = t.go = -1;
+}
+
+/* Wait at most TIMEOUT_MS for the child to end, and reap it; returns its
+ * wait status. */
+static int
+kid_reap(void)
+{
+	uint64_t deadline = clock_ns() + TIMEOUT_MS * NS_PER_MS;
+	int status = 0;
+	pid_t r;
+
+	while ((r = waitpid(t.pid, &status, WNOHANG)) == 0) {
+		if (clock_ns() > deadline) {
+			kill(t.pid, SIGKILL);
+			waitpid(t.pid, &status, 0);
+			t.pid = -1;
+			fail_msg("child did not end within %d ms", TIMEOUT_MS);
+		}
+		sleep_ms(2);
+	}
+	assert_int_equal(r, t.pid);
+	t.pid = -1;
+	kid_close();
+	return status;
+}
+
+static struct ids
+kid_ready(void)
+{
+	struct pollfd p = {.fd = t.ready, .events = POLLIN};
+	struct ids ids;
+	int status;
+
+	if (poll(&p, 1, TIMEOUT_MS) != 1)
+		fail_msg("child not ready within %d ms", TIMEOUT_MS);
+	if (read_full(t.ready, &ids, sizeof(ids)) != sizeof(ids)) {
+		status = kid_reap();
+		fail_msg("child failed while setting up: status 0x%x (exit %d)",
+			 status, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	}
+	return ids;
+}
+
+/* ---- checks on our objects --------------------------------------------- */
+
+static int
+posix_shm_exists(void)
+{
+	int fd = shm_open(t.posix, O_RDONLY, 0);
+
+	if (fd != -1)
+		close(fd);
+	return fd != -1;
+}
+
+static int
+posix_sem_exists(void)
+{
+	sem_t *s = sem_open(t.posix, 0);
+
+	if (s != SEM_FAILED)
+		sem_close(s);
+	return s != SEM_FAILED;
+}
+
+static void
+assert_all_exist(const struct ids *ids)
+{
+	assert_int_equal(shmget(t.key, 0, 0), ids->shm);
+	assert_int_equal(semget(t.key, 0, 0), ids->sem);
+	assert_true(posix_shm_exists());
+	assert_true(posix_sem_exists());
+}
+
+static void
+assert_none_exist(void)
+{
+	errno = 0;
+	assert_int_equal(shmget(t.key, 0, 0), -1);
+	assert_int_equal(errno, ENOENT);
+	errno = 0;
+	assert_int_equal(semget(t.key, 0, 0), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_false(posix_shm_exists());
+	assert_false(posix_sem_exists());
+}
+
+/* What sweep_each() said of one object, in a failure message. */
+static void
+assert_judged(const struct ipc_obj *o, int live, pid_t pid, int pid_alive)
+{
+	char line[512];
+
+	sweep_describe(o, line, sizeof(line));
+	if (o->live != live || o->pid != pid || o->pid_alive != pid_alive ||
+	    o->uid != getuid())
+		fail_msg(
+			"reported: %s (pid %ld alive %d live %d); want pid %ld "
+			"alive %d, %s, uid %u",
+			line, (long)o->pid, o->pid_alive, o->live, (long)pid,
+			pid_alive, live ? "live" : "stale", (unsigned)getuid());
+}
+
+/* The fields that say which object it is. */
+static void
+assert_identity(const struct seen *s, const struct ids *ids)
+{
+	assert_int_equal(s->o_shm.id, ids->shm);
+	assert_int_equal(s->o_shm.key, t.key);
+	assert_string_equal(s->o_shm.name, "");
+	assert_int_equal(s->o_sem.id, ids->sem);
+	assert_int_equal(s->o_sem.key, t.key);
+	assert_int_equal(s->o_pshm.id, -1);
+	assert_int_equal(s->o_pshm.key, 0);
+	assert_string_equal(s->o_pshm.name, t.posix);
+	assert_int_equal(s->o_psem.id, -1);
+	assert_string_equal(s->o_psem.name, t.posix);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f;
+
+	if (fixture_setup(state) != 0)
+		return -1;
+	f = *state;
+	memset(&t, 0, sizeof(t));
+	t.pid = t.ready = t.go = t.held = -1;
+	t.name = f->name;
+	t.key = names_key(f->name);
+	return names_posix(t.posix, sizeof(t.posix), f->name);
+}
+
+static int
+teardown(void **state)
+{
+	if (t.pid > 0) {
+		kill(t.pid, SIGKILL);
+		waitpid(t.pid, NULL, 0);
+	}
+	kid_close();
+	if (t.held != -1)
+		close(t.held);
+	return fixture_teardown(state);
+}
+
+/* ---- stale and live ------------------------------------------------------ */
+
+/* The child that made the objects is SIGKILLed, so nothing removed them:
+ * sweep_each() calls them stale, and sweep_stale() removes them. */
+static void
+sweep_removes_objects_of_a_killed_creator(void **state)
+{
+	struct seen s;
+	struct ids ids;
+	pid_t child;
+	int attempt, status;
+
+	(void)state;
+	for (attempt = 1;; attempt++) {
+		kid_start();
+		ids = kid_ready();
+		child = t.pid;
+		assert_int_equal(kill(child, SIGKILL), 0);
+		status = kid_reap();
+		assert_true(WIFSIGNALED(status));
+		assert_int_equal(WTERMSIG(status), SIGKILL);
+		sweep_ours(&s);
+		if (s.shm && s.sem && s.pshm && s.psem)
+			break;
+		if (objects_alive(t.name) == 4)
+			fail_msg("not reported, though they exist:%s%s%s%s",
+				 s.shm ? "" : " shm-sysv",
+				 s.sem ? "" : " sem-sysv",
+				 s.pshm ? "" : " shm-posix",
+				 s.psem ? "" : " sem-posix");
+		if (attempt == ATTEMPTS)
+			fail_msg("a parallel sweep took our stale objects %d "
+				 "times in a row",
+				 ATTEMPTS);
+		print_message(
+			"a parallel sweep took some of our stale objects; "
+			"again with fresh ones\n");
+		objects_remove(t.name);
+		sleep_ms(10 + (unsigned)rand() % 40); /* out of step with it */
+	}
+	assert_int_equal(s.shm + s.sem + s.pshm + s.psem, 4);
+	assert_identity(&s, &ids);
+	assert_judged(&s.o_shm, 0, child, 0); /* its creator is gone */
+	assert_judged(&s.o_sem, 0, child, 0); /* SETALL was its last op */
+	assert_judged(&s.o_pshm, 0, 0, 0);    /* nobody has it open */
+	assert_judged(&s.o_psem, 0, 0, 0);    /* nobody has it mapped */
+
+	assert_true(sweep_stale(getuid(), NULL) != -1);
+	assert_none_exist();
+}
+
+/* Objects whose creator still runs (it holds the POSIX ones open and
+ * mapped) are live, and sweep_stale() leaves them alone. */
+static void
+sweep_leaves_objects_of_a_live_process(void **state)
+{
+	struct seen s;
+	struct ids ids;
+	pid_t child;
+	char c = 'g';
+	int status;
+
+	(void)state;
+	kid_start();
+	ids = kid_ready();
+	child = t.pid;
+	sweep_ours(&s);
+	assert_int_equal(s.shm, 1);
+	assert_int_equal(s.sem, 1);
+	assert_int_equal(s.pshm, 1);
+	assert_int_equal(s.psem, 1);
+	assert_identity(&s, &ids);
+	assert_judged(&s.o_shm, 1, child, 1);  /* creator */
+	assert_judged(&s.o_sem, 1, child, 1);  /* last op: SETALL */
+	assert_judged(&s.o_pshm, 1, child, 1); /* holds it open */
+	assert_judged(&s.o_psem, 1, child, 1); /* holds it mapped */
+
+	assert_true(sweep_stale(getuid(), NULL) != -1);
+	assert_all_exist(&ids);
+
+	/* Remove them while the child still holds them: once it has gone
+	 * they are stale, and a parallel sweep may take them first. */
+	assert_int_equal(shmctl(ids.shm, IPC_RMID, NULL), 0);
+	assert_int_equal(semctl(ids.sem, 0, IPC_RMID), 0);
+	assert_int_equal(shm_unlink(t.posix), 0);
+	assert_int_equal(sem_unlink(t.posix), 0);
+	assert_int_equal(write_full(t.go, &c, 1), 1);
+	status = kid_reap();
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* ---- sweep_remove --------------------------------------------------------
+ * The parent makes these objects itself: it runs, so they stay live and no
+ * parallel sweep touches them. */
+
+static void
+find_ours(struct seen *s)
+{
+	sweep_ours(s);
+	assert_int_equal(s->shm, 1);
+	assert_int_equal(s->sem, 1);
+}
+
+static struct ids
+make_sysv_pair(void)
+{
+	struct ids ids;
+
+	ids.shm = shmget(t.key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(ids.shm != -1);
+	ids.sem = semget(t.key, 1, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(ids.sem != -1);
+	return ids;
+}
+
+static void
+expect_eidrm(const struct ipc_obj *o)
+{
+	char line[512];
+	int rc;
+
+	errno = 0;
+	rc = sweep_remove(o);
+	if (rc != -1 || errno != EIDRM) {
+		sweep_describe(o, line, sizeof(line));
+		fail_msg("sweep_remove(%s): rc %d errno %s; want -1 and EIDRM",
+			 line, rc, errno_name(errno));
+	}
+}
+
+static void
+sweep_remove_refuses_an_id_already_removed(void **state)
+{
+	struct ids ids = make_sysv_pair();
+	struct seen s;
+
+	(void)state;
+	find_ours(&s);
+	assert_int_equal(shmctl(ids.shm, IPC_RMID, NULL), 0);
+	assert_int_equal(semctl(ids.sem, 0, IPC_RMID), 0);
+	expect_eidrm(&s.o_shm);
+	expect_eidrm(&s.o_sem);
+}
+
+/* The id now names an object with another key: as if ours was removed and
+ * the kernel gave its id to a new object. */
+static void
+sweep_remove_refuses_an_id_that_carries_another_key(void **state)
+{
+	struct ids ids = make_sysv_pair();
+	char other[NAMES_SHORT_MAX + 1];
+	struct seen s;
+
+	(void)state;
+	find_ours(&s);
+	assert_int_equal(names_unique(other, sizeof(other), "other"), 0);
+	s.o_shm.key = s.o_sem.key = names_key(other);
+	assert_int_not_equal(s.o_shm.key, t.key);
+	expect_eidrm(&s.o_shm);
+	expect_eidrm(&s.o_sem);
+	assert_int_equal(shmget(t.key, 0, 0), ids.shm); /* both untouched */
+	assert_int_equal(semget(t.key, 0, 0), ids.sem);
+	assert_int_equal(shmctl(ids.shm, IPC_RMID, NULL), 0);
+	assert_int_equal(semctl(ids.sem, 0, IPC_RMID), 0);
+}
+
+static void
+sweep_remove_removes_an_object_that_still_carries_its_key(void **state)
+{
+	struct seen s;
+
+	(void)state;
+	make_sysv_pair();
+	t.held = shm_open(t.posix, O_CREAT | O_EXCL | O_RDWR, 0600);
+	assert_true(t.held != -1);
+	find_ours(&s);
+	assert_int_equal(s.pshm, 1);
+	assert_int_equal(sweep_remove(&s.o_shm), 0);
+	assert_int_equal(sweep_remove(&s.o_sem), 0);
+	assert_int_equal(sweep_remove(&s.o_pshm), 0);
+	errno = 0;
+	assert_int_equal(shmget(t.key, 0, 0), -1);
+	assert_int_equal(errno, ENOENT);
+	errno = 0;
+	assert_int_equal(semget(t.key, 0, 0), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_false(posix_shm_exists());
+}
+
+/* ---- sweep_each ---------------------------------------------------------- */
+
+static int
+count_and_stop(const struct ipc_obj *o, void *arg)
+{
+	(void)o;
+	++*(int *)arg;
+	return 1;
+}
+
+static void
+sweep_each_stops_when_visit_returns_nonzero(void **state)
+{
+	struct ids ids = make_sysv_pair(); /* so there is one to visit */
+	int visits = 0;
+
+	(void)state;
+	assert_int_equal(sweep_each(count_and_stop, &visits), 0);
+	assert_int_equal(visits, 1);
+	assert_int_equal(shmctl(ids.shm, IPC_RMID, NULL), 0);
+	assert_int_equal(semctl(ids.sem, 0, IPC_RMID), 0);
+}
+
+struct race {
+	key_t key;
+	const char *posix;
+	int fd;	  /* the POSIX shm we opened during the sweep */
+	int seen; /* times it was reported */
+	struct ipc_obj o;
+};
+
+/* On our segment, create and keep open a POSIX shm; then note how the
+ * sweep judges it. */
+static int
+open_during_sweep(const struct ipc_obj *o, void *arg)
+{
+	struct race *r = arg;
+
+	if (o->kind == OBJ_SYSV_SHM && o->key == r->key && r->fd == -1)
+		r->fd = shm_open(r->posix, O_CREAT | O_EXCL | O_RDWR, 0600);
+	if (o->kind == OBJ_POSIX_SHM && strcmp(o->name, r->posix) == 0) {
+		r->seen++;
+		r->o = *o;
+	}
+	return 0;
+}
+
+/* A POSIX object made and opened while the sweep runs (by this very
+ * process, from the visit of our segment, so before the sweep lists
+ * /dev/shm) is open by a running process when it is judged: it must not be
+ * called stale, or a parallel sweep_stale() would remove what a test or
+ * benchmark has just created.  (A sweep that looks for holders before it
+ * lists the objects fails this.) */
+static void
+sweep_counts_a_posix_object_opened_during_the_sweep_as_live(void **state)
+{
+	struct ids ids = make_sysv_pair();
+	struct race r = {t.key, t.posix, -1, 0, {0}};
+	char line[512];
+	int rc;
+
+	(void)state;
+	rc = sweep_each(open_during_sweep, &r);
+	t.held = r.fd;
+	assert_int_equal(rc, 0);
+	assert_true(r.fd != -1); /* our segment was visited */
+	assert_int_equal(shmctl(ids.shm, IPC_RMID, NULL), 0);
+	assert_int_equal(semctl(ids.sem, 0, IPC_RMID), 0);
+	assert_int_equal(shm_unlink(t.posix), 0);
+	if (r.seen == 0)
+		return; /* listed before it existed: nothing was judged */
+	sweep_describe(&r.o, line, sizeof(line));
+	if (!r.o.live)
+		fail_msg("this process holds %s open, yet the sweep said: %s",
+			 t.posix, line);
+}
+
+/* ---- sweep_describe, pid_alive ------------------------------------------ */
+
+static void
+sweep_describe_says_kind_object_owner_process_and_verdict(void **state)
+{
+	struct ipc_obj sysv = {
+		.kind = OBJ_SYSV_SHM,
+		.id = 42,
+		.key = 0x1c00beef,
+		.uid = 1000,
+		.pid = 4321,
+		.pid_role = "creator",
+		.pid_alive = 0,
+		.live = 0,
+	};
+	struct ipc_obj posix = {
+		.kind = OBJ_POSIX_SEM,
+		.id = -1,
+		.key = 0,
+		.uid = 0,
+		.pid = 0,
+		.pid_role = "-",
+		.pid_alive = 0,
+		.live = 1,
+	};
+	char line[512], small[10];
+	size_t n;
+
+	(void)state;
+	strcpy(posix.name, "/ipclab-0-demo");
+	sweep_describe(&sysv, line, sizeof(line));
+	assert_true(strncmp(line, "shm-sysv ", 9) == 0);
+	assert_non_null(strstr(line, "key 0x1c00beef id 42"));
+	assert_non_null(strstr(line, "uid 1000"));
+	assert_non_null(strstr(line, "creator 4321 (gone)"));
+	n = strlen(line);
+	assert_true(n > 6 && strcmp(line + n - 6, " stale") == 0);
+
+	sweep_describe(&posix, line, sizeof(line));
+	assert_true(strncmp(line, "sem-posix ", 10) == 0);
+	assert_non_null(strstr(line, "/ipclab-0-demo"));
+	assert_non_null(strstr(line, "no process"));
+	n = strlen(line);
+	assert_true(n > 5 && strcmp(line + n - 5, " live") == 0);
+
+	sweep_describe(&sysv, small, sizeof(small)); /* truncates, never more */
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+}
+
+/* An ended child not yet waited for (a zombie) no longer runs. */
+static void
+pid_alive_says_a_zombie_is_gone(void **state)
+{
+	uint64_t deadline = clock_ns() + TIMEOUT_MS * NS_PER_MS;
+	siginfo_t info;
+	pid_t child;
+
+	(void)state;
+	fflush(NULL);
+	child = fork();
+	assert_true(child != -1);
+	if (child == 0)
+		_exit(0);
+	t.pid = child;
+	for (;;) { /* wait until it has ended, but leave it unreaped */
+		memset(&info, 0, sizeof(info));
+		assert_int_equal(waitid(P_PID, (id_t)child, &info,
+					WEXITED | WNOHANG | WNOWAIT),
+				 0);
+		if (info.si_pid == child)
+			break;
+		if (clock_ns() > deadline)
+			fail_msg("child did not exit within %d ms", TIMEOUT_MS);
+		sleep_ms(2);
+	}
+	assert_int_equal(kill(child, 0), 0); /* the zombie is still there */
+	assert_false(pid_alive(child));
+	kid_reap();
+	assert_false(pid_alive(child));
+}
+
+static void
+pid_alive_tells_running_from_gone(void **state)
+{
+	pid_t child;
+	int status;
+
+	(void)state;
+	assert_true(pid_alive(getpid()));
+	assert_true(pid_alive(1)); /* exists even if it is not ours */
+	assert_false(pid_alive(0));
+	assert_false(pid_alive(-1));
+	fflush(NULL);
+	child = fork();
+	assert_true(child != -1);
+	if (child == 0)
+		_exit(0);
+	t.pid = child;
+	status = kid_reap();
+	assert_true(WIFEXITED(status));
+	assert_false(pid_alive(child));
+}
+
+#define FIXTURE(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		FIXTURE(sweep_removes_objects_of_a_killed_creator),
+		FIXTURE(sweep_leaves_objects_of_a_live_process),
+		FIXTURE(sweep_remove_refuses_an_id_already_removed),
+		FIXTURE(sweep_remove_refuses_an_id_that_carries_another_key),
+		FIXTURE(sweep_remove_removes_an_object_that_still_carries_its_key),
+		FIXTURE(sweep_each_stops_when_visit_returns_nonzero),
+		FIXTURE(sweep_counts_a_posix_object_opened_during_the_sweep_as_live),
+		cmocka_unit_test(
+			sweep_describe_says_kind_object_owner_process_and_verdict),
+		FIXTURE(pid_alive_tells_running_from_gone),
+		FIXTURE(pid_alive_says_a_zombie_is_gone),
+	};
+
+	signal(SIGPIPE, SIG_IGN); /* a dead child's pipe: EPIPE, not death */
+	srand((unsigned)getpid());
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
