@@ -167,9 +167,13 @@ holders_scan(struct holders *h)
 
 		if (pid <= 0)
 			continue;
-		rc = scan_maps(h, pid);
+		/* Descriptors before mappings: a process opens, maps, then
+		 * closes.  Read in the other order, a process that maps and
+		 * closes in between shows neither, and its object looks
+		 * abandoned. */
+		rc = scan_fds(h, pid);
 		if (rc == 0)
-			rc = scan_fds(h, pid);
+			rc = scan_maps(h, pid);
 	}
 	closedir(proc);
 	return rc;
@@ -184,23 +188,35 @@ holders_find(const struct holders *h, dev_t dev, ino_t ino)
 	return 0;
 }
 
-/* ---- POSIX objects: files in /dev/shm and /dev/mqueue ------------------ */
+/* ---- the list of objects found ------------------------------------------ */
 
-/* A POSIX object found in a directory, before we know who holds it. */
-struct posix_obj {
-	struct ipc_obj o;
-	dev_t dev;
-	ino_t ino;
-};
-
-struct posix_list {
-	struct posix_obj *v;
+struct obj_list {
+	struct ipc_obj *v;
 	size_t n, cap;
 };
 
+/* A new zeroed entry at the end of list, or NULL if out of memory. */
+static struct ipc_obj *
+list_add(struct obj_list *list)
+{
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? 2 * list->cap : 16;
+		struct ipc_obj *v = realloc(list->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return NULL;
+		list->v = v;
+		list->cap = cap;
+	}
+	memset(&list->v[list->n], 0, sizeof(list->v[0]));
+	return &list->v[list->n++];
+}
+
+/* ---- POSIX objects: files in /dev/shm and /dev/mqueue ------------------ */
+
 /* Append the suite's objects in dir to list. */
 static int
-posix_list(struct posix_list *list, const char *dir, enum obj_kind kind)
+posix_list(struct obj_list *list, const char *dir, enum obj_kind kind)
 {
 	struct dirent *d;
 	DIR *dp = opendir(dir);
@@ -211,7 +227,7 @@ posix_list(struct posix_list *list, const char *dir, enum obj_kind kind)
 	while (rc == 0 && (d = readdir(dp)) != NULL) {
 		const char *name = d->d_name;
 		enum obj_kind k = kind;
-		struct posix_obj *p;
+		struct ipc_obj *p;
 		struct stat st;
 
 		if (k == OBJ_POSIX_SHM &&
@@ -222,23 +238,16 @@ posix_list(struct posix_list *list, const char *dir, enum obj_kind kind)
 		if (strncmp(name, IPCLAB_PREFIX, strlen(IPCLAB_PREFIX)) != 0 ||
 		    fstatat(dirfd(dp), d->d_name, &st, 0) == -1)
 			continue;
-		if (list->n == list->cap) {
-			size_t cap = list->cap ? 2 * list->cap : 16;
-
-			p = realloc(list->v, cap * sizeof(*p));
-			if (p == NULL) {
-				rc = -1;
-				break;
-			}
-			list->v = p;
-			list->cap = cap;
+		p = list_add(list);
+		if (p == NULL) {
+			rc = -1;
+			break;
 		}
-		p = &list->v[list->n++];
-		memset(p, 0, sizeof(*p));
-		p->o.kind = k;
-		p->o.id = -1;
-		snprintf(p->o.name, sizeof(p->o.name), "/%s", name);
-		p->o.uid = st.st_uid;
+		p->kind = k;
+		p->id = -1;
+		snprintf(p->name, sizeof(p->name), "/%s", name);
+		snprintf(p->path, sizeof(p->path), "%s/%s", dir, d->d_name);
+		p->uid = st.st_uid;
 		p->dev = st.st_dev;
 		p->ino = st.st_ino;
 	}
@@ -246,31 +255,28 @@ posix_list(struct posix_list *list, const char *dir, enum obj_kind kind)
 	return rc;
 }
 
-/* List the POSIX objects first, then look for their holders: an object
- * created after the look would otherwise seem held by no one. */
+/* Judge the POSIX objects in list by who holds them.  The caller lists
+ * them first and looks for holders after: an object created after the
+ * look would otherwise seem held by no one. */
 static int
-each_posix(int (*visit)(const struct ipc_obj *, void *), void *arg)
+judge_posix(struct obj_list *list)
 {
-	struct posix_list list = {NULL, 0, 0};
 	struct holders h = {NULL, 0, 0, 0, 0};
-	int stop = -1;
+	int rc = 0;
 
-	if (posix_list(&list, SHM_DIR, OBJ_POSIX_SHM) == 0 &&
-	    posix_list(&list, MQUEUE_DIR, OBJ_POSIX_MQ) == 0 &&
-	    (list.n == 0 || holders_scan(&h) == 0)) {
-		stop = 0;
-		for (size_t i = 0; i < list.n && stop == 0; i++) {
-			struct ipc_obj *o = &list.v[i].o;
+	for (size_t i = 0; i < list->n; i++) {
+		struct ipc_obj *o = &list->v[i];
 
-			o->pid = holders_find(&h, list.v[i].dev, list.v[i].ino);
-			o->pid_role = o->pid ? "holder" : "-";
-			o->pid_alive = o->live = o->pid != 0;
-			stop = visit(o, arg);
-		}
+		if (o->kind < OBJ_POSIX_SHM)
+			continue;
+		if (h.v == NULL && (rc = holders_scan(&h)) == -1)
+			break;
+		o->pid = holders_find(&h, o->dev, o->ino);
+		o->pid_role = o->pid ? "holder" : "-";
+		o->pid_alive = o->live = o->pid != 0;
 	}
-	free(list.v);
 	free(h.v);
-	return stop;
+	return rc;
 }
 
 /* ---- System V objects: /proc/sysvipc/{shm,sem,msg} --------------------- */
@@ -386,49 +392,100 @@ judge_msg(const struct sysv_table *t, struct ipc_obj *o)
 	o->live = o->pid_alive || young(table_get(t, "ctime"));
 }
 
+/* Append the suite's objects in /proc/sysvipc table path to list, each
+ * judged by its kind's own bookkeeping. */
 static int
-each_sysv(const char *path, enum obj_kind kind, const char *idcol,
-	  void (*judge)(const struct sysv_table *, struct ipc_obj *),
-	  int (*visit)(const struct ipc_obj *, void *), void *arg)
+sysv_list(struct obj_list *list, const char *path, enum obj_kind kind,
+	  const char *idcol,
+	  void (*judge)(const struct sysv_table *, struct ipc_obj *))
 {
 	struct sysv_table t;
-	int stop = 0;
+	int rc = 0;
 
 	if (table_open(&t, path) == -1)
 		return errno == ENOENT ? 0 : -1; /* no System V IPC here */
-	while (!stop && table_next(&t)) {
-		struct ipc_obj o;
+	while (rc == 0 && table_next(&t)) {
+		key_t key = (key_t)table_get(&t, "key");
+		struct ipc_obj *o;
 
-		memset(&o, 0, sizeof(o));
-		o.kind = kind;
-		o.key = (key_t)table_get(&t, "key");
-		if (!names_is_suite_key(o.key))
+		if (!names_is_suite_key(key))
 			continue;
-		o.id = (int)table_get(&t, idcol);
-		o.uid = (uid_t)table_get(&t, "uid");
-		judge(&t, &o);
-		stop = visit(&o, arg);
+		o = list_add(list);
+		if (o == NULL) {
+			rc = -1;
+			break;
+		}
+		o->kind = kind;
+		o->key = key;
+		o->id = (int)table_get(&t, idcol);
+		o->uid = (uid_t)table_get(&t, "uid");
+		judge(&t, o);
 	}
 	fclose(t.f);
-	return stop;
+	return rc;
+}
+
+/* Whether a and b belong to one run: System V objects of one key, or
+ * POSIX objects of one name (a segment and the semaphores that guard it). */
+static int
+same_run(const struct ipc_obj *a, const struct ipc_obj *b)
+{
+	if ((a->kind <= OBJ_SYSV_MSG) != (b->kind <= OBJ_SYSV_MSG))
+		return 0;
+	return a->kind <= OBJ_SYSV_MSG ? a->key == b->key
+				       : strcmp(a->name, b->name) == 0;
+}
+
+/* An object is live while any object of its run is: a writer idle between
+ * two messages leaves the last operations on its semaphores to a reader
+ * that may have died, but its segment still names it as creator. */
+static void
+judge_runs(struct obj_list *list)
+{
+	char *own = malloc(list->n ? list->n : 1);
+
+	if (own == NULL) { /* cannot tell: call everything live */
+		for (size_t i = 0; i < list->n; i++)
+			list->v[i].live = 1;
+		return;
+	}
+	for (size_t i = 0; i < list->n; i++)
+		own[i] = (char)list->v[i].live;
+	for (size_t i = 0; i < list->n; i++)
+		for (size_t j = 0; j < list->n && !list->v[i].live; j++)
+			if (own[j] && same_run(&list->v[i], &list->v[j]))
+				list->v[i].live = 1;
+	free(own);
 }
 
 int
 sweep_each(int (*visit)(const struct ipc_obj *, void *), void *arg)
 {
-	int stop;
+	struct obj_list list = {NULL, 0, 0};
+	int rc;
 
-	stop = each_sysv("/proc/sysvipc/shm", OBJ_SYSV_SHM, "shmid", judge_shm,
-			 visit, arg);
-	if (stop == 0)
-		stop = each_sysv("/proc/sysvipc/sem", OBJ_SYSV_SEM, "semid",
-				 judge_sem, visit, arg);
-	if (stop == 0)
-		stop = each_sysv("/proc/sysvipc/msg", OBJ_SYSV_MSG, "msqid",
-				 judge_msg, visit, arg);
-	if (stop == 0)
-		stop = each_posix(visit, arg);
-	return stop < 0 ? -1 : 0;
+	rc = sysv_list(&list, "/proc/sysvipc/shm", OBJ_SYSV_SHM, "shmid",
+		       judge_shm);
+	if (rc == 0)
+		rc = sysv_list(&list, "/proc/sysvipc/sem", OBJ_SYSV_SEM,
+			       "semid", judge_sem);
+	if (rc == 0)
+		rc = sysv_list(&list, "/proc/sysvipc/msg", OBJ_SYSV_MSG,
+			       "msqid", judge_msg);
+	if (rc == 0)
+		rc = posix_list(&list, SHM_DIR, OBJ_POSIX_SHM);
+	if (rc == 0)
+		rc = posix_list(&list, MQUEUE_DIR, OBJ_POSIX_MQ);
+	if (rc == 0)
+		rc = judge_posix(&list);
+	if (rc == 0) {
+		judge_runs(&list);
+		for (size_t i = 0; i < list.n && visit(&list.v[i], arg) == 0;
+		     i++)
+			;
+	}
+	free(list.v);
+	return rc;
 }
 
 /* The key System V object id carries now, or -1 if it is gone. */
@@ -458,11 +515,23 @@ sysv_key_now(enum obj_kind kind, int id)
 int
 sweep_remove(const struct ipc_obj *o)
 {
-	if (o->kind <= OBJ_SYSV_MSG && sysv_key_now(o->kind, o->id) != o->key) {
-		errno = EIDRM; /* removed, or the id now names another object */
+	struct stat st;
+
+	if (o->kind <= OBJ_SYSV_MSG) {
+		if (sysv_key_now(o->kind, o->id) != o->key) {
+			errno = EIDRM; /* gone, or the id names another now */
+			return -1;
+		}
+		return obj_remove(o->kind, o->id, o->name);
+	}
+	/* By name there is no "remove this object only": compare the file
+	 * with the one we judged, and unlink it straight after. */
+	if (stat(o->path, &st) == -1 || st.st_dev != o->dev ||
+	    st.st_ino != o->ino) {
+		errno = EIDRM;
 		return -1;
 	}
-	return obj_remove(o->kind, o->id, o->name);
+	return unlink(o->path);
 }
 
 void

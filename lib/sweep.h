@@ -13,8 +13,12 @@
  *                  than SWEEP_GRACE_S;
  *   POSIX shm, sem a running process has it open or mapped (found by
  *   and mq         device and inode in /proc/<pid>/fd and /proc/<pid>/maps).
- * When in doubt an object counts as live: the sweep would rather leave a
- * stale object than remove one a run still needs.
+ * Objects of one run share a name (POSIX) or key (System V), and a run
+ * is judged whole: every object of it is live while any one is, so a
+ * writer idle between messages keeps its semaphores even when the last
+ * process to touch them was a reader that has died.  When in doubt an
+ * object counts as live: the sweep would rather leave a stale object than
+ * remove one a run still needs.
  */
 #ifndef IPCLAB_SWEEP_H
 #define IPCLAB_SWEEP_H
@@ -31,6 +35,9 @@ struct ipc_obj {
 	int id;		      /* System V id, -1 for POSIX objects */
 	key_t key;	      /* System V key, 0 for POSIX objects */
 	char name[300];	      /* POSIX name "/ipclab-...", "" for System V */
+	char path[320];	      /* POSIX: its file, "/dev/shm/sem.ipclab-..." */
+	dev_t dev;	      /* POSIX: the file's device and inode, so that */
+	ino_t ino;	      /* a new object of the same name is told apart */
 	uid_t uid;	      /* owner */
 	pid_t pid;	      /* the process that tells liveness, 0 if none */
 	const char *pid_role; /* what pid is: "creator", "last op", ... */
@@ -43,9 +50,11 @@ struct ipc_obj {
  * Returns 0, or -1 with errno set if /proc could not be read. */
 int sweep_each(int (*visit)(const struct ipc_obj *obj, void *arg), void *arg);
 
-/* Remove obj, found by sweep_each().  A System V id is checked to still
- * carry obj's key first, so an id reused meanwhile is left alone.  Returns
- * 0, or -1 with errno set. */
+/* Remove obj, found by sweep_each(), unless it changed meanwhile: a
+ * System V id must still carry obj's key, a POSIX name must still be the
+ * same file (another sweep may have removed it and a new writer made a
+ * new object of that name).  Returns 0, or -1 with errno set (EIDRM if
+ * obj is not there any more). */
 int sweep_remove(const struct ipc_obj *obj);
 
 /* Remove every stale object owned by uid, printing one line for each to

@@ -148,6 +148,18 @@ proc_code(const struct proc *p)
 	return WEXITSTATUS(p->status);
 }
 
+int
+proc_code_shown(const struct proc *p, int want)
+{
+	int code = proc_code(p);
+
+	if (code != want)
+		print_message(
+			"pid %ld exited %d, not %d; stdout:\n%s\nstderr:\n%s\n",
+			(long)p->pid, code, want, p->out, p->err);
+	return code;
+}
+
 void
 proc_free(struct proc *p)
 {

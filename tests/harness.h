@@ -45,6 +45,14 @@ int proc_wait_output(const struct proc *p, const char *text,
 /* Its exit code, or 128 + the signal that killed it. */
 int proc_code(const struct proc *p);
 
+/* Its exit code as proc_code(); if that is not want, also print what it
+ * wrote, so a failing assertion shows why. */
+int proc_code_shown(const struct proc *p, int want);
+
+/* Assert that p exited with code want, showing its output if not. */
+#define assert_code(p, want)                                                   \
+	assert_int_equal(proc_code_shown((p), (want)), (want))
+
 /* Free the output and remove the output files. */
 void proc_free(struct proc *p);
 

@@ -57,8 +57,8 @@ test_run_delivers_every_message_once_in_order(void **state)
 		proc_start(&r, pair->reader, "-N", name_of(state), NULL), 0);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
-	assert_int_equal(proc_code(&r), 0);
-	assert_int_equal(proc_code(&w), 0);
+	assert_code(&r, 0);
+	assert_code(&w, 0);
 	assert_all_messages(r.out, 25);
 	assert_int_equal(count_str(w.out, ": sent #"), 25);
 	assert_string_equal(r.err, "");
@@ -81,8 +81,8 @@ test_reader_started_first_waits_for_writer(void **state)
 			 0);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
-	assert_int_equal(proc_code(&r), 0);
-	assert_int_equal(proc_code(&w), 0);
+	assert_code(&r, 0);
+	assert_code(&w, 0);
 	assert_all_messages(r.out, 3);
 	proc_free(&w);
 	proc_free(&r);
@@ -111,7 +111,7 @@ signal_removes_objects(void **state, int sig)
 	start_lone_writer(&w, name_of(state), "30");
 	kill(w.pid, sig);
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
-	assert_int_equal(proc_code(&w), 128 + sig); /* died of that signal */
+	assert_code(&w, 128 + sig); /* died of that signal */
 	assert_int_equal(objects_alive(name_of(state)), 0);
 	proc_free(&w);
 }
@@ -145,7 +145,7 @@ test_sigkilled_writer_makes_reader_exit_1(void **state)
 	t0 = clock_ns();
 	assert_int_equal(proc_wait(&r, 3000), 0); /* not its 5 s timeout */
 	assert_true(clock_ns() - t0 < 2 * NS_PER_S);
-	assert_int_equal(proc_code(&r), 1);
+	assert_code(&r, 1);
 	assert_non_null(strstr(r.err, "died"));
 	/* The reader removed what the dead writer left. */
 	assert_int_equal(objects_alive(name_of(state)), 0);
@@ -167,7 +167,7 @@ test_sigkilled_reader_makes_writer_exit_1(void **state)
 	assert_int_equal(proc_wait_output(&r, "#2/50", RUN_MS), 0);
 	kill(r.pid, SIGKILL);
 	assert_int_equal(proc_wait(&w, 3000), 0); /* not its 30 s timeout */
-	assert_int_equal(proc_code(&w), 1);
+	assert_code(&w, 1);
 	assert_non_null(strstr(w.err, "reader went away"));
 	assert_int_equal(objects_alive(name_of(state)), 0);
 	proc_wait(&r, RUN_MS);
@@ -184,7 +184,7 @@ test_reader_without_writer_gives_up(void **state)
 				    "-t", "1", NULL),
 			 0);
 	assert_int_equal(proc_wait(&r, 4000), 0);
-	assert_int_equal(proc_code(&r), 1);
+	assert_code(&r, 1);
 	assert_non_null(strstr(r.err, "no writer"));
 	proc_free(&r);
 }
@@ -198,7 +198,7 @@ test_writer_without_reader_gives_up_and_cleans(void **state)
 				    "-t", "1", NULL),
 			 0);
 	assert_int_equal(proc_wait(&w, 4000), 0);
-	assert_int_equal(proc_code(&w), 1);
+	assert_code(&w, 1);
 	assert_non_null(strstr(w.err, "no reader"));
 	assert_int_equal(objects_alive(name_of(state)), 0);
 	proc_free(&w);
@@ -213,15 +213,15 @@ test_second_writer_is_refused(void **state)
 	assert_int_equal(
 		proc_start(&w2, pair->writer, "-N", name_of(state), NULL), 0);
 	assert_int_equal(proc_wait(&w2, RUN_MS), 0);
-	assert_int_equal(proc_code(&w2), 1);
+	assert_code(&w2, 1);
 	assert_non_null(strstr(w2.err, "in use"));
 	/* The first run is undisturbed: a reader still gets everything. */
 	assert_int_equal(
 		proc_start(&r, pair->reader, "-N", name_of(state), NULL), 0);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_int_equal(proc_wait(&w1, RUN_MS), 0);
-	assert_int_equal(proc_code(&r), 0);
-	assert_int_equal(proc_code(&w1), 0);
+	assert_code(&r, 0);
+	assert_code(&w1, 0);
 	assert_all_messages(r.out, 10);
 	proc_free(&w1);
 	proc_free(&w2);
@@ -283,12 +283,13 @@ test_next_writer_removes_stale_objects(void **state)
 		assert_int_equal(proc_start(&w2, pair->writer, "-N", name, "-n",
 					    "2", "-i", "0", NULL),
 				 0);
-		assert_int_equal(proc_start(&r, pair->reader, "-N", name, NULL),
+		assert_int_equal(proc_start(&r, pair->reader, "-N", name, "-t",
+					    "5", NULL),
 				 0);
 		assert_int_equal(proc_wait(&r, RUN_MS), 0);
+		assert_code(&r, 0);
 		assert_int_equal(proc_wait(&w2, RUN_MS), 0);
-		assert_int_equal(proc_code(&w2), 0);
-		assert_int_equal(proc_code(&r), 0);
+		assert_code(&w2, 0);
 		assert_all_messages(r.out, 2);
 		proved = removed_ours(w2.out, name);
 		proc_free(&w2);
@@ -311,7 +312,7 @@ test_ipcs_clean_removes_stale_objects(void **state)
 		assert_int_equal(proc_start(&c, "ipclab-ipcs", "--clean", NULL),
 				 0);
 		assert_int_equal(proc_wait(&c, RUN_MS), 0);
-		assert_int_equal(proc_code(&c), 0);
+		assert_code(&c, 0);
 		assert_int_equal(objects_alive(name), 0);
 		proved = removed_ours(c.out, name);
 		proc_free(&c);
@@ -330,7 +331,7 @@ test_ipcs_clean_keeps_live_objects(void **state)
 	before = objects_alive(name_of(state));
 	assert_int_equal(proc_start(&c, "ipclab-ipcs", "--clean", NULL), 0);
 	assert_int_equal(proc_wait(&c, RUN_MS), 0);
-	assert_int_equal(proc_code(&c), 0);
+	assert_code(&c, 0);
 	assert_int_equal(objects_alive(name_of(state)), before);
 	kill(w.pid, SIGTERM);
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
@@ -345,7 +346,7 @@ assert_exit(const char *prog, int code, const char *arg1, const char *arg2)
 
 	assert_int_equal(proc_start(&p, prog, arg1, arg2, NULL), 0);
 	assert_int_equal(proc_wait(&p, RUN_MS), 0);
-	assert_int_equal(proc_code(&p), code);
+	assert_code(&p, code);
 	if (code == 0) { /* -h: usage on stdout, nothing on stderr */
 		assert_non_null(strstr(p.out, "usage: "));
 		assert_string_equal(p.err, "");
@@ -387,7 +388,7 @@ test_broken_nosync_accounts_and_cleans(void **state)
 				    name_of(state), "-n", "5000", NULL),
 			 0);
 	assert_int_equal(proc_wait(&p, RUN_MS), 0);
-	assert_int_equal(proc_code(&p), 0);
+	assert_code(&p, 0);
 	line = strstr(p.out, "shm_broken_nosync: sent ");
 	assert_non_null(line);
 	assert_int_equal(sscanf(line,

@@ -686,6 +686,49 @@ pid_alive_tells_running_from_gone(void **state)
 
 #define FIXTURE(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 
+/* ---- a run is judged whole --------------------------------------------- */
+
+/* A semaphore set whose last operations were a dead process's (a reader
+ * killed after its post) belongs to a live run while the segment of the
+ * same key has a running creator (this test), and is kept; once that
+ * segment is gone, it is stale. */
+static void
+sweep_keeps_semaphores_of_a_run_whose_segment_is_live(void **state)
+{
+	struct sembuf up[2] = {{0, +1, 0}, {1, +1, 0}};
+	int shm, sem, status;
+	struct seen s;
+	pid_t child;
+
+	(void)state;
+	shm = shmget(t.key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	assert_int_not_equal(shm, -1);
+	sem = semget(t.key, 2, IPC_CREAT | IPC_EXCL | 0600);
+	assert_int_not_equal(sem, -1);
+	child = fork(); /* the "reader": operates on both, then dies */
+	assert_int_not_equal(child, -1);
+	if (child == 0)
+		_exit(semop(sem, up, 2) == 0 ? 0 : 1);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_int_equal(status, 0);
+	assert_int_equal(semctl(sem, 0, GETPID), child);
+	assert_int_equal(semctl(sem, 1, GETPID), child);
+
+	sweep_ours(&s);
+	assert_int_equal(s.sem, 1);
+	assert_false(s.o_sem.pid_alive); /* its own evidence says dead */
+	assert_true(s.o_sem.live);	 /* but its run lives */
+	assert_int_not_equal(sweep_stale(getuid(), NULL), -1);
+	assert_int_not_equal(semget(t.key, 0, 0), -1); /* kept */
+
+	assert_int_equal(shmctl(shm, IPC_RMID, NULL), 0);
+	sweep_ours(&s);
+	if (s.sem == 1) /* a parallel sweep may have removed it already */
+		assert_false(s.o_sem.live);
+	assert_int_not_equal(sweep_stale(getuid(), NULL), -1);
+	assert_int_equal(semget(t.key, 0, 0), -1); /* removed */
+}
+
 int
 main(void)
 {
@@ -701,6 +744,7 @@ main(void)
 			sweep_describe_says_kind_object_owner_process_and_verdict),
 		FIXTURE(pid_alive_tells_running_from_gone),
 		FIXTURE(pid_alive_says_a_zombie_is_gone),
+		FIXTURE(sweep_keeps_semaphores_of_a_run_whose_segment_is_live),
 	};
 
 	signal(SIGPIPE, SIG_IGN); /* a dead child's pipe: EPIPE, not death */
