@@ -6,6 +6,7 @@
 #   make ipcs       list the suite's IPC objects alive on this machine
 #   make ipcs-clean remove those whose processes are gone
 #   make check      the tests again under AddressSanitizer and UBSan
+#   make valgrind   the tests again, every program under valgrind (slow)
 #   make clean      remove build/
 
 CC      ?= cc
@@ -29,7 +30,7 @@ TOOLS   := $(BIN)/ipclab-ipcs
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
 .SECONDARY:
-.PHONY: all run-shm test test-run check ipcs ipcs-clean deps clean
+.PHONY: all run-shm test test-run check valgrind ipcs ipcs-clean deps clean
 
 all: $(DEMOS) $(TOOLS)
 
@@ -84,6 +85,10 @@ check:
 	@$(MAKE) --no-print-directory B=build/asan \
 		CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' test-run
+
+valgrind:
+	@sh tools/need.sh cmocka valgrind
+	@IPCLAB_VALGRIND=1 $(MAKE) --no-print-directory test-run
 
 ipcs: $(TOOLS)
 	@$(BIN)/ipclab-ipcs

@@ -45,6 +45,13 @@ proc_start(struct proc *p, const char *prog, ...)
 
 	memset(p, 0, sizeof(*p));
 	snprintf(path, sizeof(path), "%s/%s", bin_dir(), prog);
+	if (getenv("IPCLAB_VALGRIND") != NULL) { /* make valgrind */
+		argv[argc++] = "valgrind";
+		argv[argc++] = "-q";
+		argv[argc++] = "--error-exitcode=99";
+		argv[argc++] = "--leak-check=full";
+		argv[argc++] = "--errors-for-leak-kinds=definite";
+	}
 	argv[argc++] = path;
 	va_start(ap, prog);
 	while (argc < 31 && (argv[argc] = va_arg(ap, char *)) != NULL)
@@ -65,7 +72,7 @@ proc_start(struct proc *p, const char *prog, ...)
 	if (p->pid == 0) {
 		dup2(out, STDOUT_FILENO);
 		dup2(err, STDERR_FILENO);
-		execv(path, argv);
+		execvp(argv[0], argv);
 		_exit(127);
 	}
 	close(out);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # need.sh - make sure the tools ipclab builds with are installed.
 #
-#   sh tools/need.sh cmocka gnuplot
+#   sh tools/need.sh cmocka gnuplot valgrind
 #
 # For each one missing: install it with apt-get or dnf when running as root
 # or when sudo works without a password; otherwise print the one command to
@@ -17,6 +17,10 @@ have_gnuplot() {
 	command -v gnuplot >/dev/null 2>&1
 }
 
+have_valgrind() {
+	command -v valgrind >/dev/null 2>&1
+}
+
 # The package that brings a tool, for this machine's package manager.
 package() {
 	case "$PM:$1" in
@@ -24,6 +28,7 @@ package() {
 	apt-get:gnuplot) echo gnuplot-nox ;;
 	dnf:cmocka) echo libcmocka-devel ;;
 	dnf:gnuplot) echo gnuplot ;;
+	*:valgrind) echo valgrind ;;
 	esac
 }
 

@@ -9,8 +9,12 @@ set -u
 passed=0 failed=0 bad=0
 out=$(mktemp) || exit 1
 trap 'rm -f "$out"' EXIT
+# With IPCLAB_VALGRIND set (make valgrind), each test program runs under
+# valgrind, and so does every program a test starts (tests/harness.c).
+wrap=
+[ -n "${IPCLAB_VALGRIND:-}" ] && wrap="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 for t in "$@"; do
-	"$t" >"$out" 2>&1
+	$wrap "$t" >"$out" 2>&1
 	rc=$?
 	cat "$out"
 	# A program may run several groups: add up every summary line.
