@@ -1,5 +1,4 @@
 /* sweep.c - find and remove stale suite objects: see sweep.h. */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
