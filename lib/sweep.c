@@ -22,6 +22,7 @@
 #define MQUEUE_DIR   "/dev/mqueue"
 #define MQUEUE_MAGIC 0x19800202 /* statfs f_type of an mqueue mount */
 #define SEM_PREFIX   "sem."	/* glibc names a POSIX semaphore sem.NAME */
+#define ROW	     "%-10s %-34s %-10s %-28s %s" /* a line of `make ipcs` */
 
 union semun { /* the caller defines it: see semctl(2) */
 	int val;
@@ -536,7 +537,7 @@ sweep_remove(const struct ipc_obj *o)
 void
 sweep_describe(const struct ipc_obj *o, char *buf, size_t size)
 {
-	char what[320], who[48];
+	char what[320], who[48], owner[24];
 
 	if (o->kind <= OBJ_SYSV_MSG)
 		snprintf(what, sizeof(what), "key 0x%08x id %d",
@@ -548,9 +549,15 @@ sweep_describe(const struct ipc_obj *o, char *buf, size_t size)
 			 (long)o->pid, o->pid_alive ? "running" : "gone");
 	else
 		snprintf(who, sizeof(who), "no process");
-	snprintf(buf, size, "%-10s %-34s uid %-6u %-28s %s",
-		 obj_kind_name(o->kind), what, (unsigned)o->uid, who,
+	snprintf(owner, sizeof(owner), "uid %u", (unsigned)o->uid);
+	snprintf(buf, size, ROW, obj_kind_name(o->kind), what, owner, who,
 		 o->live ? "live" : "stale");
+}
+
+void
+sweep_header(char *buf, size_t size)
+{
+	snprintf(buf, size, ROW, "KIND", "OBJECT", "OWNER", "PROCESS", "STATE");
 }
 
 struct stale_ctx {

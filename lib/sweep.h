@@ -61,6 +61,9 @@ int sweep_remove(const struct ipc_obj *obj);
  * log (if not NULL).  Returns how many were removed, or -1 with errno set. */
 int sweep_stale(uid_t uid, FILE *log);
 
+/* The column names above sweep_describe()'s lines, into buf. */
+void sweep_header(char *buf, size_t size);
+
 /* One line describing obj, as `make ipcs` prints it, into buf. */
 void sweep_describe(const struct ipc_obj *obj, char *buf, size_t size);
 

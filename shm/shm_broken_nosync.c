@@ -155,6 +155,8 @@ main(int argc, char **argv)
 	 *     polls == empty + torn + seen + repeated
 	 *     seen + missed == count      (missed: never seen whole) */
 	while (!last) {
+		size_t at = 0; /* where this copy stops matching its seq */
+
 		last = slot->done; /* set: this copy is after the last write */
 		copy.seq = slot->seq;
 		memcpy(copy.payload, slot->payload, sizeof(copy.payload));
@@ -163,9 +165,11 @@ main(int argc, char **argv)
 			empty++;
 		else if (copy.seq > opt.count ||
 			 payload_verify(copy.payload, sizeof(copy.payload),
-					copy.seq, &torn_at) == -1) {
-			if (torn++ == 0) /* keep torn_at of the first */
+					copy.seq, &at) == -1) {
+			if (torn++ == 0) { /* remember the first */
 				torn_seq = copy.seq;
+				torn_at = at;
+			}
 		} else if (whole[copy.seq])
 			repeated++;
 		else {
@@ -192,9 +196,9 @@ main(int argc, char **argv)
 	       (long)getpid(), polls, (double)(clock_ns() - start) / NS_PER_MS,
 	       empty, torn, seen, repeated);
 	if (torn > 0)
-		printf("shm_broken_nosync %ld: first torn copy: seq said %lu, "
-		       "but byte %zu was another message's\n",
-		       (long)getpid(), torn_seq, torn_at);
+		printf("shm_broken_nosync %ld: first torn copy: seq said #%lu, "
+		       "but from byte %zu on it was not message #%lu\n",
+		       (long)getpid(), torn_seq, torn_at, torn_seq);
 	printf("shm_broken_nosync %ld: %lu of %lu messages never seen whole; "
 	       "the semaphore versions lose none\n",
 	       (long)getpid(), opt.count - seen, opt.count);

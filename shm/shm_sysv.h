@@ -3,8 +3,9 @@
  * The writer creates a System V shared memory segment that holds one
  * message slot, and a set of two System V semaphores that take turns on it:
  *
- *   SEM_EMPTY  1 when the slot may be written (the writer waits on it)
- *   SEM_FULL   1 when the slot holds a message (the reader waits on it)
+ *   SEM_EMPTY   1 when the slot may be written (the writer waits on it)
+ *   SEM_FULL    1 when the slot holds a message (the reader waits on it)
+ *   SEM_READER  1 while no reader has claimed the slot (one at a time)
  *
  * Both objects use the same key, derived from "ipclab-<uid>-<name>" (see
  * lib/names.h), so the two programs find each other without a fixed number
@@ -22,7 +23,7 @@
 #define SHM_TEXT_MAX  64
 #define SHM_POLL_MS   100 /* how often a waiting side checks its peer */
 
-enum { SEM_EMPTY, SEM_FULL, SEM_COUNT };
+enum { SEM_EMPTY, SEM_FULL, SEM_READER, SEM_COUNT };
 
 /* The layout of the segment: one message. */
 struct shm_sysv_msg {

@@ -76,6 +76,24 @@ writer_gone(void)
 	    (long)writer);
 }
 
+/* One slot, one reader: a second would steal half the messages.  The
+ * claim is a -1 on SEM_READER with SEM_UNDO, so the kernel gives the place
+ * back when we exit, however we exit -- even killed by SIGKILL.  (The
+ * empty/full pair must not use SEM_UNDO: there one process takes and the
+ * other gives, and undoing a post at exit would undo a real message.) */
+static void
+claim_reader_place(void)
+{
+	struct sembuf claim = {SEM_READER, -1, IPC_NOWAIT | SEM_UNDO};
+
+	if (semop(semid, &claim, 1) == 0)
+		return;
+	if (errno == EAGAIN)
+		die("writer %ld already has a reader; one at a time",
+		    (long)writer);
+	die_errno("semop SEM_READER on semaphores %d", semid);
+}
+
 /* Wait until the slot is full, checking every SHM_POLL_MS that the writer
  * still runs: a writer killed by SIGKILL never posts again. */
 static void
@@ -123,6 +141,7 @@ main(int argc, char **argv)
 	semid = semget(key, 0, 0); /* the writer made it before the segment */
 	if (semid == -1)
 		die_errno("semget key 0x%08x", (unsigned)key);
+	claim_reader_place();
 	slot = shmat(shmid, NULL, SHM_RDONLY); /* we only read */
 	if (slot == (void *)-1)
 		die_errno("shmat segment %d", shmid);

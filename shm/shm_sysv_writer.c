@@ -88,7 +88,8 @@ post_full(void)
 int
 main(int argc, char **argv)
 {
-	unsigned short init[SEM_COUNT] = {[SEM_EMPTY] = 1, [SEM_FULL] = 0};
+	unsigned short init[SEM_COUNT] = {
+		[SEM_EMPTY] = 1, [SEM_FULL] = 0, [SEM_READER] = 1};
 	union semun arg = {.array = init};
 	struct shm_sysv_msg *msg;
 	int sem_reg, shm_reg;
@@ -108,7 +109,8 @@ main(int argc, char **argv)
 	 * waits for the segment, so it never sees uninitialised semaphores. */
 	semid = semget(key, SEM_COUNT, IPC_CREAT | IPC_EXCL | 0600);
 	if (semid == -1 && errno == EEXIST)
-		die("key 0x%08x (-N %s) is in use by a running writer; "
+		die("key 0x%08x (-N %s) is in use, most likely by a running "
+		    "writer; "
 		    "pick another -N or see `make ipcs`",
 		    (unsigned)key, opt.name);
 	if (semid == -1)

@@ -250,6 +250,34 @@ removed_ours(const char *out, const char *name)
 
 #define ATTEMPTS 5
 
+/* One slot, one reader: a second reader is turned away and the first
+ * still gets every message. */
+static void
+test_second_reader_is_refused(void **state)
+{
+	struct proc w, r1, r2;
+
+	assert_int_equal(proc_start(&w, pair->writer, "-N", name_of(state),
+				    "-n", "10", "-i", "50", NULL),
+			 0);
+	assert_int_equal(
+		proc_start(&r1, pair->reader, "-N", name_of(state), NULL), 0);
+	assert_int_equal(proc_wait_output(&r1, "#1/10", RUN_MS), 0);
+	assert_int_equal(
+		proc_start(&r2, pair->reader, "-N", name_of(state), NULL), 0);
+	assert_int_equal(proc_wait(&r2, RUN_MS), 0);
+	assert_code(&r2, 1);
+	assert_non_null(strstr(r2.err, "already has a reader"));
+	assert_int_equal(proc_wait(&r1, RUN_MS), 0);
+	assert_int_equal(proc_wait(&w, RUN_MS), 0);
+	assert_code(&r1, 0);
+	assert_code(&w, 0);
+	assert_all_messages(r1.out, 10);
+	proc_free(&w);
+	proc_free(&r1);
+	proc_free(&r2);
+}
+
 /* Kill a lone writer with SIGKILL, so its objects stay behind.  Returns
  * whether they are still there: when tests run in parallel, another
  * writer's start-up sweep may have removed them already. */
@@ -415,6 +443,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_reader_without_writer_gives_up),
 	T(test_writer_without_reader_gives_up_and_cleans),
 	T(test_second_writer_is_refused),
+	T(test_second_reader_is_refused),
 	T(test_next_writer_removes_stale_objects),
 	T(test_ipcs_clean_removes_stale_objects),
 	T(test_ipcs_clean_keeps_live_objects),

@@ -6,10 +6,10 @@
  * process that could use them has left (a demo killed with SIGKILL, say).
  *
  *   $ build/bin/ipclab-ipcs
- *   KIND       OBJECT                       OWNER   PROCESS STATE shm-sysv key
- * 0x1c5e07a1 id 32769      uid 1000 creator 4242 (gone)       stale $
- * build/bin/ipclab-ipcs --clean removed stale shm-sysv key 0x1c5e07a1 id 32769
- * ...
+ *   KIND       OBJECT                             OWNER      PROCESS                      STATE
+ *   shm-sysv   key 0x1c5e07a1 id 32769            uid 1000   creator 4242 (gone)          stale
+ *   $ build/bin/ipclab-ipcs --clean
+ *   removed stale shm-sysv   key 0x1c5e07a1 id 32769 ...
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -65,6 +65,10 @@ show(const struct ipc_obj *o, void *arg)
 		return 0;
 	if (c->nnames > 0 && !named(c, o))
 		return 0;
+	if (c->shown == 0) {
+		sweep_header(line, sizeof(line));
+		printf("%s\n", line);
+	}
 	sweep_describe(o, line, sizeof(line));
 	printf("%s\n", line);
 	c->shown++;
