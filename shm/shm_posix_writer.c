@@ -90,8 +90,7 @@ create_segment(void)
 	fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
 	if (fd == -1 && errno == EEXIST)
 		die("%s (-N %s) is in use, most likely by a running "
-		    "writer; "
-		    "pick another -N or see `make ipcs`",
+		    "writer; pick another -N or see `make ipcs`",
 		    name, opt.name);
 	if (fd == -1)
 		die_errno("shm_open %s", name);

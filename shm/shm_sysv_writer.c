@@ -110,8 +110,7 @@ main(int argc, char **argv)
 	semid = semget(key, SEM_COUNT, IPC_CREAT | IPC_EXCL | 0600);
 	if (semid == -1 && errno == EEXIST)
 		die("key 0x%08x (-N %s) is in use, most likely by a running "
-		    "writer; "
-		    "pick another -N or see `make ipcs`",
+		    "writer; pick another -N or see `make ipcs`",
 		    (unsigned)key, opt.name);
 	if (semid == -1)
 		die_errno("semget key 0x%08x", (unsigned)key);
