@@ -100,31 +100,37 @@ slurp(const char *path)
 }
 
 int
-proc_wait(struct proc *p, unsigned timeout_ms)
+wait_child(pid_t pid, unsigned timeout_ms, int *status)
 {
 	uint64_t deadline = clock_ns() + timeout_ms * NS_PER_MS;
-	int timed_out = 0;
 	pid_t r;
 
-	while ((r = waitpid(p->pid, &p->status, WNOHANG)) == 0) {
+	while ((r = waitpid(pid, status, WNOHANG)) == 0) {
 		if (clock_ns() > deadline) {
-			kill(p->pid, SIGKILL);
-			waitpid(p->pid, &p->status, 0);
-			timed_out = 1;
-			break;
+			kill(pid, SIGKILL);
+			waitpid(pid, status, 0);
+			errno = ETIMEDOUT;
+			return -1;
 		}
-		sleep_ms(5);
+		sleep_ms(2);
 	}
+	return r == -1 ? -1 : 0;
+}
+
+int
+proc_wait(struct proc *p, unsigned timeout_ms)
+{
+	int rc = wait_child(p->pid, timeout_ms, &p->status);
+	int err = errno;
+
 	p->out = slurp(p->out_path);
 	p->err = slurp(p->err_path);
-	if (timed_out) {
+	if (rc == -1 && err == ETIMEDOUT)
 		print_message(
 			"%s timed out after %u ms; stdout:\n%s\nstderr:\n%s\n",
 			"program", timeout_ms, p->out, p->err);
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	return r == -1 ? -1 : 0;
+	errno = err;
+	return rc;
 }
 
 int

@@ -32,6 +32,11 @@ struct proc {
  * arguments, a NULL-terminated list.  Returns 0, or -1 with errno set. */
 int proc_start(struct proc *p, const char *prog, ...);
 
+/* Wait up to timeout_ms for child pid to end, and reap it, its wait
+ * status in *status.  If it is still running then, kill it (SIGKILL),
+ * reap it and return -1 with ETIMEDOUT; returns 0 when it ended in time. */
+int wait_child(pid_t pid, unsigned timeout_ms, int *status);
+
 /* Wait up to timeout_ms for p to end; then read its output.  If it is
  * still running then, kill it (SIGKILL) and return -1 with ETIMEDOUT, so a
  * hang fails the test instead of stalling it. */

@@ -250,21 +250,13 @@ kid_start(child_setup setup, enum end end)
 static int
 kid_reap(void)
 {
-	uint64_t deadline = clock_ns() + TIMEOUT_MS * NS_PER_MS;
 	int status = 0;
-	pid_t r;
+	int rc = wait_child(t.pid, TIMEOUT_MS, &status);
 
-	while ((r = waitpid(t.pid, &status, WNOHANG)) == 0) {
-		if (clock_ns() > deadline) {
-			kill(t.pid, SIGKILL);
-			waitpid(t.pid, &status, 0);
-			t.pid = -1;
-			fail_msg("child did not end within %d ms", TIMEOUT_MS);
-		}
-		sleep_ms(2);
-	}
-	assert_int_equal(r, t.pid);
 	t.pid = -1;
+	if (rc == -1)
+		fail_msg("child did not end within %d ms: %s", TIMEOUT_MS,
+			 strerror(errno));
 	return status;
 }
 
