@@ -119,7 +119,7 @@ main(int argc, char **argv)
 
 	opts_parse(&opt, "Nni", usage, argc, argv);
 	key = names_key(opt.name);
-	/* one line at a time, even in a pipe */
+	/* One line at a time, even into a pipe or a file. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	whole = calloc(opt.count + 1, 1);

@@ -128,8 +128,8 @@ main(int argc, char **argv)
 	opts_parse(&opt, "Nnit", usage, argc, argv);
 	if (names_posix(name, sizeof(name), opt.name) == -1)
 		die_errno("names_posix %s", opt.name); /* opts_parse checked */
-	setvbuf(stdout, NULL, _IOLBF,
-		0); /* one line at a time, in a pipe too */
+	/* One line at a time, even into a pipe or a file. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	/* A writer killed with SIGKILL could not clean up: remove what such
 	 * dead runs left, never an object a running process still uses. */

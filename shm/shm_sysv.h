@@ -1,7 +1,8 @@
 /* shm_sysv.h - what shm_sysv_writer and shm_sysv_reader agree on.
  *
  * The writer creates a System V shared memory segment that holds one
- * message slot, and a set of two System V semaphores that take turns on it:
+ * message slot, and a set of three System V semaphores: two take turns on
+ * the slot, one lets a single reader in:
  *
  *   SEM_EMPTY   1 when the slot may be written (the writer waits on it)
  *   SEM_FULL    1 when the slot holds a message (the reader waits on it)

@@ -1,6 +1,6 @@
 /* shm_sysv_writer.c - send messages through System V shared memory.
  *
- * Creates a segment (shmget) and a pair of semaphores (semget), both with
+ * Creates a segment (shmget) and a set of semaphores (semget), both with
  * IPC_EXCL and mode 0600, attaches the segment (shmat), and sends COUNT
  * messages to shm_sysv_reader, one at a time: wait until the slot is empty,
  * write it, mark it full.  When the reader has taken the last one, it
@@ -97,8 +97,8 @@ main(int argc, char **argv)
 
 	opts_parse(&opt, "Nnit", usage, argc, argv);
 	key = names_key(opt.name);
-	setvbuf(stdout, NULL, _IOLBF,
-		0); /* one line at a time, in a pipe too */
+	/* One line at a time, even into a pipe or a file. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	/* A writer killed with SIGKILL could not clean up: remove what such
 	 * dead runs left, never an object a running process still uses. */
