@@ -68,7 +68,7 @@ run-shm: $(DEMOS) $(TOOLS)
 	$(BIN)/shm_broken_nosync
 	@echo
 	@echo '== Left behind: what ipcs and /dev/shm show of ours (keys 0x1c..., ipclab-*)'
-	@ipcs -m -s 2>/dev/null | awk -v me="$$(id -un)" 'tolower($$1) ~ /^0x1c/ && $$3 == me { print; n++ } END { exit n == 0 }' \
+	@ipcs -m -s 2>/dev/null | awk -v me="$$(id -un 2>/dev/null || id -u)" 'tolower($$1) ~ /^0x1c/ && $$3 == me { print; n++ } END { exit n == 0 }' \
 		|| echo 'ipcs -m -s: no ipclab segment or semaphore set of yours'
 	@ls /dev/shm | grep "ipclab-$$(id -u)-" || echo 'ls /dev/shm: no ipclab object of yours'
 	@$(BIN)/ipclab-ipcs -N shm-sysv -N shm-posix -N shm-broken --fail-if-any

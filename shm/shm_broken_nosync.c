@@ -45,6 +45,7 @@
 #include "names.h"
 #include "opts.h"
 #include "payload.h"
+#include "sweep.h"
 
 #define NOSYNC_NAME	 "shm-broken" /* default -N */
 #define NOSYNC_PAYLOAD	 4096	      /* bytes of one message */
@@ -125,14 +126,20 @@ main(int argc, char **argv)
 	whole = calloc(opt.count + 1, 1);
 	if (whole == NULL)
 		die_errno("calloc %lu bytes", opt.count + 1);
+	/* Broken on purpose, but tidy: a run killed with SIGKILL left its
+	 * segment behind; remove such leftovers, never a live run's. */
+	if (sweep_stale(getuid(), stdout) == -1)
+		warn_errno("looking for stale objects");
 	shmid = shmget(key, sizeof(*slot), IPC_CREAT | IPC_EXCL | 0600);
 	if (shmid == -1 && errno == EEXIST)
-		die("key 0x%08x (-N %s) is in use; pick another -N or see "
-		    "`make ipcs`",
+		die("key 0x%08x (-N %s) is in use, most likely by a running "
+		    "shm_broken_nosync; pick another -N or see `make ipcs`",
 		    (unsigned)key, opt.name);
 	if (shmid == -1)
 		die_errno("shmget key 0x%08x", (unsigned)key);
 	shm_reg = cleanup_add_id(OBJ_SYSV_SHM, shmid);
+	if (shm_reg == -1)
+		die_errno("cleanup_add_id segment %d", shmid);
 	slot = shmat(shmid, NULL, 0); /* before fork: the child inherits it */
 	if (slot == (void *)-1)
 		die_errno("shmat segment %d", shmid);
@@ -195,9 +202,13 @@ main(int argc, char **argv)
 	       "first message, %lu torn, %lu new, %lu repeats\n",
 	       (long)getpid(), polls, (double)(clock_ns() - start) / NS_PER_MS,
 	       empty, torn, seen, repeated);
-	if (torn > 0)
+	if (torn > 0 && torn_seq > opt.count)
 		printf("shm_broken_nosync %ld: first torn copy: seq said #%lu, "
-		       "but from byte %zu on it was not message #%lu\n",
+		       "a message never sent\n",
+		       (long)getpid(), torn_seq);
+	else if (torn > 0)
+		printf("shm_broken_nosync %ld: first torn copy: seq said #%lu, "
+		       "but byte %zu was not message #%lu's\n",
 		       (long)getpid(), torn_seq, torn_at, torn_seq);
 	printf("shm_broken_nosync %ld: %lu of %lu messages never seen whole; "
 	       "the semaphore versions lose none\n",
