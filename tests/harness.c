@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
+#include <poll.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,8 +19,24 @@
 
 #include "clock.h"
 #include "harness.h"
+#include "io.h"
 
 /* The directory this test program lives in: build/bin. */
+/* A temporary file with no name: it goes when the last descriptor does. */
+static int
+open_unnamed(void)
+{
+	char path[] = "/tmp/ipclab-test-XXXXXX";
+	int fd = mkstemp(path);
+
+	if (fd != -1) {
+		unlink(path);
+		fcntl(fd, F_SETFD,
+		      FD_CLOEXEC); /* the program gets 1 and 2 only */
+	}
+	return fd;
+}
+
 static const char *
 bin_dir(void)
 {
@@ -59,10 +76,10 @@ proc_start(struct proc *p, const char *prog, ...)
 	va_end(ap);
 	argv[argc] = NULL;
 
-	strcpy(p->out_path, "/tmp/ipclab-test-out-XXXXXX");
-	strcpy(p->err_path, "/tmp/ipclab-test-err-XXXXXX");
-	out = mkstemp(p->out_path);
-	err = mkstemp(p->err_path);
+	/* Unnamed files: the names go at once, so a test that fails half
+	 * way leaves nothing in /tmp. */
+	out = p->out_fd = open_unnamed();
+	err = p->err_fd = open_unnamed();
 	if (out == -1 || err == -1)
 		return -1;
 	fflush(NULL);
@@ -75,27 +92,27 @@ proc_start(struct proc *p, const char *prog, ...)
 		execvp(argv[0], argv);
 		_exit(127);
 	}
-	close(out);
-	close(err);
 	return 0;
 }
 
+/* All that has been written to fd so far, as a string to free(). */
 static char *
-slurp(const char *path)
+slurp(int fd)
 {
-	FILE *f = fopen(path, "r");
 	char *buf = NULL;
 	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	char chunk[4096];
+	off_t at = 0;
+	ssize_t n;
 
-	if (f != NULL) {
-		FILE *m = open_memstream(&buf, &len);
-		int c;
-
-		while ((c = getc(f)) != EOF)
-			putc(c, m);
-		fclose(m);
-		fclose(f);
+	if (m == NULL)
+		return strdup("");
+	while ((n = pread(fd, chunk, sizeof(chunk), at)) > 0) {
+		fwrite(chunk, 1, (size_t)n, m);
+		at += n;
 	}
+	fclose(m);
 	return buf != NULL ? buf : strdup("");
 }
 
@@ -117,14 +134,102 @@ wait_child(pid_t pid, unsigned timeout_ms, int *status)
 	return r == -1 ? -1 : 0;
 }
 
+void
+kid_start(struct kid *k, void (*body)(int ready, int go, void *arg), void *arg)
+{
+	int r[2], g[2];
+
+	k->pid = k->ready = k->go = -1;
+	assert_int_equal(pipe(r), 0);
+	k->ready = r[0];
+	if (pipe(g) == -1) {
+		close(r[1]);
+		fail_msg("pipe: %s", strerror(errno));
+	}
+	k->go = g[1];
+	fflush(NULL); /* or the child's exit() prints our buffered output */
+	k->pid = fork();
+	if (k->pid == 0) {
+		close(r[0]);
+		close(g[1]);
+		body(r[1], g[0], arg);
+		_exit(KID_RETURNED);
+	}
+	close(r[1]);
+	close(g[0]);
+	assert_true(k->pid != -1);
+}
+
+/* Close k's pipes, if open. */
+static void
+kid_close(struct kid *k)
+{
+	if (k->ready != -1)
+		close(k->ready);
+	if (k->go != -1)
+		close(k->go);
+	k->ready = k->go = -1;
+}
+
+void
+kid_ready(struct kid *k, void *report, size_t len, unsigned timeout_ms)
+{
+	struct pollfd p = {.fd = k->ready, .events = POLLIN};
+	int status;
+
+	if (poll(&p, 1, (int)timeout_ms) != 1)
+		fail_msg("child not ready within %u ms", timeout_ms);
+	if (read_full(k->ready, report, len) == (ssize_t)len)
+		return;
+	status = kid_reap(k, timeout_ms);
+	fail_msg("child failed while setting up: status 0x%x (exit %d)", status,
+		 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+void
+kid_go(struct kid *k)
+{
+	char c = 'g';
+
+	assert_int_equal(write_full(k->go, &c, 1), 1);
+}
+
+int
+kid_reap(struct kid *k, unsigned timeout_ms)
+{
+	int status = 0, rc, err;
+
+	if (k->pid <= 0) /* wait_child(-1) would wait for, or kill, any */
+		fail_msg("kid_reap: no child (pid %ld)", (long)k->pid);
+	rc = wait_child(k->pid, timeout_ms, &status);
+	err = errno;
+	k->pid = -1;
+	kid_close(k);
+	if (rc == -1)
+		fail_msg("child did not end within %u ms: %s", timeout_ms,
+			 strerror(err));
+	return status;
+}
+
+void
+kid_release(struct kid *k)
+{
+	if (k->pid > 0) {
+		kill(k->pid, SIGKILL);
+		waitpid(k->pid, NULL, 0);
+	}
+	k->pid = -1;
+	kid_close(k);
+}
+
 int
 proc_wait(struct proc *p, unsigned timeout_ms)
 {
 	int rc = wait_child(p->pid, timeout_ms, &p->status);
 	int err = errno;
 
-	p->out = slurp(p->out_path);
-	p->err = slurp(p->err_path);
+	p->out = slurp(p->out_fd);
+	p->err = slurp(p->err_fd);
 	if (rc == -1 && err == ETIMEDOUT)
 		print_message(
 			"%s timed out after %u ms; stdout:\n%s\nstderr:\n%s\n",
@@ -139,7 +244,7 @@ proc_wait_output(const struct proc *p, const char *text, unsigned timeout_ms)
 	uint64_t deadline = clock_ns() + timeout_ms * NS_PER_MS;
 
 	for (;;) {
-		char *out = slurp(p->out_path);
+		char *out = slurp(p->out_fd);
 		int found = strstr(out, text) != NULL;
 
 		free(out);
@@ -178,9 +283,10 @@ proc_free(struct proc *p)
 {
 	free(p->out);
 	free(p->err);
-	unlink(p->out_path);
-	unlink(p->err_path);
+	close(p->out_fd);
+	close(p->err_fd);
 	p->out = p->err = NULL;
+	p->out_fd = p->err_fd = -1;
 }
 
 int

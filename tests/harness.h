@@ -1,5 +1,6 @@
 /* harness.h - what the cmocka tests share: run a program with a timeout,
- * and check that no IPC object of a name is left.
+ * fork a child that sets up objects and waits to be let go, and check that
+ * no IPC object of a name is left.
  *
  * Every test that makes IPC objects takes a unique name from the fixture
  * (names_unique: it holds the test's pid), passes it to the programs with
@@ -19,13 +20,13 @@
 
 #include "names.h"
 
-/* A program started by proc_start(); its output goes to files. */
+/* A program started by proc_start(); its output goes to unnamed files. */
 struct proc {
 	pid_t pid;
-	int status; /* wait(2) status, once proc_wait() returned 0 */
-	char *out;  /* all it wrote to stdout, after proc_wait() */
-	char *err;  /* all it wrote to stderr, after proc_wait() */
-	char out_path[64], err_path[64];
+	int status;	    /* wait(2) status, once proc_wait() returned 0 */
+	char *out;	    /* all it wrote to stdout, after proc_wait() */
+	char *err;	    /* all it wrote to stderr, after proc_wait() */
+	int out_fd, err_fd; /* where its stdout and stderr go */
 };
 
 /* Start build/bin/PROG (found next to the test program) with the given
@@ -58,7 +59,7 @@ int proc_code_shown(const struct proc *p, int want);
 #define assert_code(p, want)                                                   \
 	assert_int_equal(proc_code_shown((p), (want)), (want))
 
-/* Free the output and remove the output files. */
+/* Free the output and close the output files. */
 void proc_free(struct proc *p);
 
 /* How many times needle occurs in haystack. */
@@ -71,6 +72,45 @@ int objects_alive(const char *name);
 
 /* Remove every object objects_alive() counts; returns how many. */
 int objects_remove(const char *name);
+
+/* A forked child ("kid") that sets up IPC objects, reports on its ready
+ * pipe, then waits for a byte on its go pipe; pid and pipes are -1 when
+ * not held.  A test keeps one where its teardown can kid_release() it. */
+struct kid {
+	pid_t pid; /* the child, until reaped */
+	int ready; /* read end: the child reports here */
+	int go;	   /* write end: one byte lets the child go on */
+};
+
+/* A kid not started: kid_release() on it does nothing. */
+#define KID_NONE ((struct kid){.pid = -1, .ready = -1, .go = -1})
+
+/* The exit code of a child whose body returned. */
+#define KID_RETURNED 125
+
+/* Fork a child into k (which holds none) that runs body(ready, go, arg)
+ * with its ends of the pipes; body must not return (it calls _exit() or
+ * exit(); if it returns, the child _exit(KID_RETURNED)s).  Flushes stdio
+ * first; asserts on failure. */
+void kid_start(struct kid *k, void (*body)(int ready, int go, void *arg),
+	       void *arg);
+
+/* Read exactly len bytes of report; if none come within timeout_ms, or
+ * the child ends first, fail the test (with its wait status if it ended). */
+void kid_ready(struct kid *k, void *report, size_t len, unsigned timeout_ms);
+
+/* Write the go byte; asserts it was written. */
+void kid_go(struct kid *k);
+
+/* Wait up to timeout_ms for the child to end (wait_child()), reap it and
+ * close the pipes; returns its wait status, or fails the test on timeout
+ * (the child is killed) or if k holds no child.  Also reaps a child the
+ * test forked itself and put in pid, its pipes -1. */
+int kid_reap(struct kid *k, unsigned timeout_ms);
+
+/* For teardown: SIGKILL and reap the child if not yet reaped, close the
+ * pipes, leave k as KID_NONE; idempotent. */
+void kid_release(struct kid *k);
 
 /* The fixture of every test that makes IPC objects: a unique name, and the
  * leak check around the test. */

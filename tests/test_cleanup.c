@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,9 +47,7 @@ enum end {
 /* What one test holds, so teardown can release it if an assertion failed
  * half way. */
 static struct {
-	pid_t pid;	  /* the child, until reaped */
-	int ready;	  /* read end: the child reports here */
-	int go;		  /* write end: one byte lets the child end */
+	struct kid kid;	  /* the child: it reports an int, then waits */
 	void *attached;	  /* a segment the parent attached */
 	int held;	  /* a POSIX object the parent holds open */
 	int handle;	  /* a registration of the parent's own */
@@ -194,14 +191,22 @@ child_registers_dir_then_file_after_forget(void)
 	return 0;
 }
 
+/* What the child does: set up, report, then end. */
+struct plan {
+	child_setup setup;
+	enum end end;
+};
+
 static _Noreturn void
-child_main(child_setup setup, enum end end, int ready, int go)
+child_main(int ready, int go, void *arg)
 {
+	const struct plan *plan = arg;
+	enum end end = plan->end;
 	int value;
 	char c;
 
 	alarm(CHILD_ALARM_S); /* never outlive a test that failed */
-	value = setup();
+	value = plan->setup();
 	if (write_full(ready, &value, sizeof(value)) == -1)
 		_exit(30);
 	if (read_full(go, &c, 1) != 1)
@@ -225,64 +230,17 @@ child_main(child_setup setup, enum end end, int ready, int go)
 
 /* ---- the parent's side -------------------------------------------------- */
 
-static void
-kid_start(child_setup setup, enum end end)
-{
-	int r[2], g[2];
-
-	assert_int_equal(pipe(r), 0);
-	assert_int_equal(pipe(g), 0);
-	fflush(NULL); /* or the child's exit() prints our buffered output */
-	t.pid = fork();
-	assert_true(t.pid != -1);
-	if (t.pid == 0) {
-		close(r[0]);
-		close(g[1]);
-		child_main(setup, end, r[1], g[0]);
-	}
-	close(r[1]);
-	close(g[0]);
-	t.ready = r[0];
-	t.go = g[1];
-}
-
-/* Wait at most TIMEOUT_MS for the child to end; returns its status. */
+/* Start a child that runs setup, then ends as end says; returns the value
+ * it reports once set up. */
 static int
-kid_reap(void)
+start_child(child_setup setup, enum end end)
 {
-	int status = 0;
-	int rc = wait_child(t.pid, TIMEOUT_MS, &status);
+	struct plan plan = {setup, end};
+	int value;
 
-	t.pid = -1;
-	if (rc == -1)
-		fail_msg("child did not end within %d ms: %s", TIMEOUT_MS,
-			 strerror(errno));
-	return status;
-}
-
-/* The value the child reports once set up. */
-static int
-kid_ready(void)
-{
-	struct pollfd p = {.fd = t.ready, .events = POLLIN};
-	int value, status;
-
-	if (poll(&p, 1, TIMEOUT_MS) != 1)
-		fail_msg("child not ready within %d ms", TIMEOUT_MS);
-	if (read_full(t.ready, &value, sizeof(value)) == sizeof(value))
-		return value;
-	status = kid_reap();
-	fail_msg("child failed while setting up: status 0x%x (exit %d)", status,
-		 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	return -1;
-}
-
-static void
-kid_go(void)
-{
-	char c = 'g';
-
-	assert_int_equal(write_full(t.go, &c, 1), 1);
+	kid_start(&t.kid, child_main, &plan);
+	kid_ready(&t.kid, &value, sizeof(value), TIMEOUT_MS);
+	return value;
 }
 
 static void
@@ -302,15 +260,15 @@ assert_killed_by(int status, int sig)
 
 /* End the child as end says; check how it ended. */
 static void
-kid_end(enum end end, int sig)
+end_child(enum end end, int sig)
 {
 	int status;
 
 	if (end == END_SIGNAL)
-		assert_int_equal(kill(t.pid, sig), 0);
+		assert_int_equal(kill(t.kid.pid, sig), 0);
 	else
-		kid_go();
-	status = kid_reap();
+		kid_go(&t.kid);
+	status = kid_reap(&t.kid, TIMEOUT_MS);
 	if (end == END_SIGNAL)
 		assert_killed_by(status, sig);
 	else
@@ -420,7 +378,8 @@ setup(void **state)
 		return -1;
 	f = *state;
 	memset(&t, 0, sizeof(t));
-	t.pid = t.ready = t.go = t.held = t.handle = -1;
+	t.kid = KID_NONE;
+	t.held = t.handle = -1;
 	t.name = f->name;
 	return names_posix(t.posix, sizeof(t.posix), f->name);
 }
@@ -428,14 +387,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	if (t.pid > 0) {
-		kill(t.pid, SIGKILL);
-		waitpid(t.pid, NULL, 0);
-	}
-	if (t.ready != -1)
-		close(t.ready);
-	if (t.go != -1)
-		close(t.go);
+	kid_release(&t.kid);
 	if (t.attached != NULL)
 		shmdt(t.attached);
 	if (t.held != -1)
@@ -453,10 +405,9 @@ segment_removed_when_child(enum end end, int sig)
 {
 	int id;
 
-	kid_start(child_registers_segment, end);
-	id = kid_ready();
+	id = start_child(child_registers_segment, end);
 	hold_segment(id);
-	kid_end(end, sig);
+	end_child(end, sig);
 	assert_segment_removed(id);
 }
 
@@ -503,11 +454,10 @@ cleanup_forget_keeps_the_object(void **state)
 	int id;
 
 	(void)state;
-	kid_start(child_forgets_segment, END_EXIT);
-	id = kid_ready();
+	id = start_child(child_forgets_segment, END_EXIT);
 	hold_segment(id);
 	hold_posix_shm();
-	kid_end(END_EXIT, 0);
+	end_child(END_EXIT, 0);
 	assert_posix_shm_removed(); /* the registry ran ... */
 	assert_segment_alive(id);   /* ... and left the forgotten one */
 	assert_int_equal(shmctl(id, IPC_RMID, NULL), 0);
@@ -527,9 +477,8 @@ parent_object_survives_child(enum end end, int sig)
 	assert_true(id != -1);
 	t.handle = cleanup_add_id(OBJ_SYSV_SHM, id);
 	assert_true(t.handle >= 0);
-	kid_start(child_registers_nothing, end);
-	kid_ready();
-	kid_end(end, sig);
+	start_child(child_registers_nothing, end);
+	end_child(end, sig);
 	assert_segment_alive(id);
 
 	cleanup_run(); /* only this test's segment is registered here */
@@ -559,10 +508,9 @@ static void
 cleanup_unlinks_posix_shm_on_exit(void **state)
 {
 	(void)state;
-	kid_start(child_registers_posix_shm, END_EXIT);
-	kid_ready();
+	start_child(child_registers_posix_shm, END_EXIT);
 	hold_posix_shm();
-	kid_end(END_EXIT, 0);
+	end_child(END_EXIT, 0);
 	assert_posix_shm_removed();
 }
 
@@ -570,10 +518,9 @@ static void
 cleanup_unlinks_posix_shm_on_sigterm(void **state)
 {
 	(void)state;
-	kid_start(child_registers_posix_shm, END_SIGNAL);
-	kid_ready();
+	start_child(child_registers_posix_shm, END_SIGNAL);
 	hold_posix_shm();
-	kid_end(END_SIGNAL, SIGTERM);
+	end_child(END_SIGNAL, SIGTERM);
 	assert_posix_shm_removed();
 }
 
@@ -586,9 +533,9 @@ cleanup_registry_holds_cleanup_max_objects(void **state)
 
 	(void)state;
 	make_dir();
-	kid_start(child_fills_registry, END_EXIT);
-	assert_int_equal(kid_ready(), CLEANUP_MAX);
-	kid_end(END_EXIT, 0);
+	assert_int_equal(start_child(child_fills_registry, END_EXIT),
+			 CLEANUP_MAX);
+	end_child(END_EXIT, 0);
 	for (int i = 0; i < CLEANUP_MAX; i++) {
 		snprintf(path, sizeof(path), "%s/f%d", t.dir, i);
 		if (exists(path))
@@ -603,9 +550,8 @@ cleanup_removes_newest_first(void **state)
 {
 	(void)state;
 	make_dir();
-	kid_start(child_registers_dir_then_file, END_EXIT);
-	kid_ready();
-	kid_end(END_EXIT, 0);
+	start_child(child_registers_dir_then_file, END_EXIT);
+	end_child(END_EXIT, 0);
 	if (exists(t.dir))
 		fail_msg("%s is left: the directory was removed before the "
 			 "file registered after it",
@@ -622,9 +568,8 @@ cleanup_removes_newest_first_after_a_forget(void **state)
 	(void)state;
 	make_dir();
 	snprintf(file, sizeof(file), "%s/file", t.dir);
-	kid_start(child_registers_dir_then_file_after_forget, END_EXIT);
-	kid_ready();
-	kid_end(END_EXIT, 0);
+	start_child(child_registers_dir_then_file_after_forget, END_EXIT);
+	end_child(END_EXIT, 0);
 	file_left = exists(file);
 	dir_left = exists(t.dir);
 	if (file_left || dir_left)

@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
@@ -52,11 +51,9 @@ struct ids {
 /* What one test holds, so teardown can release it if an assertion failed
  * half way. */
 static struct {
-	pid_t pid; /* the child, until reaped */
-	int ready; /* read end: the child reports its ids here */
-	int go;	   /* write end: one byte lets the child exit */
-	int held;  /* a POSIX shm the parent holds open */
-	key_t key; /* names_key of the fixture's name */
+	struct kid kid; /* the child: it reports a struct ids, then waits */
+	int held;	/* a POSIX shm the parent holds open */
+	key_t key;	/* names_key of the fixture's name */
 	const char *name;
 	char posix[NAMES_FULL_MAX];
 } t;
@@ -105,7 +102,7 @@ sweep_ours(struct seen *s)
  * (kept open) and a POSIX semaphore (kept mapped); report; wait for the go
  * byte, then _exit(0) leaving them all for the test. */
 static _Noreturn void
-child_main(int ready, int go)
+child_main(int ready, int go, void *unused)
 {
 	unsigned short init[2] = {1, 0};
 	union semun arg = {.array = init};
@@ -114,6 +111,7 @@ child_main(int ready, int go)
 	int fd;
 	char c;
 
+	(void)unused;
 	alarm(CHILD_ALARM_S); /* never outlive a test that failed */
 	ids.shm = shmget(t.key, 4096, IPC_CREAT | IPC_EXCL | 0600);
 	if (ids.shm == -1)
@@ -138,67 +136,14 @@ child_main(int ready, int go)
 	_exit(0);
 }
 
-static void
-kid_start(void)
-{
-	int r[2], g[2];
-
-	assert_int_equal(pipe(r), 0);
-	assert_int_equal(pipe(g), 0);
-	fflush(NULL);
-	t.pid = fork();
-	assert_true(t.pid != -1);
-	if (t.pid == 0) {
-		close(r[0]);
-		close(g[1]);
-		child_main(r[1], g[0]);
-	}
-	close(r[1]);
-	close(g[0]);
-	t.ready = r[0];
-	t.go = g[1];
-}
-
-static void
-kid_close(void)
-{
-	if (t.ready != -1)
-		close(t.ready);
-	if (t.go != -1)
-		close(t.go);
-	t.ready = t.go = -1;
-}
-
-/* Wait at most TIMEOUT_MS for the child to end, and reap it; returns its
- * wait status. */
-static int
-kid_reap(void)
-{
-	int status = 0;
-	int rc = wait_child(t.pid, TIMEOUT_MS, &status);
-
-	t.pid = -1;
-	if (rc == -1)
-		fail_msg("child did not end within %d ms: %s", TIMEOUT_MS,
-			 strerror(errno));
-	kid_close();
-	return status;
-}
-
+/* Start the child; returns the ids it reports once its objects exist. */
 static struct ids
-kid_ready(void)
+start_child(void)
 {
-	struct pollfd p = {.fd = t.ready, .events = POLLIN};
 	struct ids ids;
-	int status;
 
-	if (poll(&p, 1, TIMEOUT_MS) != 1)
-		fail_msg("child not ready within %d ms", TIMEOUT_MS);
-	if (read_full(t.ready, &ids, sizeof(ids)) != sizeof(ids)) {
-		status = kid_reap();
-		fail_msg("child failed while setting up: status 0x%x (exit %d)",
-			 status, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-	}
+	kid_start(&t.kid, child_main, NULL);
+	kid_ready(&t.kid, &ids, sizeof(ids), TIMEOUT_MS);
 	return ids;
 }
 
@@ -287,7 +232,8 @@ setup(void **state)
 		return -1;
 	f = *state;
 	memset(&t, 0, sizeof(t));
-	t.pid = t.ready = t.go = t.held = -1;
+	t.kid = KID_NONE;
+	t.held = -1;
 	t.name = f->name;
 	t.key = names_key(f->name);
 	return names_posix(t.posix, sizeof(t.posix), f->name);
@@ -296,11 +242,7 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	if (t.pid > 0) {
-		kill(t.pid, SIGKILL);
-		waitpid(t.pid, NULL, 0);
-	}
-	kid_close();
+	kid_release(&t.kid);
 	if (t.held != -1)
 		close(t.held);
 	return fixture_teardown(state);
@@ -320,11 +262,10 @@ sweep_removes_objects_of_a_killed_creator(void **state)
 
 	(void)state;
 	for (attempt = 1;; attempt++) {
-		kid_start();
-		ids = kid_ready();
-		child = t.pid;
+		ids = start_child();
+		child = t.kid.pid;
 		assert_int_equal(kill(child, SIGKILL), 0);
-		status = kid_reap();
+		status = kid_reap(&t.kid, TIMEOUT_MS);
 		assert_true(WIFSIGNALED(status));
 		assert_int_equal(WTERMSIG(status), SIGKILL);
 		sweep_ours(&s);
@@ -365,13 +306,11 @@ sweep_leaves_objects_of_a_live_process(void **state)
 	struct seen s;
 	struct ids ids;
 	pid_t child;
-	char c = 'g';
 	int status;
 
 	(void)state;
-	kid_start();
-	ids = kid_ready();
-	child = t.pid;
+	ids = start_child();
+	child = t.kid.pid;
 	sweep_ours(&s);
 	assert_int_equal(s.shm, 1);
 	assert_int_equal(s.sem, 1);
@@ -392,8 +331,8 @@ sweep_leaves_objects_of_a_live_process(void **state)
 	assert_int_equal(semctl(ids.sem, 0, IPC_RMID), 0);
 	assert_int_equal(shm_unlink(t.posix), 0);
 	assert_int_equal(sem_unlink(t.posix), 0);
-	assert_int_equal(write_full(t.go, &c, 1), 1);
-	status = kid_reap();
+	kid_go(&t.kid);
+	status = kid_reap(&t.kid, TIMEOUT_MS);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
@@ -636,7 +575,8 @@ pid_alive_says_a_zombie_is_gone(void **state)
 	assert_true(child != -1);
 	if (child == 0)
 		_exit(0);
-	t.pid = child;
+	/* No pipes: kid_reap() and teardown reap it as a kid all the same. */
+	t.kid.pid = child;
 	for (;;) { /* wait until it has ended, but leave it unreaped */
 		memset(&info, 0, sizeof(info));
 		assert_int_equal(waitid(P_PID, (id_t)child, &info,
@@ -650,7 +590,7 @@ pid_alive_says_a_zombie_is_gone(void **state)
 	}
 	assert_int_equal(kill(child, 0), 0); /* the zombie is still there */
 	assert_false(pid_alive(child));
-	kid_reap();
+	kid_reap(&t.kid, TIMEOUT_MS);
 	assert_false(pid_alive(child));
 }
 
@@ -670,8 +610,8 @@ pid_alive_tells_running_from_gone(void **state)
 	assert_true(child != -1);
 	if (child == 0)
 		_exit(0);
-	t.pid = child;
-	status = kid_reap();
+	t.kid.pid = child; /* no pipes; kid_reap() reaps it all the same */
+	status = kid_reap(&t.kid, TIMEOUT_MS);
 	assert_true(WIFEXITED(status));
 	assert_false(pid_alive(child));
 }
