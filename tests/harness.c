@@ -54,6 +54,12 @@ bin_dir(void)
 }
 
 int
+under_valgrind(void)
+{
+	return getenv("IPCLAB_VALGRIND") != NULL;
+}
+
+int
 proc_start(struct proc *p, const char *prog, ...)
 {
 	char *argv[32], path[PATH_MAX + 64];
@@ -62,7 +68,7 @@ proc_start(struct proc *p, const char *prog, ...)
 
 	memset(p, 0, sizeof(*p));
 	snprintf(path, sizeof(path), "%s/%s", bin_dir(), prog);
-	if (getenv("IPCLAB_VALGRIND") != NULL) { /* make valgrind */
+	if (under_valgrind()) {
 		argv[argc++] = "valgrind";
 		argv[argc++] = "-q";
 		argv[argc++] = "--error-exitcode=99";

@@ -48,6 +48,10 @@ int proc_wait(struct proc *p, unsigned timeout_ms);
 int proc_wait_output(const struct proc *p, const char *text,
 		     unsigned timeout_ms);
 
+/* Whether programs run under valgrind (make valgrind): they start far
+ * slower, so a test that races a program's pace must give it longer. */
+int under_valgrind(void);
+
 /* Its exit code, or 128 + the signal that killed it. */
 int proc_code(const struct proc *p);
 
