@@ -2,6 +2,8 @@
 #
 #   make            build every program into build/bin
 #   make run-shm    watch two processes share memory, then check nothing is left
+#   make run-<mech> the same for sem, msgq, pipe, fifo, signal, socket
+#   make run-all    every one of them
 #   make test       build and run the cmocka tests (installs cmocka if it can)
 #   make ipcs       list the suite's IPC objects alive on this machine
 #   make ipcs-clean remove those whose processes are gone
@@ -20,8 +22,11 @@ B       := build
 BIN     := $(B)/bin
 LIB     := $(B)/libipclab.a
 
+# One folder a mechanism: its demos are <mech>/<mech>_*.c, and its
+# run-<mech> target is in <mech>/<mech>.mk, included below.
+MECHS    := shm sem msgq pipe fifo signal socket
 LIB_SRC  := $(wildcard lib/*.c)
-DEMO_SRC := $(wildcard shm/shm_*.c)
+DEMO_SRC := $(filter-out %_transport.c,$(foreach m,$(MECHS),$(wildcard $(m)/$(m)_*.c)))
 TOOL_SRC := tools/ipclab-ipcs.c
 TEST_SRC := $(wildcard tests/test_*.c)
 
@@ -30,7 +35,7 @@ TOOLS   := $(BIN)/ipclab-ipcs
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
 .SECONDARY:
-.PHONY: all run-shm test test-run check valgrind ipcs ipcs-clean deps clean
+.PHONY: all run-all test test-run check valgrind ipcs ipcs-clean deps clean
 
 all: $(DEMOS) $(TOOLS)
 
@@ -41,9 +46,13 @@ $(B)/obj/%.o: %.c
 $(LIB): $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC))
 	$(AR) rcs $@ $^
 
-$(BIN)/%: $(B)/obj/shm/%.o $(LIB)
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# A demo is one file: build/bin/shm_sysv_writer from shm/shm_sysv_writer.c.
+define demo_rule
+$$(BIN)/$(1)_%: $$(B)/obj/$(1)/$(1)_%.o $$(LIB)
+	@mkdir -p $$(BIN)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach m,$(MECHS),$(eval $(call demo_rule,$(m))))
 
 $(BIN)/ipclab-ipcs: $(B)/obj/tools/ipclab-ipcs.o $(LIB)
 	@mkdir -p $(BIN)
@@ -54,24 +63,13 @@ $(BIN)/test_%: $(B)/obj/tests/test_%.o $(B)/obj/tests/harness.o $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
-# The demos, as a learner would start them by hand: the writer in the
-# background, the reader in the foreground.  Then the proof that nothing
-# was left behind.
-run-shm: $(DEMOS) $(TOOLS)
-	@echo '== System V: shmget/shmat + an empty/full semaphore pair'
-	$(BIN)/shm_sysv_writer & $(BIN)/shm_sysv_reader; s=$$?; wait $$! && exit $$s
-	@echo
-	@echo '== POSIX: shm_open/mmap + process-shared semaphores in the segment'
-	$(BIN)/shm_posix_writer & $(BIN)/shm_posix_reader; s=$$?; wait $$! && exit $$s
-	@echo
-	@echo '== Broken on purpose: polling shared memory with no synchronisation'
-	$(BIN)/shm_broken_nosync
-	@echo
-	@echo '== Left behind: what ipcs and /dev/shm show of ours (keys 0x1c..., ipclab-*)'
-	@ipcs -m -s 2>/dev/null | awk -v me="$$(id -un 2>/dev/null || id -u)" 'tolower($$1) ~ /^0x1c/ && $$3 == me { print; n++ } END { exit n == 0 }' \
-		|| echo 'ipcs -m -s: no ipclab segment or semaphore set of yours'
-	@ls /dev/shm | grep "ipclab-$$(id -u)-" || echo 'ls /dev/shm: no ipclab object of yours'
-	@$(BIN)/ipclab-ipcs -N shm-sysv -N shm-posix -N shm-broken --fail-if-any
+# Each run-<mech> target starts the demos as a learner would by hand,
+# then shows that nothing was left behind (tools/left-behind.sh).
+include $(wildcard $(addsuffix /*.mk,$(MECHS)))
+
+# One after another, so that their output does not interleave.
+run-all: $(DEMOS) $(TOOLS)
+	@for t in $(RUN_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; echo; done
 
 test:
 	@sh tools/need.sh cmocka

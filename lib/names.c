@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -71,6 +72,25 @@ names_key(const char *name)
 	}
 	h = (h >> 24) ^ (h & 0x00ffffffu); /* fold 32 bits into 24 */
 	return (key_t)(IPCLAB_KEY_TAG | h);
+}
+
+int
+names_dir_template(char *buf, size_t size, const char *name)
+{
+	char full[NAMES_FULL_MAX];
+	const char *dir = getenv("TMPDIR");
+	int n;
+
+	if (names_make(full, sizeof(full), name) == -1)
+		return -1;
+	if (dir == NULL || dir[0] != '/')
+		dir = "/tmp";
+	n = snprintf(buf, size, "%s/%s.XXXXXX", dir, full);
+	if (n < 0 || (size_t)n >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
 }
 
 int

@@ -38,6 +38,12 @@ int names_posix(char *buf, size_t size, const char *name);
  * Returns the key, or -1 with errno set as names_check() does. */
 key_t names_key(const char *name);
 
+/* Write the mkdtemp() template "<dir>/ipclab-<uid>-<name>.XXXXXX" into
+ * buf, <dir> being $TMPDIR or /tmp: the private directory (mode 0700)
+ * where a program puts its FIFO or socket file, so no other user can
+ * meddle with a predictable path.  Returns 0 or -1 as names_make(). */
+int names_dir_template(char *buf, size_t size, const char *name);
+
 /* Whether key carries the ipclab tag. */
 int names_is_suite_key(key_t key);
 

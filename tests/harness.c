@@ -1,19 +1,21 @@
 /* harness.c - test helpers: see harness.h. */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
 #include <poll.h>
-#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -305,17 +307,95 @@ count_str(const char *haystack, const char *needle)
 	return n;
 }
 
-/* Visit (count or remove) every object of name; returns how many. */
+/* Whether file (a directory entry) belongs to the run of full name
+ * "ipclab-<uid>-<name>": it is that name, after an optional prefix such as
+ * glibc's "sem.", or that name followed by "." and a suffix. */
+static int
+entry_of(const char *file, const char *prefix, const char *full)
+{
+	size_t np = strlen(prefix), nf = strlen(full);
+
+	if (strncmp(file, prefix, np) != 0 || strncmp(file + np, full, nf) != 0)
+		return 0;
+	return file[np + nf] == '\0' || file[np + nf] == '.';
+}
+
+/* Remove path: a file, or a directory and the files in it (a FIFO or a
+ * socket file left in a private directory). */
+static void
+remove_path(const char *path)
+{
+	struct dirent *e;
+	DIR *d = opendir(path);
+
+	if (d == NULL) {
+		unlink(path);
+		return;
+	}
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	rmdir(path);
+}
+
+/* Count (and remove) the entries of dir that belong to full's run. */
+static int
+visit_dir(const char *dir, const char *prefix, const char *full, int remove)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (!entry_of(e->d_name, prefix, full))
+			continue;
+		n++;
+		if (remove && snprintf(path, sizeof(path), "%s/%s", dir,
+				       e->d_name) < (int)sizeof(path))
+			remove_path(path);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Whether /dev/mqueue shows the POSIX message queues.  It is not mounted
+ * on every machine; as root the harness mounts it, so that the leak check
+ * sees every queue. */
+static int
+mqueue_listed(void)
+{
+	static int listed = -1;
+	struct statfs sfs;
+
+	if (listed != -1)
+		return listed;
+	listed = statfs("/dev/mqueue", &sfs) == 0 && sfs.f_type == 0x19800202;
+	if (!listed && geteuid() == 0) {
+		mkdir("/dev/mqueue", 01777);
+		listed = mount("none", "/dev/mqueue", "mqueue", 0, NULL) == 0;
+	}
+	return listed;
+}
+
+/* Visit (count or remove) every object of name's run; returns how many.
+ * A run's objects are named "ipclab-<uid>-<name>", or that name followed
+ * by "." and a suffix ("...-sem-posix.empty"); System V objects are found
+ * by names_key(name).  Private directories (names_dir_template) count too. */
 static int
 objects_visit(const char *name, int remove)
 {
-	char posix[NAMES_FULL_MAX];
+	char full[NAMES_FULL_MAX], posix[NAMES_FULL_MAX];
+	const char *tmp = getenv("TMPDIR");
 	key_t key = names_key(name);
 	int id, n = 0;
 	mqd_t q;
-	sem_t *s;
 
-	if (key == -1 || names_posix(posix, sizeof(posix), name) == -1)
+	if (key == -1 || names_make(full, sizeof(full), name) == -1 ||
+	    names_posix(posix, sizeof(posix), name) == -1)
 		return -1;
 	if ((id = shmget(key, 0, 0)) != -1 && (n++, remove))
 		shmctl(id, IPC_RMID, NULL);
@@ -323,24 +403,18 @@ objects_visit(const char *name, int remove)
 		semctl(id, 0, IPC_RMID);
 	if ((id = msgget(key, 0)) != -1 && (n++, remove))
 		msgctl(id, IPC_RMID, NULL);
-	if ((id = shm_open(posix, O_RDONLY, 0)) != -1) {
-		close(id);
-		n++;
-		if (remove)
-			shm_unlink(posix);
-	}
-	if ((s = sem_open(posix, 0)) != SEM_FAILED) {
-		sem_close(s);
-		n++;
-		if (remove)
-			sem_unlink(posix);
-	}
-	if ((q = mq_open(posix, O_RDONLY)) != (mqd_t)-1) {
-		mq_close(q);
+	n += visit_dir("/dev/shm", "", full, remove);	  /* shm_open */
+	n += visit_dir("/dev/shm", "sem.", full, remove); /* sem_open */
+	if (mqueue_listed()) {
+		n += visit_dir("/dev/mqueue", "", full, remove);
+	} else if ((q = mq_open(posix, O_RDONLY)) != (mqd_t)-1) {
+		mq_close(q); /* not listed: only the queue of the name itself */
 		n++;
 		if (remove)
 			mq_unlink(posix);
 	}
+	n += visit_dir(tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", "", full,
+		       remove);
 	return n;
 }
 

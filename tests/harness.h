@@ -69,9 +69,13 @@ void proc_free(struct proc *p);
 /* How many times needle occurs in haystack. */
 int count_str(const char *haystack, const char *needle);
 
-/* How many IPC objects of short name exist: System V segments, semaphore
- * sets and queues with names_key(name), and POSIX shared memory,
- * semaphores and queues named /ipclab-<uid>-<name>. */
+/* How many IPC objects of short name's run exist: System V segments,
+ * semaphore sets and queues with names_key(name); POSIX shared memory,
+ * semaphores and queues named /ipclab-<uid>-<name> or that name followed
+ * by "." and a suffix; and private directories made from
+ * names_dir_template(name).  POSIX queues are listed in /dev/mqueue, which
+ * the harness mounts when it runs as root and finds unmounted; otherwise
+ * only the queue of the name itself is checked. */
 int objects_alive(const char *name);
 
 /* Remove every object objects_alive() counts; returns how many. */

@@ -69,6 +69,41 @@ names_posix_has_leading_slash(void **state)
 	assert_string_equal(buf, want);
 }
 
+/* The private directory goes under $TMPDIR, or /tmp when it is unset or
+ * not absolute, and mkdtemp() accepts the template. */
+static void
+names_dir_template_under_tmpdir(void **state)
+{
+	char want[NAMES_FULL_MAX + 64], buf[NAMES_FULL_MAX + 64];
+	const char *old = getenv("TMPDIR");
+	char *saved = old != NULL ? strdup(old) : NULL;
+
+	(void)state;
+	unsetenv("TMPDIR");
+	snprintf(want, sizeof(want), "/tmp/ipclab-%u-fifo.XXXXXX",
+		 (unsigned)getuid());
+	assert_int_equal(names_dir_template(buf, sizeof(buf), "fifo"), 0);
+	assert_string_equal(buf, want);
+	setenv("TMPDIR", "relative", 1);
+	assert_int_equal(names_dir_template(buf, sizeof(buf), "fifo"), 0);
+	assert_string_equal(buf, want);
+	setenv("TMPDIR", "/var/tmp", 1);
+	snprintf(want, sizeof(want), "/var/tmp/ipclab-%u-fifo.XXXXXX",
+		 (unsigned)getuid());
+	assert_int_equal(names_dir_template(buf, sizeof(buf), "fifo"), 0);
+	assert_string_equal(buf, want);
+	errno = 0;
+	assert_int_equal(names_dir_template(buf, 20, "fifo"), -1);
+	assert_int_equal(errno, ENAMETOOLONG);
+	assert_int_equal(names_dir_template(buf, sizeof(buf), "a/b"), -1);
+	assert_int_equal(errno, EINVAL);
+	if (saved != NULL)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
 /* The longest short name fits NAMES_FULL_MAX in both forms. */
 static void
 names_full_max_holds_the_longest_name(void **state)
@@ -412,6 +447,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_make_is_prefix_uid_name),
 		cmocka_unit_test(names_posix_has_leading_slash),
+		cmocka_unit_test(names_dir_template_under_tmpdir),
 		cmocka_unit_test(names_full_max_holds_the_longest_name),
 		cmocka_unit_test(names_make_needs_room_for_the_nul),
 		cmocka_unit_test(names_make_rejects_bad_short_names),
