@@ -15,12 +15,13 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 # Always on, even when CFLAGS is given on the command line (make check).
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	   -Wall -Wextra -Werror -Ilib -MMD -MP
+	   -Wall -Wextra -Werror -Ilib -Ibench -MMD -MP
 LDLIBS  += -lrt -pthread
 
 B       := build
 BIN     := $(B)/bin
 LIB     := $(B)/libipclab.a
+BLIB    := $(B)/libbench.a
 
 # One folder a mechanism: its demos are <mech>/<mech>_*.c, and its
 # run-<mech> target is in <mech>/<mech>.mk, included below.
@@ -28,10 +29,14 @@ MECHS    := shm sem msgq pipe fifo signal socket
 LIB_SRC  := $(wildcard lib/*.c)
 DEMO_SRC := $(filter-out %_transport.c,$(foreach m,$(MECHS),$(wildcard $(m)/$(m)_*.c)))
 TOOL_SRC := tools/ipclab-ipcs.c
+# ipcbench: bench/ipcbench.c is its main; the rest of bench/ and every
+# <mech>/<mech>_transport.c make the benchmark's library.
+BENCH_SRC := $(filter-out bench/ipcbench.c,$(wildcard bench/*.c)) \
+	     $(foreach m,$(MECHS),$(wildcard $(m)/$(m)_transport.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 
 DEMOS   := $(patsubst %.c,$(BIN)/%,$(notdir $(DEMO_SRC)))
-TOOLS   := $(BIN)/ipclab-ipcs
+TOOLS   := $(BIN)/ipclab-ipcs $(if $(wildcard bench/ipcbench.c),$(BIN)/ipcbench)
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
 .SECONDARY:
@@ -58,14 +63,21 @@ $(BIN)/ipclab-ipcs: $(B)/obj/tools/ipclab-ipcs.o $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/obj/tests/%.o: EXTRA_CFLAGS := -Itests
-$(BIN)/test_%: $(B)/obj/tests/test_%.o $(B)/obj/tests/harness.o $(LIB)
+$(BLIB): $(patsubst %.c,$(B)/obj/%.o,$(BENCH_SRC))
+	$(AR) rcs $@ $^
+
+$(BIN)/ipcbench: $(B)/obj/bench/ipcbench.o $(BLIB) $(LIB)
 	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+
+$(B)/obj/tests/%.o: EXTRA_CFLAGS := -Itests
+$(BIN)/test_%: $(B)/obj/tests/test_%.o $(B)/obj/tests/harness.o $(BLIB) $(LIB)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS) -lm
 
 # Each run-<mech> target starts the demos as a learner would by hand,
 # then shows that nothing was left behind (tools/left-behind.sh).
-include $(wildcard $(addsuffix /*.mk,$(MECHS)))
+include $(wildcard $(addsuffix /*.mk,$(MECHS) bench))
 
 # One after another, so that their output does not interleave.
 run-all: $(DEMOS) $(TOOLS)

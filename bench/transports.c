@@ -1,0 +1,25 @@
+/* transports.c - the table of every transport: see transport.h.
+ *
+ * Each transport lives in its mechanism's folder (pipe/pipe_transport.c);
+ * this table is the one place that lists them, in the order --list prints.
+ */
+#include <string.h>
+
+#include "transport.h"
+
+extern const struct transport pipe_transport;
+
+const struct transport *const transports[] = {
+	&pipe_transport,
+};
+
+const size_t transports_count = sizeof(transports) / sizeof(transports[0]);
+
+const struct transport *
+transport_find(const char *name)
+{
+	for (size_t i = 0; i < transports_count; i++)
+		if (strcmp(transports[i]->name, name) == 0)
+			return transports[i];
+	return NULL;
+}
