@@ -30,13 +30,15 @@ LIB_SRC  := $(wildcard lib/*.c)
 DEMO_SRC := $(filter-out %_transport.c,$(foreach m,$(MECHS),$(wildcard $(m)/$(m)_*.c)))
 TOOL_SRC := tools/ipclab-ipcs.c
 # ipcbench: bench/ipcbench.c is its main; the rest of bench/ and every
-# <mech>/<mech>_transport.c make the benchmark's library.
-BENCH_SRC := $(filter-out bench/ipcbench.c,$(wildcard bench/*.c)) \
+# <mech>/<mech>_transport.c make the benchmark's library.  bench/bare.c is
+# the yardstick: the same system calls with no harness around them.
+BENCH_SRC := $(filter-out bench/ipcbench.c bench/bare.c,$(wildcard bench/*.c)) \
 	     $(foreach m,$(MECHS),$(wildcard $(m)/$(m)_transport.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 
 DEMOS   := $(patsubst %.c,$(BIN)/%,$(notdir $(DEMO_SRC)))
-TOOLS   := $(BIN)/ipclab-ipcs $(if $(wildcard bench/ipcbench.c),$(BIN)/ipcbench)
+TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare \
+	   $(if $(wildcard bench/ipcbench.c),$(BIN)/ipcbench)
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
 .SECONDARY:
@@ -65,6 +67,10 @@ $(BIN)/ipclab-ipcs: $(B)/obj/tools/ipclab-ipcs.o $(LIB)
 
 $(BLIB): $(patsubst %.c,$(B)/obj/%.o,$(BENCH_SRC))
 	$(AR) rcs $@ $^
+
+$(BIN)/ipcbench-bare: $(B)/obj/bench/bare.o $(LIB)
+	@mkdir -p $(BIN)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BIN)/ipcbench: $(B)/obj/bench/ipcbench.o $(BLIB) $(LIB)
 	@mkdir -p $(BIN)
