@@ -219,8 +219,9 @@ socket_server_echo(int fd, char *body, const char *who)
 		expect++;
 	}
 	if (r == 0 && expect > 1 && expect - 1 == total) {
-		printf("%s %ld: %s done: %lu messages, %lu bytes\n",
-		       prog_name(), (long)getpid(), who, total, bytes);
+		printf("%s %ld: %s done: %lu message%s, %lu bytes\n",
+		       prog_name(), (long)getpid(), who, total,
+		       total == 1 ? "" : "s", bytes);
 		return 0;
 	}
 	if (r == -1 && errno == EAGAIN)

@@ -19,6 +19,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -54,11 +55,12 @@ other_opt(int o, char *val)
 static int
 echo_one(int fd, char *dgram, size_t n, const struct sockaddr_in *peer)
 {
-	struct socket_hdr h = *(struct socket_hdr *)dgram;
-	char *body = dgram + sizeof(h), who[32];
+	char *body = dgram + sizeof(struct socket_hdr), who[32];
+	struct socket_hdr h = {0};
 	size_t bad;
 
 	socket_inet_str(peer, who, sizeof(who));
+	memcpy(&h, dgram, n < sizeof(h) ? n : sizeof(h));
 	socket_hdr_get(&h);
 	if (n < sizeof(h) || n != sizeof(h) + h.len) {
 		warn_msg("%zu-byte datagram from %s is not a message", n, who);
@@ -129,8 +131,9 @@ main(int argc, char **argv)
 		done += (unsigned long)echo_one(fd, dgram, (size_t)n, &peer);
 	}
 	close(fd);
-	printf("socket_udp_server %ld: %lu client%s sent their last message\n",
-	       (long)getpid(), clients, clients == 1 ? "" : "s");
+	printf("socket_udp_server %ld: %lu of %lu clients sent their last "
+	       "message\n",
+	       (long)getpid(), done, clients);
 	free(dgram);
 	return 0;
 }
