@@ -28,7 +28,7 @@
 #include "socket_unix.h"
 
 static const char usage[] =
-	"usage: socket_unix_client -p PATH | -a [-N NAME]  [-n COUNT] [-i MS]\n"
+	"usage: socket_unix_client -p PATH | -a [-N NAME] [-n COUNT] [-i MS]\n"
 	"                          [-s SIZE] [-t SECONDS]\n"
 	"Send COUNT messages to socket_unix_server and check each echo.\n"
 	"  -p PATH     the socket file the server printed\n"

@@ -4,8 +4,8 @@
 #   sh socket/with-server.sh 'SERVER COMMAND' 'CLIENT COMMAND'...
 #
 # What you would do by hand in two terminals: start the server, read the
-# address on its first line ("... listening on ADDRESS": a socket path,
-# or HOST:PORT with the port the kernel picked), and type it into each
+# address it prints ("... listening on ADDRESS": a socket path, or
+# HOST:PORT with the port the kernel picked), and type it into each
 # client's command.  Here each client command sees it as "$addr"; the
 # clients start together, in the background, and the server's lines are
 # copied through as they come, so the two sides' lines interleave.
@@ -16,12 +16,15 @@ set -u
 server=$1
 shift
 { eval "$server"; echo "with-server.sh: exit $?"; } | {
-	IFS= read -r first || exit 1
-	case $first in
-	"with-server.sh: exit "*) exit "${first#with-server.sh: exit }" ;;
-	esac
-	printf '%s\n' "$first"
-	addr=${first##* } # the last word of the first line
+	# Copy lines until the one that says where the server listens.
+	while IFS= read -r first; do
+		case $first in
+		"with-server.sh: exit "*) exit "${first#with-server.sh: exit }" ;;
+		esac
+		printf '%s\n' "$first"
+		case $first in *" listening on "*) break ;; esac
+	done
+	addr=${first##* } # the last word of that line
 
 	# Copy the rest of the server's lines; return its exit status.
 	relay() {
