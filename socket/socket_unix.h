@@ -8,7 +8,7 @@
  * the six X's a random suffix, and binds the socket file "socket" in it.
  *
  * A random name cannot be guessed, by other users or by our own client: so
- * the server prints the path on its first line ("... listening on PATH")
+ * the server prints the path ("... listening on PATH")
  * and the client is told it with -p PATH.  That is the honest rendezvous;
  * `make run-socket` reads the line and passes the path on
  * (socket/with-server.sh).

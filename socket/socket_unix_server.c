@@ -1,13 +1,14 @@
 /* socket_unix_server.c - echo messages over a UNIX domain stream socket.
  *
  * Makes a private directory (mkdtemp, mode 0700), binds a socket file in
- * it, listens, and prints the path on its first line: the client cannot
- * guess a random name, so it is told (socket_unix.h says why).  Then it
- * serves CLIENTS clients one after another: accept, ask the kernel who is
- * on the other end (SO_PEERCRED: pid and uid), echo every frame back.
- * Clients that connect while another is served wait in the listen
- * backlog; their connect() has already succeeded.  At the end, on
- * Ctrl-C or SIGTERM it removes the socket file and the directory.
+ * it, listens, and prints the path ("listening on PATH"): the client
+ * cannot guess a random name, so it is told (socket_unix.h says why).
+ * Then it serves CLIENTS clients one after another: accept, ask the kernel
+ * who is on the other end (SO_PEERCRED: pid and uid), echo every frame
+ * back.  Clients that connect while another is served wait in the listen
+ * backlog; their connect() has already succeeded.  At the end, and on
+ * Ctrl-C or SIGTERM, it removes the socket file and the directory; what
+ * a server killed by SIGKILL left, the next one of the name removes.
  *
  *   $ build/bin/socket_unix_server -k 2 &
  *   socket_unix_server 4242: listening on /tmp/ipclab-1000-socket-unix.k3Xz9a/socket
