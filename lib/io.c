@@ -1,5 +1,6 @@
 /* io.c - full reads and writes: see io.h. */
 #include <errno.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -33,6 +34,25 @@ write_full(int fd, const void *buf, size_t len)
 
 	while (done < len) {
 		ssize_t n = write(fd, p + done, len - done);
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t
+send_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = send(fd, p + done, len - done, MSG_NOSIGNAL);
 
 		if (n == -1) {
 			if (errno == EINTR)

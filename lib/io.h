@@ -17,4 +17,9 @@ ssize_t read_full(int fd, void *buf, size_t len);
  * -1 with errno set (EPIPE when the reader has gone). */
 ssize_t write_full(int fd, const void *buf, size_t len);
 
+/* write_full() for a socket: send(2) with MSG_NOSIGNAL, so a peer that
+ * has gone makes it return -1 with errno EPIPE instead of killing the
+ * process with SIGPIPE.  Returns len, or -1 with errno set. */
+ssize_t send_full(int fd, const void *buf, size_t len);
+
 #endif

@@ -10,12 +10,8 @@
 #include "opts.h"
 #include "parse.h"
 
-static _Noreturn void usage_error(const char *usage, const char *fmt, ...)
-	IPCLAB_PRINTF(2, 3);
-
-/* Say what is wrong and how to call us, and exit 2: a usage error. */
-static void
-usage_error(const char *usage, const char *fmt, ...)
+void
+opts_usage_error(const char *usage, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -27,21 +23,37 @@ usage_error(const char *usage, const char *fmt, ...)
 	exit(2);
 }
 
+void
+opts_number(int opt, const char *val, unsigned long min, unsigned long max,
+	    unsigned long *out, const char *usage)
+{
+	if (parse_uint(val, min, max, out) == -1)
+		opts_usage_error(
+			usage,
+			"-%c: '%s' is not a whole number from %lu to %lu", opt,
+			val, min, max);
+}
+
 static void
 number(int opt, unsigned long min, unsigned long max, unsigned long *out,
        const char *usage)
 {
-	if (parse_uint(optarg, min, max, out) == -1)
-		usage_error(usage,
-			    "-%c: '%s' is not a whole number from %lu to %lu",
-			    opt, optarg, min, max);
+	opts_number(opt, optarg, min, max, out, usage);
 }
 
 void
 opts_parse(struct demo_opts *o, const char *accepts, const char *usage,
 	   int argc, char **argv)
 {
-	char optstring[32] = ":h"; /* leading ':' reports a missing value */
+	opts_parse_more(o, accepts, "", NULL, usage, argc, argv);
+}
+
+void
+opts_parse_more(struct demo_opts *o, const char *accepts, const char *extra,
+		void (*other)(int opt, char *val), const char *usage, int argc,
+		char **argv)
+{
+	char optstring[64] = ":h"; /* leading ':' reports a missing value */
 	int c;
 
 	for (size_t i = 0; accepts[i] != '\0' && i < 8; i++) {
@@ -51,6 +63,8 @@ opts_parse(struct demo_opts *o, const char *accepts, const char *usage,
 		optstring[n + 1] = ':';
 		optstring[n + 2] = '\0';
 	}
+	if (strlen(optstring) + strlen(extra) < sizeof(optstring))
+		strcat(optstring, extra);
 	while ((c = getopt(argc, argv, optstring)) != -1) {
 		switch (c) {
 		case 'h':
@@ -58,7 +72,7 @@ opts_parse(struct demo_opts *o, const char *accepts, const char *usage,
 			exit(0);
 		case 'N':
 			if (names_check(optarg) == -1)
-				usage_error(
+				opts_usage_error(
 					usage,
 					"-N: '%s' is not a name (1 to %d of "
 					"A-Z a-z 0-9 . _ -)",
@@ -75,11 +89,15 @@ opts_parse(struct demo_opts *o, const char *accepts, const char *usage,
 			number(c, 1, OPTS_TIMEOUT_MAX, &o->timeout_s, usage);
 			break;
 		case ':':
-			usage_error(usage, "-%c: needs a value", optopt);
-		default:
-			usage_error(usage, "-%c: unknown option", optopt);
+			opts_usage_error(usage, "-%c: needs a value", optopt);
+		case '?':
+			opts_usage_error(usage, "-%c: unknown option", optopt);
+		default: /* one of extra's */
+			other(c, optarg);
+			break;
 		}
 	}
 	if (optind < argc)
-		usage_error(usage, "'%s': unexpected argument", argv[optind]);
+		opts_usage_error(usage, "'%s': unexpected argument",
+				 argv[optind]);
 }

@@ -9,6 +9,8 @@
 #ifndef IPCLAB_OPTS_H
 #define IPCLAB_OPTS_H
 
+#include "err.h"
+
 #define OPTS_COUNT_MAX	  1000000
 #define OPTS_INTERVAL_MAX 60000
 #define OPTS_TIMEOUT_MAX  3600
@@ -26,5 +28,23 @@ struct demo_opts {
  * argument, say what is wrong, print usage to stderr and exit 2. */
 void opts_parse(struct demo_opts *o, const char *accepts, const char *usage,
 		int argc, char **argv);
+
+/* opts_parse() for a program with options of its own as well: extra lists
+ * them as getopt(3) does ("k:a": -k takes a value, -a does not), and
+ * other(opt, val) is called for each (val is the value, undefined for an
+ * option that takes none); it stores it or calls opts_usage_error(). */
+void opts_parse_more(struct demo_opts *o, const char *accepts,
+		     const char *extra, void (*other)(int opt, char *val),
+		     const char *usage, int argc, char **argv);
+
+/* Parse val, the value of option -opt, as a whole number in [min, max]
+ * into *out; if it is not one, opts_usage_error(). */
+void opts_number(int opt, const char *val, unsigned long min, unsigned long max,
+		 unsigned long *out, const char *usage);
+
+/* Say what is wrong ("prog: MESSAGE" on stderr), print usage to stderr and
+ * exit 2: for a program that parses options of its own beside these. */
+_Noreturn void opts_usage_error(const char *usage, const char *fmt, ...)
+	IPCLAB_PRINTF(2, 3);
 
 #endif
