@@ -176,8 +176,12 @@ main(int argc, char **argv)
 		die("no process %ld (ESRCH): start signal_sigqueue_receiver "
 		    "and give its pid",
 		    (long)receiver);
+	if (kill(receiver, 0) == -1 && errno == EPERM)
+		die("process %ld is not yours (EPERM): kill(2) signals only "
+		    "processes of your own user",
+		    (long)receiver);
 	if (kill(receiver, 0) == -1)
-		die_errno("kill %ld, 0", (long)receiver); /* EPERM: not ours */
+		die_errno("kill %ld, 0", (long)receiver);
 
 	deadline = clock_ns() + timeout_s * NS_PER_S;
 	while (!receiver_ready()) {
