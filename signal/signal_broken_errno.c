@@ -32,7 +32,7 @@
 #include "err.h"
 #include "opts.h"
 
-#define ERRNO_GAP_US	100 /* the child's pause between two signals */
+#define ERRNO_GAP_US	300 /* the child's pause between two signals */
 #define ERRNO_SLICE_MS	5   /* main looks at the child this often */
 #define ERRNO_TIMEOUT_S 10  /* a child that hangs: give up */
 

@@ -195,7 +195,7 @@ main(int argc, char **argv)
 		die_errno("setitimer off");
 	take(SIGALRM, 0, &from, &value); /* a last tick, pending: drop it */
 	printf("signal_sigqueue_receiver %ld: SIGUSR2 from %ld: it sent %d x "
-	       "SIGUSR1; my handler ran %d times\n",
+	       "SIGUSR1; my handler ran for %d of them\n",
 	       me, (long)sender, (int)burst_sent, (int)burst_seen);
 
 	/* The real-time signals pile up, blocked, until the last one. */
