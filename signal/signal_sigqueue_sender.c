@@ -172,16 +172,17 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	/* Signal 0 checks the pid without sending anything. */
-	if (kill(receiver, 0) == -1 && errno == ESRCH)
-		die("no process %ld (ESRCH): start signal_sigqueue_receiver "
-		    "and give its pid",
-		    (long)receiver);
-	if (kill(receiver, 0) == -1 && errno == EPERM)
-		die("process %ld is not yours (EPERM): kill(2) signals only "
-		    "processes of your own user",
-		    (long)receiver);
-	if (kill(receiver, 0) == -1)
+	if (kill(receiver, 0) == -1) {
+		if (errno == ESRCH)
+			die("no process %ld (ESRCH): start "
+			    "signal_sigqueue_receiver and give its pid",
+			    (long)receiver);
+		if (errno == EPERM)
+			die("process %ld is not yours (EPERM): kill(2) signals "
+			    "only processes of your own user",
+			    (long)receiver);
 		die_errno("kill %ld, 0", (long)receiver);
+	}
 
 	deadline = clock_ns() + timeout_s * NS_PER_S;
 	while (!receiver_ready()) {
