@@ -49,6 +49,12 @@ run_pair(struct proc *r, struct proc *s, const char *n, const char *b)
 	char pid[16];
 
 	assert_int_equal(proc_start(r, receiver, "-t", "5", NULL), 0);
+	/* The sender waits until /proc shows the receiver's signals caught
+	 * or blocked.  Under valgrind it would be fooled: valgrind catches
+	 * every signal before the program has set up anything. */
+	if (under_valgrind())
+		assert_int_equal(proc_wait_output(r, ": waiting for", RUN_MS),
+				 0);
 	pid_str(pid, sizeof(pid), r->pid);
 	assert_int_equal(proc_start(s, sender, "-p", pid, "-n", n, "-b", b,
 				    "-i", "0", NULL),
@@ -141,7 +147,12 @@ test_handler_keeps_errno(void **state)
 		      changed_f, runs_f, changed_s, runs_s);
 	assert_true(runs_s >= 1);
 	assert_int_equal(changed_s, 0);
-	assert_true(changed_f >= 1 && changed_f <= runs_f);
+	assert_true(changed_f <= runs_f);
+	/* Without the save, errno does change: proof that the check sees it.
+	 * (valgrind delivers signals mostly at system calls, where errno is
+	 * not in hand, so there the count may be 0.) */
+	if (!under_valgrind())
+		assert_true(changed_f >= 1);
 	proc_free(&p);
 }
 
