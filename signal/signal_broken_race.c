@@ -42,7 +42,7 @@
 
 #define RACE_WORK_US   1000 /* the work between the check and the sleep */
 #define RACE_SPREAD    2    /* the child's delay: 0 to 2 x RACE_WORK_US */
-#define RACE_RESCUE_MS 10   /* a sleep this long was a lost wake-up */
+#define RACE_RESCUE_MS 10   /* the rescue timer fires this often */
 #define RACE_TIMEOUT_S 10   /* a child that stops sending: give up */
 
 static const char usage[] =
