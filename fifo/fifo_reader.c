@@ -208,6 +208,18 @@ main(int argc, char **argv)
 		if (n == 0 && active.writer != 0) /* gone before the last */
 			die("end of file: writer %ld went away after #%lu/%lu",
 			    (long)active.writer, active.seq, active.total);
+		if (n == 0 && done == 0) {
+			/* Opened and closed, not a word: someone only looked
+			 * (another fifo_reader testing for EEXIST, say).  Its
+			 * open woke ours; wait for a real writer. */
+			printf("fifo_reader %ld: end of file before any "
+			       "message: a writer came and went; waiting again\n",
+			       (long)me);
+			if (close(fd) == -1)
+				die_errno("close %s", path);
+			fd = open_for_reading();
+			continue;
+		}
 		if (n == 0)
 			break;
 		if (n != (ssize_t)sizeof(msg)) /* writes are atomic: never */
