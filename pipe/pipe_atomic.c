@@ -86,13 +86,11 @@ round_of(size_t size)
 {
 	unsigned long chunks = 0, whole = 0, mixed = 0;
 	uint32_t next[3] = {0, 1, 1}, w, k;
-	unsigned char *chunk = malloc(size);
+	unsigned char *chunk;
 	pid_t pid[2], me = getpid();
 	int fds[2], status;
 	ssize_t n;
 
-	if (chunk == NULL)
-		die_errno("malloc %zu", size);
 	if (pipe(fds) == -1)
 		die_errno("pipe");
 	fflush(stdout);
@@ -107,6 +105,9 @@ round_of(size_t size)
 	}
 	if (close(fds[1]) == -1) /* end of file once both writers exit */
 		die_errno("close write end");
+	chunk = malloc(size); /* after fork: the writers need none */
+	if (chunk == NULL)
+		die_errno("malloc %zu", size);
 	printf("pipe_atomic %ld: size %zu (%s PIPE_BUF): writers %ld and %ld "
 	       "send %lu records each\n",
 	       (long)me, size, size <= PIPE_BUF ? "<=" : ">", (long)pid[0],
