@@ -52,14 +52,17 @@ static const char usage[] =
 	"  -N NAME     use $TMPDIR/ipclab-<uid>-NAME/fifo (default fifo)\n"
 	"  -h          show this help\n";
 
-/* A writer we have heard from, and the message we expect from it next. */
+/* A writer we have heard from: the message we expect from it next, and
+ * how many it sends.  It is done once next > total. */
 struct writer {
 	pid_t pid;
-	unsigned long next;
+	unsigned long next, total;
 };
 
 static struct demo_opts opt = {FIFO_NAME, 1, 0, 10};
 static char dir[NAMES_FULL_MAX + 256], path[NAMES_FULL_MAX + 300];
+static struct writer seen[MAX_WRITERS];
+static int nseen;
 
 /* The private directory: made now, or left by an earlier run and ours. */
 static int
@@ -148,13 +151,44 @@ open_for_reading(void)
 	return fd;
 }
 
+/* Check msg against what its writer sent before; returns 1 if it was
+ * that writer's last. */
+static int
+note(const struct fifo_msg *msg)
+{
+	int i;
+
+	for (i = 0; i < nseen && seen[i].pid != msg->writer; i++)
+		;
+	if (i == nseen && nseen == MAX_WRITERS)
+		die("more than %d writers", MAX_WRITERS);
+	if (i == nseen)
+		seen[nseen++] = (struct writer){msg->writer, 1, msg->total};
+	if (msg->seq != seen[i].next)
+		die("writer %ld: expected #%lu, got #%lu", (long)msg->writer,
+		    seen[i].next, msg->seq);
+	return seen[i].next++ == seen[i].total;
+}
+
+/* A writer we have heard from that has not sent its last message, and
+ * (if dead_only) has died; or NULL. */
+static const struct writer *
+unfinished(int dead_only)
+{
+	for (int i = 0; i < nseen; i++)
+		if (seen[i].next <= seen[i].total &&
+		    (!dead_only || !pid_alive(seen[i].pid)))
+			return &seen[i];
+	return NULL;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct writer seen[MAX_WRITERS] = {{0}};
 	unsigned long done = 0, msgs = 0;
-	int dir_reg, path_reg, fd, dummy = -1, nseen = 0;
-	struct fifo_msg msg, active = {0}; /* a writer part way through */
+	int dir_reg, path_reg, fd, dummy = -1, last;
+	const struct writer *w;
+	struct fifo_msg msg;
 	uint64_t idle_since;
 	pid_t me = getpid();
 	ssize_t n;
@@ -186,18 +220,17 @@ main(int argc, char **argv)
 	idle_since = clock_ns();
 	for (;;) {
 		struct pollfd p = {.fd = fd, .events = POLLIN};
-		int i, r = poll(&p, 1, FIFO_POLL_MS);
+		int r = poll(&p, 1, FIFO_POLL_MS);
 
 		if (r == -1 && errno == EINTR)
 			continue;
 		if (r == -1)
 			die_errno("poll %s", path);
-		if (r == 0) { /* quiet: is the writer alive, or late? */
-			if (active.writer != 0 && !pid_alive(active.writer))
+		if (r == 0) { /* quiet: is a writer dead, or none coming? */
+			if ((w = unfinished(1)) != NULL)
 				die("writer %ld went away after #%lu/%lu",
-				    (long)active.writer, active.seq,
-				    active.total);
-			if (active.writer == 0 &&
+				    (long)w->pid, w->next - 1, w->total);
+			if (unfinished(0) == NULL &&
 			    clock_ns() - idle_since > opt.timeout_s * NS_PER_S)
 				die("no next writer in %lu s", opt.timeout_s);
 			continue;
@@ -205,10 +238,10 @@ main(int argc, char **argv)
 		n = read_full(fd, &msg, sizeof(msg));
 		if (n == -1)
 			die_errno("read %s", path);
-		if (n == 0 && active.writer != 0) /* gone before the last */
+		if (n == 0 && (w = unfinished(0)) != NULL) /* gone too soon */
 			die("end of file: writer %ld went away after #%lu/%lu",
-			    (long)active.writer, active.seq, active.total);
-		if (n == 0 && done == 0) {
+			    (long)w->pid, w->next - 1, w->total);
+		if (n == 0 && nseen == 0) {
 			/* Opened and closed, not a word: someone only looked
 			 * (another fifo_reader testing for EEXIST, say).  Its
 			 * open woke ours; wait for a real writer. */
@@ -225,23 +258,12 @@ main(int argc, char **argv)
 		if (n != (ssize_t)sizeof(msg)) /* writes are atomic: never */
 			die("end of file in the middle of a message");
 
-		for (i = 0; i < nseen && seen[i].pid != msg.writer; i++)
-			;
-		if (i == nseen && nseen == MAX_WRITERS)
-			die("more than %d writers", MAX_WRITERS);
-		if (i == nseen)
-			seen[nseen++] = (struct writer){msg.writer, 1};
-		if (msg.seq != seen[i].next)
-			die("writer %ld: expected #%lu, got #%lu",
-			    (long)msg.writer, seen[i].next, msg.seq);
-		seen[i].next++;
+		last = note(&msg); /* dies if it is out of order */
 		msgs++;
 		printf("fifo_reader %ld: #%lu/%lu from writer %ld: \"%.*s\"\n",
 		       (long)me, msg.seq, msg.total, (long)msg.writer,
 		       FIFO_TEXT_MAX, msg.text);
-		active = msg;
-		if (msg.seq == msg.total) { /* that writer is done */
-			active.writer = 0;
+		if (last) { /* that writer is done */
 			idle_since = clock_ns();
 			if (++done == opt.count && dummy != -1)
 				break; /* end of file would never come */

@@ -300,6 +300,36 @@ test_sigkilled_reader_makes_writer_exit_1_and_clean(void **state)
 	proc_free(&r);
 }
 
+/* Two writers at once; one finishes, the other is killed.  End of file
+ * then comes with a writer short of its last message: exit 1, not a
+ * normal end. */
+static void
+test_killed_writer_noticed_while_another_finishes(void **state)
+{
+	struct proc slow, quick, r;
+
+	start_reader(&r, name_of(state), "1");
+	assert_int_equal(proc_start(&slow, "fifo_writer", "-N", name_of(state),
+				    "-n", "50", "-i", "100", NULL),
+			 0);
+	assert_int_equal(proc_wait_output(&r, "#1/50", RUN_MS), 0);
+	assert_int_equal(proc_start(&quick, "fifo_writer", "-N", name_of(state),
+				    "-n", "3", "-i", "0", NULL),
+			 0);
+	assert_int_equal(proc_wait(&quick, RUN_MS), 0);
+	assert_code(&quick, 0);
+	assert_int_equal(proc_wait_output(&r, "#3/3", RUN_MS), 0);
+	kill(slow.pid, SIGKILL);
+	assert_int_equal(proc_wait(&r, 5000), 0);
+	assert_code(&r, 1);
+	assert_non_null(strstr(r.err, "went away after #"));
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_wait(&slow, RUN_MS);
+	proc_free(&slow);
+	proc_free(&quick);
+	proc_free(&r);
+}
+
 /* A server reader (-n 3) with its dummy write end: three writers one
  * after another, no end of file in between. */
 static void
@@ -464,6 +494,7 @@ static const struct CMUnitTest tests[] = {
 	T(test_second_reader_is_refused),
 	T(test_sigkilled_writer_makes_reader_exit_1),
 	T(test_sigkilled_reader_makes_writer_exit_1_and_clean),
+	T(test_killed_writer_noticed_while_another_finishes),
 	T(test_server_serves_writers_in_turn),
 	T(test_concurrent_writers_never_mix),
 	T(test_server_notices_killed_writer),
