@@ -1,0 +1,154 @@
+/* fifo_writer.c - find fifo_reader's FIFO and send it messages.
+ *
+ * Checks that the directory is private (fifo.h: ours, 0700, not a
+ * symlink), then opens the FIFO for writing with O_NONBLOCK.  A plain
+ * open would sleep until a reader came; with O_NONBLOCK, when nobody has
+ * the FIFO open for reading, it fails at once with ENXIO, and the writer
+ * tries again every 50 ms, up to -t seconds (ENOENT, no FIFO yet, likewise).
+ * Once open it clears O_NONBLOCK, so that a full FIFO makes write() wait
+ * rather than fail with EAGAIN, and sends COUNT messages, each one
+ * write() of 88 bytes: less than PIPE_BUF, so atomic, never mixed with
+ * another writer's.  Closing its end is how it says "done": the reader
+ * sees end of file.
+ *
+ * It creates nothing, so it removes nothing -- unless its reader dies:
+ * then write() fails with EPIPE (SIGPIPE is ignored), and if nobody reads
+ * the FIFO any more (ENXIO again) it removes the dead reader's FIFO and
+ * directory, and exits 1.
+ *
+ *   $ build/bin/fifo_reader &
+ *   $ build/bin/fifo_writer -n 3
+ *   fifo_writer 4243: opened /tmp/ipclab-1000-fifo/fifo for writing; sending 3 messages
+ *   fifo_writer 4243: sent #1
+ *   ...
+ *   fifo_writer 4243: done; closed my end: the reader sees end of file
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "err.h"
+#include "fifo.h"
+#include "io.h"
+#include "opts.h"
+
+static const char usage[] =
+	"usage: fifo_writer [-n COUNT] [-i MS] [-t SECONDS] [-N NAME]\n"
+	"Send COUNT messages to fifo_reader through its FIFO.\n"
+	"  -n COUNT    messages to send (default 10)\n"
+	"  -i MS       pause between messages, to watch (default 100)\n"
+	"  -t SECONDS  give up if no reader comes for this long (default 10)\n"
+	"  -N NAME     use $TMPDIR/ipclab-<uid>-NAME/fifo (default fifo)\n"
+	"  -h          show this help\n";
+
+static struct demo_opts opt = {FIFO_NAME, 10, 100, 10};
+static char dir[NAMES_FULL_MAX + 256], path[NAMES_FULL_MAX + 300];
+
+/* Open the FIFO for writing once a reader has it open for reading. */
+static int
+open_for_writing(void)
+{
+	uint64_t deadline = clock_ns() + opt.timeout_s * NS_PER_S;
+	int fd, said = 0, flags;
+	const char *why;
+	struct stat st;
+
+	for (;;) {
+		if (fifo_dir_check(dir, &why) == 0) {
+			fd = open(path, O_WRONLY | O_NONBLOCK);
+			if (fd != -1)
+				break;
+		} else if (errno == EPERM) {
+			die("%s: %s; not sending anything there", dir, why);
+		}
+		if (errno != ENOENT && errno != ENXIO)
+			die_errno("open %s", path);
+		if (said != errno) { /* once for each reason */
+			said = errno;
+			printf("fifo_writer %ld: open O_WRONLY|O_NONBLOCK: %s "
+			       "(%s): %s; trying again\n",
+			       (long)getpid(), strerror(errno),
+			       errno_name(errno),
+			       errno == ENXIO ? "the FIFO is there, but nobody "
+						"reads it"
+					      : "no FIFO yet");
+		}
+		if (clock_ns() > deadline)
+			die("no reader in %lu s: start fifo_reader -N %s",
+			    opt.timeout_s, opt.name);
+		sleep_ms(50);
+	}
+	if (fstat(fd, &st) == -1)
+		die_errno("fstat %s", path);
+	if (!S_ISFIFO(st.st_mode))
+		die("%s is not a FIFO", path);
+	/* From now on, a full FIFO means wait, as with a plain open. */
+	flags = fcntl(fd, F_GETFL);
+	if (flags == -1 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		die_errno("fcntl %s", path);
+	return fd;
+}
+
+/* write() said EPIPE: nobody reads any more.  If the reader died without
+ * removing its FIFO (SIGKILL), nobody else will: remove it. */
+static _Noreturn void
+reader_gone(int fd, unsigned long seq)
+{
+	close(fd);
+	fd = open(path, O_WRONLY | O_NONBLOCK);
+	if (fd == -1 && errno == ENXIO) { /* still there, nobody reads it */
+		if (unlink(path) == 0 && rmdir(dir) == 0)
+			die("write #%lu: the reader went away (EPIPE) without "
+			    "cleaning up; removed %s and its directory",
+			    seq, path);
+	}
+	if (fd != -1)
+		close(fd); /* a new reader has come: its FIFO, not ours */
+	die("write #%lu: the reader went away (EPIPE)", seq);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct fifo_msg msg = {0};
+	pid_t me = getpid();
+	int fd;
+
+	opts_parse(&opt, "Nnit", usage, argc, argv);
+	if (fifo_paths(dir, sizeof(dir), path, sizeof(path), opt.name) == -1)
+		die_errno("fifo_paths %s", opt.name);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) /* EPIPE instead of death */
+		die_errno("signal SIGPIPE");
+
+	fd = open_for_writing();
+	printf("fifo_writer %ld: opened %s for writing; sending %lu messages\n",
+	       (long)me, path, opt.count);
+	for (unsigned long seq = 1; seq <= opt.count; seq++) {
+		msg.writer = me;
+		msg.seq = seq;
+		msg.total = opt.count;
+		snprintf(msg.text, sizeof(msg.text), "hello %lu from %ld", seq,
+			 (long)me);
+		if (write_full(fd, &msg, sizeof(msg)) == -1) {
+			if (errno == EPIPE)
+				reader_gone(fd, seq);
+			die_errno("write #%lu to %s", seq, path);
+		}
+		printf("fifo_writer %ld: sent #%lu\n", (long)me, seq);
+		if (seq < opt.count)
+			sleep_ms((unsigned)opt.interval_ms);
+	}
+	if (close(fd) == -1)
+		die_errno("close %s", path);
+	printf("fifo_writer %ld: done; closed my end: the reader sees end of "
+	       "file\n",
+	       (long)me);
+	return 0;
+}
