@@ -12,8 +12,7 @@
 /* The next comma-separated item of *list into item (room for len), or 0
  * at the end; an empty item is an error. */
 static int
-next_item(const char **list, char *item, size_t len, char *err,
-	  size_t errlen)
+next_item(const char **list, char *item, size_t len, char *err, size_t errlen)
 {
 	const char *s = *list, *comma;
 	size_t n;
@@ -34,8 +33,8 @@ next_item(const char **list, char *item, size_t len, char *err,
 }
 
 int
-cli_mechs(const char *list, const struct transport **out, size_t max,
-	  char *err, size_t errlen)
+cli_mechs(const char *list, const struct transport **out, size_t max, char *err,
+	  size_t errlen)
 {
 	char item[64];
 	size_t n = 0;
@@ -79,8 +78,7 @@ cmp_size(const void *a, const void *b)
 }
 
 int
-cli_sizes(const char *list, size_t *out, size_t max, char *err,
-	  size_t errlen)
+cli_sizes(const char *list, size_t *out, size_t max, char *err, size_t errlen)
 {
 	char item[64];
 	size_t n = 0, kept = 0;
@@ -140,8 +138,8 @@ allowed_list(char *buf, size_t len)
 			continue;
 		while (e + 1 < CPU_SETSIZE && CPU_ISSET(e + 1, &set))
 			e++;
-		at += (size_t)snprintf(buf + at, len - at, "%s%d", at ? "," : "",
-				       c);
+		at += (size_t)snprintf(buf + at, len - at, "%s%d",
+				       at ? "," : "", c);
 		if (e > c && at < len)
 			at += (size_t)snprintf(buf + at, len - at, "-%d", e);
 		c = e;

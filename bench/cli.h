@@ -11,9 +11,9 @@
 #include "engine.h"
 #include "transport.h"
 
-#define CLI_SIZES_MAX  32
-#define CLI_SIZE_LIMIT (64UL << 20) /* the largest message: 64 MiB */
-#define CLI_PLACEMENTS_MAX 8 /* placements one run may measure */
+#define CLI_SIZES_MAX	   32
+#define CLI_SIZE_LIMIT	   (64UL << 20) /* the largest message: 64 MiB */
+#define CLI_PLACEMENTS_MAX 8		/* placements one run may measure */
 
 /* Parse a comma-separated list of transport names ("pipe,shm-posix", or
  * "all") into out (room for max).  Returns how many, or -1. */
@@ -28,8 +28,7 @@ int cli_sizes(const char *list, size_t *out, size_t max, char *err,
 
 /* Parse a placement: "any", or "A,B" (client on CPU A, server on CPU B),
  * both CPUs this process may run on.  Returns 0 or -1. */
-int cli_placement(const char *s, struct placement *p, char *err,
-		  size_t errlen);
+int cli_placement(const char *s, struct placement *p, char *err, size_t errlen);
 
 /* The default placement: the first two CPUs this process may run on, or
  * "any" when it may run on only one. */

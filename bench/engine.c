@@ -136,10 +136,12 @@ usage_now(uint64_t *cpu_ns, uint64_t *ctxsw)
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
-	*cpu_ns = ((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
-			  NS_PER_S +
-		  ((uint64_t)ru.ru_utime.tv_usec + (uint64_t)ru.ru_stime.tv_usec) *
-			  1000;
+	*cpu_ns =
+		((uint64_t)ru.ru_utime.tv_sec + (uint64_t)ru.ru_stime.tv_sec) *
+			NS_PER_S +
+		((uint64_t)ru.ru_utime.tv_usec +
+		 (uint64_t)ru.ru_stime.tv_usec) *
+			1000;
 	*ctxsw = (uint64_t)ru.ru_nvcsw + (uint64_t)ru.ru_nivcsw;
 }
 
@@ -185,7 +187,8 @@ client_latency(struct side_ctx *c)
 	for (warm = 0; warm < c->warm; warm++) {
 		if (put(c) == -1 || get(c) == -1)
 			return -1;
-		if (c->auto_warm && clock_ns() - start > ENGINE_WARM_MS * NS_PER_MS) {
+		if (c->auto_warm &&
+		    clock_ns() - start > ENGINE_WARM_MS * NS_PER_MS) {
 			warm++;
 			break;
 		}
@@ -223,8 +226,8 @@ server_latency(struct side_ctx *c)
 		/* The client chose total before the round trip in which it
 		 * first shows: from then on, the server's clock runs. */
 		if (total == NOT_YET &&
-		    (total = __atomic_load_n(&c->sh->total, __ATOMIC_ACQUIRE)) !=
-			    NOT_YET)
+		    (total = __atomic_load_n(&c->sh->total,
+					     __ATOMIC_ACQUIRE)) != NOT_YET)
 			usage_now(&cpu0, &sw0);
 		if (put(c) == -1)
 			return -1;
@@ -283,7 +286,8 @@ server_throughput(struct side_ctx *c)
 		if (get(c) == -1)
 			return -1;
 		if (i == 0) /* stored before the first message was sent */
-			total = __atomic_load_n(&c->sh->total, __ATOMIC_ACQUIRE);
+			total = __atomic_load_n(&c->sh->total,
+						__ATOMIC_ACQUIRE);
 	}
 	if (put(c) == -1)
 		return -1;
@@ -332,8 +336,11 @@ static _Noreturn void
 child(const struct run_spec *spec, struct channel *ch, struct shared *sh,
       enum side side, int start, pid_t coordinator, const sigset_t *mask)
 {
-	struct side_ctx c = {.t = spec->t, .ch = ch, .sh = sh,
-			     .rep = &sh->side[side], .len = spec->size};
+	struct side_ctx c = {.t = spec->t,
+			     .ch = ch,
+			     .sh = sh,
+			     .rep = &sh->side[side],
+			     .len = spec->size};
 	int cpu = side == SIDE_CLIENT ? spec->cpus.a : spec->cpus.b;
 	int rc;
 
@@ -409,11 +416,13 @@ await(pid_t pid[2], const struct shared *sh, unsigned timeout_s,
 		struct timespec ts;
 
 		for (int s = 0; s < 2; s++) {
-			if (pid[s] <= 0 || waitpid(pid[s], &status, WNOHANG) <= 0)
+			if (pid[s] <= 0 ||
+			    waitpid(pid[s], &status, WNOHANG) <= 0)
 				continue;
 			pid[s] = 0;
 			if (child_failed(&sh->side[s], who[s], status,
-					 failed ? later : r->note, sizeof(later)))
+					 failed ? later : r->note,
+					 sizeof(later)))
 				failed = 1;
 			if (failed && pid[!s] > 0) /* a peer stuck on it */
 				kill(pid[!s], SIGKILL);
@@ -431,7 +440,8 @@ await(pid_t pid[2], const struct shared *sh, unsigned timeout_s,
 					 timeout_s);
 			failed = 1;
 			for (int s = 0; s < 2; s++)
-				if (pid[s] > 0 && waitpid(pid[s], &status, 0) > 0)
+				if (pid[s] > 0 &&
+				    waitpid(pid[s], &status, 0) > 0)
 					pid[s] = 0;
 			break;
 		}
@@ -516,8 +526,8 @@ size_fits(const struct run_spec *spec, struct run_result *r)
 		snprintf(r->note, sizeof(r->note),
 			 "carries no payload, only a notification: %s", why);
 	else
-		snprintf(r->note, sizeof(r->note), "at most %zu bytes: %s",
-			 max, why);
+		snprintf(r->note, sizeof(r->note), "at most %zu bytes: %s", max,
+			 why);
 	return 0;
 }
 
@@ -541,8 +551,7 @@ spawn(const struct run_spec *spec, struct channel *ch, struct shared *sh,
 	return pid;
 }
 
-static int
-fail_run(struct run_result *r, const char *fmt, ...)
+static int fail_run(struct run_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static int
@@ -578,8 +587,8 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 	resolve(spec, &c);
 	area = sizeof(struct shared) +
 	       (spec->pattern == PAT_LATENCY ? c.cap * sizeof(uint64_t) : 0);
-	sh = mmap(NULL, area, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-		  -1, 0);
+	sh = mmap(NULL, area, PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED)
 		return fail_run(r, "mmap %zu bytes for the samples: %s", area,
 				strerror(errno));
@@ -608,9 +617,9 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 	pid[SIDE_SERVER] = spawn(spec, &ch, sh, SIDE_SERVER, start[SIDE_SERVER],
 				 start[SIDE_CLIENT], &old);
 	if (pid[SIDE_SERVER] != -1)
-		pid[SIDE_CLIENT] = spawn(spec, &ch, sh, SIDE_CLIENT,
-					 start[SIDE_CLIENT], start[SIDE_SERVER],
-					 &old);
+		pid[SIDE_CLIENT] =
+			spawn(spec, &ch, sh, SIDE_CLIENT, start[SIDE_CLIENT],
+			      start[SIDE_SERVER], &old);
 	for (int s = 0; s < 2; s++) {
 		close(start[s][0]);
 		start[s][0] = -1;
@@ -634,8 +643,8 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 		close(start[s][1]);
 		start[s][1] = -1;
 	}
-	rc = await(pid, sh, spec->timeout_s ? spec->timeout_s : ENGINE_TIMEOUT_S,
-		   r);
+	rc = await(pid, sh,
+		   spec->timeout_s ? spec->timeout_s : ENGINE_TIMEOUT_S, r);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (rc == 0) {
 		r->status = RUN_OK;

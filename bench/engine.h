@@ -45,26 +45,26 @@ struct placement {
 
 #define PLACEMENT_ANY ((struct placement){-1, -1})
 
-#define ENGINE_AUTO	    (~0UL)    /* count or warmup: chosen per run */
-#define ENGINE_SAMPLES_MAX  1000000UL /* latency samples in one run */
-#define ENGINE_COUNT_MAX    100000000UL
-#define ENGINE_WARM_MS	    200	 /* auto warm-up stops after this long */
-#define ENGINE_TARGET_MS    300	 /* auto count: about this long a run */
-#define ENGINE_TIMEOUT_S    30	 /* default limit of one run */
-#define ENGINE_CDF_POINTS   128	 /* points kept of a latency CDF */
-#define ENGINE_NOTE_MAX	    240
+#define ENGINE_AUTO	   (~0UL)    /* count or warmup: chosen per run */
+#define ENGINE_SAMPLES_MAX 1000000UL /* latency samples in one run */
+#define ENGINE_COUNT_MAX   100000000UL
+#define ENGINE_WARM_MS	   200 /* auto warm-up stops after this long */
+#define ENGINE_TARGET_MS   300 /* auto count: about this long a run */
+#define ENGINE_TIMEOUT_S   30  /* default limit of one run */
+#define ENGINE_CDF_POINTS  128 /* points kept of a latency CDF */
+#define ENGINE_NOTE_MAX	   240
 
 /* One measurement to make. */
 struct run_spec {
 	const struct transport *t;
 	enum pattern pattern;
-	size_t size;		/* bytes a message, <= the transport's max */
-	unsigned long count;	/* round trips or messages; ENGINE_AUTO */
-	unsigned long warmup;	/* untimed ones before; ENGINE_AUTO */
-	struct placement cpus;	/* where client and server run */
-	const char *name;	/* short object name; NULL: names_unique() */
-	unsigned timeout_s;	/* the run's limit; 0: ENGINE_TIMEOUT_S */
-	unsigned target_ms;	/* auto count aims at this; 0: the default */
+	size_t size;	       /* bytes a message, <= the transport's max */
+	unsigned long count;   /* round trips or messages; ENGINE_AUTO */
+	unsigned long warmup;  /* untimed ones before; ENGINE_AUTO */
+	struct placement cpus; /* where client and server run */
+	const char *name;      /* short object name; NULL: names_unique() */
+	unsigned timeout_s;    /* the run's limit; 0: ENGINE_TIMEOUT_S */
+	unsigned target_ms;    /* auto count aims at this; 0: the default */
 };
 
 enum run_status {
@@ -87,9 +87,9 @@ struct run_result {
 	size_t size;
 	struct placement cpus;
 	enum run_status status;
-	char note[ENGINE_NOTE_MAX]; /* why skipped, or what failed */
-	unsigned long count;	    /* round trips or messages timed */
-	struct rtt_stats rtt;	    /* latency only */
+	char note[ENGINE_NOTE_MAX];  /* why skipped, or what failed */
+	unsigned long count;	     /* round trips or messages timed */
+	struct rtt_stats rtt;	     /* latency only */
 	double msgs_per_s, mb_per_s; /* throughput only; MB = 10^6 bytes */
 	double cpu_ns_per_msg;	     /* user + system, both sides */
 	double ctxsw_per_msg;	     /* voluntary + involuntary, both */

@@ -96,8 +96,7 @@ struct options {
 	int quiet, list;
 };
 
-static _Noreturn void
-usage_error(const char *fmt, ...) IPCLAB_PRINTF(1, 2);
+static _Noreturn void usage_error(const char *fmt, ...) IPCLAB_PRINTF(1, 2);
 
 static _Noreturn void
 usage_error(const char *fmt, ...)
@@ -258,8 +257,8 @@ list_transports(void)
 			snprintf(lim, sizeof(lim), "no payload");
 		else
 			snprintf(lim, sizeof(lim), "up to %zu B", max);
-		printf("%-18s %-5s %-13s %s\n", t->name, wait_name(t->wait), lim,
-		       t->summary);
+		printf("%-18s %-5s %-13s %s\n", t->name, wait_name(t->wait),
+		       lim, t->summary);
 	}
 }
 
@@ -281,9 +280,11 @@ plan(const struct options *o, size_t *n)
 			 * smallest size only. */
 			int less = o->default_cpus && c > 0;
 			struct run_spec base = {
-				.pattern = pats[p], .count = o->count,
+				.pattern = pats[p],
+				.count = o->count,
 				.warmup = o->warmup,
-				.cpus = o->cpus[c], .name = o->name,
+				.cpus = o->cpus[c],
+				.name = o->name,
 				.timeout_s = (unsigned)o->timeout_s,
 			};
 
@@ -293,8 +294,8 @@ plan(const struct options *o, size_t *n)
 			 * once at their own largest. */
 			for (size_t m = 0; m < o->nmechs; m++) {
 				char why[200];
-				size_t max = o->mechs[m]->max_size(why,
-								   sizeof(why));
+				size_t max =
+					o->mechs[m]->max_size(why, sizeof(why));
 
 				if (max < o->sizes[0]) {
 					runs[k] = base;
@@ -315,8 +316,8 @@ plan(const struct options *o, size_t *n)
 }
 
 static void
-progress(const struct options *o, size_t i, size_t n,
-	 const struct run_spec *s, const struct run_result *r)
+progress(const struct options *o, size_t i, size_t n, const struct run_spec *s,
+	 const struct run_result *r)
 {
 	char cpus[16], v[16], size[32];
 
@@ -335,7 +336,8 @@ progress(const struct options *o, size_t i, size_t n,
 		fprintf(stderr, "p50 %s (%lu round trips, %.2f s)\n", v,
 			r->count, r->elapsed_s);
 	} else {
-		fprintf(stderr, "%.0f msgs/s, %.1f MB/s (%lu messages, %.2f s)\n",
+		fprintf(stderr,
+			"%.0f msgs/s, %.1f MB/s (%lu messages, %.2f s)\n",
 			r->msgs_per_s, r->mb_per_s, r->count, r->elapsed_s);
 	}
 }
@@ -359,8 +361,8 @@ close_out(FILE *f, const char *path)
 }
 
 static void
-write_format(FILE *f, const char *format, const struct run_result *r,
-	     size_t n, const struct meta *m)
+write_format(FILE *f, const char *format, const struct run_result *r, size_t n,
+	     const struct meta *m)
 {
 	if (strcmp(format, "csv") == 0)
 		output_csv(f, r, n);
@@ -409,8 +411,11 @@ save_all(const struct options *o, const struct run_result *r, size_t n,
 int
 main(int argc, char **argv)
 {
-	struct options o = {.latency = 1, .throughput = 1, .format = "table",
-			    .count = ENGINE_AUTO, .warmup = ENGINE_AUTO};
+	struct options o = {.latency = 1,
+			    .throughput = 1,
+			    .format = "table",
+			    .count = ENGINE_AUTO,
+			    .warmup = ENGINE_AUTO};
 	struct sigaction ign = {.sa_handler = SIG_IGN};
 	struct run_result *results;
 	struct run_spec *runs;

@@ -19,15 +19,24 @@
 
 /* The limits that shape the curves, or cap what a transport carries. */
 static const char *const limit_paths[] = {
-	"fs/pipe-max-size",	    "fs/mqueue/msg_max",
-	"fs/mqueue/msgsize_max",    "fs/mqueue/queues_max",
-	"kernel/msgmax",	    "kernel/msgmnb",
-	"kernel/msgmni",	    "kernel/sem",
-	"kernel/shmmax",	    "kernel/shmall",
-	"kernel/shmmni",	    "net/core/rmem_default",
-	"net/core/rmem_max",	    "net/core/wmem_default",
-	"net/core/wmem_max",	    "net/unix/max_dgram_qlen",
-	"net/ipv4/tcp_rmem",	    "net/ipv4/tcp_wmem",
+	"fs/pipe-max-size",
+	"fs/mqueue/msg_max",
+	"fs/mqueue/msgsize_max",
+	"fs/mqueue/queues_max",
+	"kernel/msgmax",
+	"kernel/msgmnb",
+	"kernel/msgmni",
+	"kernel/sem",
+	"kernel/shmmax",
+	"kernel/shmall",
+	"kernel/shmmni",
+	"net/core/rmem_default",
+	"net/core/rmem_max",
+	"net/core/wmem_default",
+	"net/core/wmem_max",
+	"net/unix/max_dgram_qlen",
+	"net/ipv4/tcp_rmem",
+	"net/ipv4/tcp_wmem",
 	"kernel/sched_rt_runtime_us",
 };
 
@@ -184,7 +193,8 @@ meta_json(FILE *f, const struct meta *m)
 	json_string(f, m->loadavg);
 	fprintf(f, "}, \"kernel\": ");
 	json_string(f, m->kernel);
-	fprintf(f, ", \"cpus\": {\"online\": %ld, \"allowed\": ", m->cpus_online);
+	fprintf(f,
+		", \"cpus\": {\"online\": %ld, \"allowed\": ", m->cpus_online);
 	json_string(f, m->cpus_allowed);
 	fprintf(f, "}, \"pinning\": [");
 	for (size_t i = 0; i < m->npinning; i++) {

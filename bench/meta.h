@@ -19,18 +19,18 @@ struct meta_limit {
 };
 
 struct meta {
-	char date[32];	      /* UTC, ISO 8601 */
-	char version[64];     /* git describe of the build */
-	char host[72];	      /* nodename */
-	char kernel[200];     /* "Linux 6.18.44 #1 SMP ..." */
-	char arch[72];	      /* "x86_64" */
-	char cpu_model[128];  /* from /proc/cpuinfo */
-	long cpus_online;     /* sysconf */
+	char date[32];	       /* UTC, ISO 8601 */
+	char version[64];      /* git describe of the build */
+	char host[72];	       /* nodename */
+	char kernel[200];      /* "Linux 6.18.44 #1 SMP ..." */
+	char arch[72];	       /* "x86_64" */
+	char cpu_model[128];   /* from /proc/cpuinfo */
+	long cpus_online;      /* sysconf */
 	char cpus_allowed[64]; /* this process's affinity, "0-1" */
-	char clocksource[32]; /* tsc: clock_gettime never enters the kernel */
-	char loadavg[64];     /* at the start: a busy machine shows here */
-	long pipe_buf;	      /* PIPE_BUF: atomic pipe writes up to this */
-	long pipe_size;	      /* a new pipe's buffer (F_GETPIPE_SZ) */
+	char clocksource[32];  /* tsc: clock_gettime never enters the kernel */
+	char loadavg[64];      /* at the start: a busy machine shows here */
+	long pipe_buf;	       /* PIPE_BUF: atomic pipe writes up to this */
+	long pipe_size;	       /* a new pipe's buffer (F_GETPIPE_SZ) */
 	struct placement pinning[CLI_PLACEMENTS_MAX];
 	size_t npinning;
 	struct meta_limit limits[META_LIMITS];

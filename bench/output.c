@@ -67,7 +67,8 @@ cmp_rank(const void *pa, const void *pb)
 		return 0;
 	if (a->pattern == PAT_LATENCY)
 		return (a->rtt.p50 > b->rtt.p50) - (a->rtt.p50 < b->rtt.p50);
-	return (a->msgs_per_s < b->msgs_per_s) - (a->msgs_per_s > b->msgs_per_s);
+	return (a->msgs_per_s < b->msgs_per_s) -
+	       (a->msgs_per_s > b->msgs_per_s);
 }
 
 static void
@@ -85,18 +86,20 @@ group_header(FILE *f, const struct run_result *r)
 		snprintf(where, sizeof(where), "client on CPU %d, server on %d",
 			 r->cpus.a, r->cpus.b);
 	if (r->pattern == PAT_LATENCY) {
-		fprintf(f, "\nlatency, %s each way, cpus %s (%s): round trip, "
-			   "ranked by p50\n",
+		fprintf(f,
+			"\nlatency, %s each way, cpus %s (%s): round trip, "
+			"ranked by p50\n",
 			size, cpus, where);
 		fprintf(f, "%3s  %-18s %-5s %8s %9s %9s %9s %9s %9s %9s %8s\n",
-			"#", "mech", "wait", "count", "min", "p50", "p90", "p99",
-			"p99.9", "cpu/msg", "csw/msg");
+			"#", "mech", "wait", "count", "min", "p50", "p90",
+			"p99", "p99.9", "cpu/msg", "csw/msg");
 	} else {
-		fprintf(f, "\nthroughput, %s messages, cpus %s (%s): ranked by "
-			   "messages/s\n",
+		fprintf(f,
+			"\nthroughput, %s messages, cpus %s (%s): ranked by "
+			"messages/s\n",
 			size, cpus, where);
-		fprintf(f, "%3s  %-18s %-5s %9s %11s %10s %9s %8s\n", "#", "mech",
-			"wait", "count", "msgs/s", "MB/s", "cpu/msg",
+		fprintf(f, "%3s  %-18s %-5s %9s %11s %10s %9s %8s\n", "#",
+			"mech", "wait", "count", "msgs/s", "MB/s", "cpu/msg",
 			"csw/msg");
 	}
 }
@@ -110,7 +113,8 @@ table_row(FILE *f, const struct run_result *r, int rank)
 	if (r->status != RUN_OK) {
 		fprintf(f, "%3s  %-18s %-5s %s: %s\n",
 			r->status == RUN_SKIPPED ? "-" : "!", r->t->name, wait,
-			r->status == RUN_SKIPPED ? "skipped" : "FAILED", r->note);
+			r->status == RUN_SKIPPED ? "skipped" : "FAILED",
+			r->note);
 		return;
 	}
 	format_ns(r->cpu_ns_per_msg, cpu, sizeof(cpu));
@@ -120,7 +124,8 @@ table_row(FILE *f, const struct run_result *r, int rank)
 		format_ns((double)r->rtt.p90, v[2], sizeof(v[2]));
 		format_ns((double)r->rtt.p99, v[3], sizeof(v[3]));
 		format_ns((double)r->rtt.p999, v[4], sizeof(v[4]));
-		fprintf(f, "%3d  %-18s %-5s %8lu %9s %9s %9s %9s %9s %9s %8.2f\n",
+		fprintf(f,
+			"%3d  %-18s %-5s %8lu %9s %9s %9s %9s %9s %9s %8.2f\n",
 			rank, r->t->name, wait, r->count, v[0], v[1], v[2],
 			v[3], v[4], cpu, r->ctxsw_per_msg);
 	} else {
@@ -162,9 +167,10 @@ output_table(FILE *f, const struct run_result *r, size_t n,
 		for (size_t j = 0; j < k; j++)
 			table_row(f, g[j], (int)j + 1);
 	}
-	fprintf(f, "\ncpu/msg: CPU time (user + system) of both processes per "
-		   "round trip or message;\ncsw/msg: their context switches per "
-		   "round trip or message. MB = 10^6 bytes.\n");
+	fprintf(f,
+		"\ncpu/msg: CPU time (user + system) of both processes per "
+		"round trip or message;\ncsw/msg: their context switches per "
+		"round trip or message. MB = 10^6 bytes.\n");
 	free(g);
 	free(done);
 }
@@ -201,8 +207,7 @@ output_csv(FILE *f, const struct run_result *r, size_t n)
 }
 
 void
-output_json(FILE *f, const struct run_result *r, size_t n,
-	    const struct meta *m)
+output_json(FILE *f, const struct run_result *r, size_t n, const struct meta *m)
 {
 	fprintf(f, "{\"meta\": ");
 	meta_json(f, m);
@@ -240,7 +245,8 @@ output_json(FILE *f, const struct run_result *r, size_t n,
 			fprintf(f, ", \"msgs_per_s\": %.1f, \"mb_per_s\": %.3f",
 				x->msgs_per_s, x->mb_per_s);
 		else
-			fprintf(f, ", \"msgs_per_s\": null, \"mb_per_s\": null");
+			fprintf(f,
+				", \"msgs_per_s\": null, \"mb_per_s\": null");
 		if (ok)
 			fprintf(f,
 				", \"cpu_ns_per_msg\": %.1f, \"ctxsw_per_msg\": "

@@ -36,8 +36,8 @@ void output_cdf(FILE *f, const struct run_result *r, size_t n);
 
 /* gnuplot variables for bench/plots.gp: the kernel thresholds and the
  * placement and size the plots single out. */
-void output_gnuplot_vars(FILE *f, const struct meta *m,
-			 struct placement sweep, size_t small);
+void output_gnuplot_vars(FILE *f, const struct meta *m, struct placement sweep,
+			 size_t small);
 
 /* s as a JSON string, quotes included. */
 void json_string(FILE *f, const char *s);
