@@ -516,7 +516,7 @@ compute(const struct run_spec *spec, struct shared *sh, struct run_result *r)
 static int
 size_fits(const struct run_spec *spec, struct run_result *r)
 {
-	char why[ENGINE_NOTE_MAX - 40] = "";
+	char why[ENGINE_NOTE_MAX - 60] = "";
 	size_t max = spec->t->max_size(why, sizeof(why));
 
 	if (spec->size <= max)
