@@ -317,11 +317,16 @@ resolve(const struct run_spec *spec, struct side_ctx *c)
 	c->auto_warm = spec->warmup == ENGINE_AUTO;
 	c->auto_count = spec->count == ENGINE_AUTO;
 	c->warm = spec->warmup;
-	if (c->auto_warm) { /* about 64 MiB (latency) or 16 MiB of data */
-		unsigned long w = (spec->pattern == PAT_LATENCY ? 64 : 16) *
-				  (1UL << 20) / size;
+	if (c->auto_warm) {
+		/* Latency: up to 1000 round trips or 64 MiB, and at most
+		 * ENGINE_WARM_MS.  Throughput: 16 MiB or 20000 messages, so
+		 * that the stream outruns any kernel buffer and the rate it
+		 * shows is the steady one the count is chosen from. */
+		int lat = spec->pattern == PAT_LATENCY;
+		unsigned long w = (lat ? 64UL : 16UL) * (1UL << 20) / size;
+		unsigned long most = lat ? 1000 : 20000;
 
-		c->warm = w < 16 ? 16 : w > 1000 ? 1000 : w;
+		c->warm = w < 16 ? 16 : w > most ? most : w;
 	}
 	c->count = spec->count;
 	if (spec->pattern == PAT_LATENCY)

@@ -48,8 +48,8 @@ struct placement {
 #define ENGINE_AUTO	   (~0UL)    /* count or warmup: chosen per run */
 #define ENGINE_SAMPLES_MAX 1000000UL /* latency samples in one run */
 #define ENGINE_COUNT_MAX   100000000UL
-#define ENGINE_WARM_MS	   200 /* auto warm-up stops after this long */
-#define ENGINE_TARGET_MS   300 /* auto count: about this long a run */
+#define ENGINE_WARM_MS	   100 /* auto warm-up stops after this long */
+#define ENGINE_TARGET_MS   250 /* auto count: about this long a run */
 #define ENGINE_TIMEOUT_S   30  /* default limit of one run */
 #define ENGINE_CDF_POINTS  128 /* points kept of a latency CDF */
 #define ENGINE_NOTE_MAX	   240

@@ -110,6 +110,7 @@ meta_collect(struct meta *m, const struct placement *pins, size_t n)
 {
 	struct utsname u;
 	time_t now = time(NULL);
+	char l1[16], l5[16], l15[16];
 	int p[2];
 
 	memset(m, 0, sizeof(*m));
@@ -128,6 +129,9 @@ meta_collect(struct meta *m, const struct placement *pins, size_t n)
 		  "current_clocksource",
 		  m->clocksource, sizeof(m->clocksource));
 	read_line("/proc/loadavg", m->loadavg, sizeof(m->loadavg));
+	if (sscanf(m->loadavg, "%15s %15s %15s", l1, l5, l15) == 3)
+		snprintf(m->loadavg, sizeof(m->loadavg), "%s %s %s", l1, l5,
+			 l15); /* over 1, 5 and 15 minutes */
 	m->pipe_buf = PIPE_BUF;
 	if (pipe(p) == 0) {
 		m->pipe_size = fcntl(p[0], F_GETPIPE_SZ);

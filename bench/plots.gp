@@ -55,10 +55,10 @@ do for [kind in "png svg"] {
 	set title "Round-trip latency (p50) against message size, cpus ".sweep_cpus." - ".machine
 	set logscale xy
 	set xlabel "message size (each way)"
-	set ylabel "round trip, p50 (ns)"
-	set format y "%.0s%c"
+	set ylabel "round trip, p50 (microseconds)"
+	set format y "%g"
 	eval set_marks
-	plot for [m in mechs] rows using (strcol(1) eq m && is("latency") ? $3 : NaN):7 with linespoints title m
+	plot for [m in mechs] rows using (strcol(1) eq m && is("latency") ? $3 : NaN):($7 / 1000) with linespoints title m
 
 	eval out("throughput", kind)
 	set title "Throughput against message size, cpus ".sweep_cpus." - ".machine
@@ -68,22 +68,21 @@ do for [kind in "png svg"] {
 
 	eval out("cpu", kind)
 	set title "CPU time of both processes per round trip, cpus ".sweep_cpus." - ".machine
-	set ylabel "CPU time per round trip (ns)"
-	set format y "%.0s%c"
-	plot for [m in mechs] rows using (strcol(1) eq m && is("latency") ? $3 : NaN):15 with linespoints title m
+	set ylabel "CPU time per round trip (microseconds)"
+	plot for [m in mechs] rows using (strcol(1) eq m && is("latency") ? $3 : NaN):($15 / 1000) with linespoints title m
 	eval unset_marks
 
 	eval out("cdf", kind)
 	set title sprintf("Distribution of round trips at %d B (and notifications), cpus %s - %s", small, sweep_cpus, machine)
 	unset logscale
 	set logscale x
-	set xlabel "round trip (ns)"
+	set xlabel "round trip (microseconds)"
 	set ylabel "fraction of round trips at most this long"
 	set xtics auto
-	set format x "%.0s%c"
+	set format x "%g"
 	set format y "%.1f"
 	set yrange [0:1]
-	plot for [m in mechs] cdfrows using (strcol(1) eq m && strcol(3) eq sweep_cpus && column(2) <= small ? $5 : NaN):4 with lines title m
+	plot for [m in mechs] cdfrows using (strcol(1) eq m && strcol(3) eq sweep_cpus && column(2) <= small ? $5 / 1000 : NaN):4 with lines title m
 	set yrange [*:*]
 
 	eval out("placement", kind)
@@ -97,12 +96,12 @@ do for [kind in "png svg"] {
 	set xtics rotate by -30 nomirror
 	set format x "%s"
 	set xlabel ""
-	set ylabel "round trip, p50 (ns)"
-	set format y "%.0s%c"
-	set key inside top left
+	set ylabel "round trip, p50 (microseconds)"
+	set format y "%g"
+	set key inside top left title "client-server CPUs"
 	# One row a mechanism, one column a placement, from the latency rows
 	# at the smallest size (or a notification's own size below it).
-	place = '< tail -n +2 '.dir.'/bench.csv | '.fix.' | awk -F, -v s='.small.' ''$2 == "latency" && $3 <= s && $7 != "" { if (!($1 in row)) order[++n] = $1; if (!($5 in col)) cols[++k] = $5; col[$5] = 1; row[$1] = 1; v[$1 "," $5] = $7 } END { printf "mech"; for (j = 1; j <= k; j++) printf ",%s", cols[j]; print ""; for (i = 1; i <= n; i++) { printf "%s", order[i]; for (j = 1; j <= k; j++) printf ",%s", ((order[i] "," cols[j]) in v) ? v[order[i] "," cols[j]] : "NaN"; print "" } }'''
+	place = '< tail -n +2 '.dir.'/bench.csv | '.fix.' | awk -F, -v s='.small.' ''$2 == "latency" && $3 <= s && $7 != "" { if (!($1 in row)) order[++n] = $1; if (!($5 in col)) cols[++k] = $5; col[$5] = 1; row[$1] = 1; v[$1 "," $5] = $7 / 1000 } END { printf "mech"; for (j = 1; j <= k; j++) printf ",%s", cols[j]; print ""; for (i = 1; i <= n; i++) { printf "%s", order[i]; for (j = 1; j <= k; j++) printf ",%s", ((order[i] "," cols[j]) in v) ? v[order[i] "," cols[j]] : "NaN"; print "" } }'''
 	ncols = system(place[3:].' | head -1 | awk -F, ''{print NF}''') + 0
 	plot for [c=2:ncols] place using c:xtic(1) title columnheader(c)
 	unset style data
