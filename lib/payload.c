@@ -14,7 +14,7 @@
 #include "payload.h"
 
 #define STEP  0x9e3779b97f4a7c15ULL /* odd: i * STEP never repeats */
-#define BLOCK 32		    /* words checked between two tests */
+#define BLOCK 256		    /* words checked between two tests */
 
 /* Two words at a time, in one SSE2/NEON register (a GCC and Clang
  * extension): the loops below move 16 bytes a step. */
@@ -60,20 +60,26 @@ payload_fill(void *buf, size_t len, uint64_t seq)
 static uint64_t
 words_differ(const unsigned char *p, size_t n, uint64_t w)
 {
-	words2 v = {w, w + STEP}, got, d2 = {0, 0};
-	const words2 step2 = {2 * STEP, 2 * STEP};
+	/* Two vectors a step, each with its own running difference, so
+	 * that the loads of one overlap the compares of the other. */
+	words2 a = {w, w + STEP}, b = {w + 2 * STEP, w + 3 * STEP}, ga, gb;
+	words2 da = {0, 0}, db = {0, 0};
+	const words2 step4 = {4 * STEP, 4 * STEP};
 	uint64_t diff = 0, one;
 	size_t k = 0;
 
-	for (; k + 2 <= n; k += 2, v += step2) {
-		memcpy(&got, p + k * 8, 16);
-		d2 |= got ^ v;
+	for (; k + 4 <= n; k += 4, a += step4, b += step4) {
+		memcpy(&ga, p + k * 8, 16);
+		memcpy(&gb, p + k * 8 + 16, 16);
+		da |= ga ^ a;
+		db |= gb ^ b;
 	}
-	for (w = v[0]; k < n; k++, w += STEP) {
+	for (w = a[0]; k < n; k++, w += STEP) {
 		memcpy(&one, p + k * 8, 8);
 		diff |= one ^ w;
 	}
-	return diff | d2[0] | d2[1];
+	da |= db;
+	return diff | da[0] | da[1];
 }
 
 /* The offset of the first byte of the n bytes at p that differs from the
