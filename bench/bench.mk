@@ -1,9 +1,10 @@
 # bench.mk - make bench: every transport measured on default settings, a
 # ranked table on stdout, progress on stderr, and build/results/bench.csv,
 # bench.json, bench.txt and the plots; make plots draws the plots again
-# from build/results.
+# from build/results; make bench-docs puts the tables and plots of the last
+# run into docs/bench.md and docs/img.
 RESULTS := $(B)/results
-.PHONY: bench plots
+.PHONY: bench plots bench-docs
 
 # The build's version, recorded in bench.json's meta.
 $(B)/obj/bench/meta.o: EXTRA_CFLAGS += -DIPCLAB_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo unknown)"'
@@ -24,3 +25,11 @@ plots:
 	@sh tools/need.sh gnuplot
 	gnuplot -e "dir='$(RESULTS)'" bench/plots.gp
 	@ls $(RESULTS)/*.png $(RESULTS)/*.svg
+
+# docs/bench.md's tables and plots from the last make bench.
+bench-docs:
+	@test -f $(RESULTS)/latency.png || { echo "no plots in $(RESULTS): run make bench first" >&2; exit 1; }
+	sh bench/results-md.sh --update docs/bench.md $(RESULTS)
+	@mkdir -p docs/img
+	@for p in latency throughput cdf cpu placement; do cp $(RESULTS)/$$p.png docs/img/bench-$$p.png; done
+	@ls -l docs/img/bench-*.png

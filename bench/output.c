@@ -294,10 +294,11 @@ output_gnuplot_vars(FILE *f, const struct meta *m, struct placement sweep,
 	char cpus[32];
 
 	placement_format(sweep, cpus, sizeof(cpus));
+	fprintf(f, "# written by ipcbench: what bench/plots.gp marks\n");
+	fprintf(f, "sweep_label = \"%s\"\n", cpus);
 	for (char *c = cpus; *c != '\0'; c++) /* as plots.gp reads it */
 		if (*c == ',')
 			*c = '-';
-	fprintf(f, "# written by ipcbench: what bench/plots.gp marks\n");
 	fprintf(f, "PIPE_BUF = %ld\n", m->pipe_buf);
 	fprintf(f, "pipe_buffer = %ld\n", m->pipe_size);
 	fprintf(f, "msgsize_max = %ld\n",

@@ -22,10 +22,14 @@ mechs = system('tail -n +2 '.dir.'/bench.csv | cut -d, -f1 | awk ''!seen[$0]++''
 set datafile separator comma
 
 # The same line style for a mechanism in every plot.
+# Fourteen colours that tell apart on white; dashes after the eighth.
+colours = "#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #e377c2 #17becf #7f7f7f #bcbd22 #000000 #aec7e8 #98df8a #ff9896 #c5b0d5 #c49c94"
 set style increment user
 do for [i=1:16] {
-	set style line i lw 2 pt (i % 7) + 1 ps 0.8
+	dash = i > 8 ? 2 : 1
+	set style line i lc rgb word(colours, i) lw 2 pt (i % 7) + 1 ps 0.8 dt dash
 }
+set linetype cycle 16
 set key outside right top Left reverse noautotitle
 set grid xtics ytics mxtics mytics lc rgb "#dddddd"
 set format x "%.0s%cB"
@@ -52,7 +56,7 @@ do for [kind in "png svg"] {
 	}
 
 	eval out("latency", kind)
-	set title "Round-trip latency (p50) against message size, cpus ".sweep_cpus." - ".machine
+	set title "Round-trip latency (p50) against message size, cpus ".sweep_label." - ".machine
 	set logscale xy
 	set xlabel "message size (each way)"
 	set ylabel "round trip, p50 (microseconds)"
@@ -61,19 +65,19 @@ do for [kind in "png svg"] {
 	plot for [m in mechs] rows using (strcol(1) eq m && is("latency") ? $3 : NaN):($7 / 1000) with linespoints title m
 
 	eval out("throughput", kind)
-	set title "Throughput against message size, cpus ".sweep_cpus." - ".machine
+	set title "Throughput against message size, cpus ".sweep_label." - ".machine
 	set ylabel "MB/s (10^6 bytes)"
 	set format y "%g"
 	plot for [m in mechs] rows using (strcol(1) eq m && is("throughput") ? $3 : NaN):14 with linespoints title m
 
 	eval out("cpu", kind)
-	set title "CPU time of both processes per round trip, cpus ".sweep_cpus." - ".machine
+	set title "CPU time of both processes per round trip, cpus ".sweep_label." - ".machine
 	set ylabel "CPU time per round trip (microseconds)"
 	plot for [m in mechs] rows using (strcol(1) eq m && is("latency") ? $3 : NaN):($15 / 1000) with linespoints title m
 	eval unset_marks
 
 	eval out("cdf", kind)
-	set title sprintf("Distribution of round trips at %d B (and notifications), cpus %s - %s", small, sweep_cpus, machine)
+	set title sprintf("Distribution of round trips at %d B (and notifications), cpus %s - %s", small, sweep_label, machine)
 	unset logscale
 	set logscale x
 	set xlabel "round trip (microseconds)"
@@ -86,7 +90,7 @@ do for [kind in "png svg"] {
 	set yrange [*:*]
 
 	eval out("placement", kind)
-	set title sprintf("Round trip (p50) at %d B by placement: client,server CPUs - %s", small, machine)
+	set title sprintf("Round trip (p50) at %d B by placement - %s", small, machine)
 	unset logscale
 	set logscale y
 	set style data histograms
@@ -98,10 +102,10 @@ do for [kind in "png svg"] {
 	set xlabel ""
 	set ylabel "round trip, p50 (microseconds)"
 	set format y "%g"
-	set key inside top left title "client-server CPUs"
+	set key inside top left
 	# One row a mechanism, one column a placement, from the latency rows
 	# at the smallest size (or a notification's own size below it).
-	place = '< tail -n +2 '.dir.'/bench.csv | '.fix.' | awk -F, -v s='.small.' ''$2 == "latency" && $3 <= s && $7 != "" { if (!($1 in row)) order[++n] = $1; if (!($5 in col)) cols[++k] = $5; col[$5] = 1; row[$1] = 1; v[$1 "," $5] = $7 / 1000 } END { printf "mech"; for (j = 1; j <= k; j++) printf ",%s", cols[j]; print ""; for (i = 1; i <= n; i++) { printf "%s", order[i]; for (j = 1; j <= k; j++) printf ",%s", ((order[i] "," cols[j]) in v) ? v[order[i] "," cols[j]] : "NaN"; print "" } }'''
+	place = '< tail -n +2 '.dir.'/bench.csv | '.fix.' | awk -F, -v s='.small.' ''$2 == "latency" && $3 <= s && $7 != "" { gsub(/"/, "", $5); if (!($1 in row)) order[++n] = $1; if (!($5 in col)) cols[++k] = $5; col[$5] = 1; row[$1] = 1; v[$1 "," $5] = $7 / 1000 } END { printf "mech"; for (j = 1; j <= k; j++) { split(cols[j], ab, "-"); printf ",%s", cols[j] == "any" ? "any: left to the kernel" : ab[1] == ab[2] ? "both on CPU " ab[1] : "client on CPU " ab[1] " / server on " ab[2] } print ""; for (i = 1; i <= n; i++) { printf "%s", order[i]; for (j = 1; j <= k; j++) printf ",%s", ((order[i] "," cols[j]) in v) ? v[order[i] "," cols[j]] : "NaN"; print "" } }'''
 	ncols = system(place[3:].' | head -1 | awk -F, ''{print NF}''') + 0
 	plot for [c=2:ncols] place using c:xtic(1) title columnheader(c)
 	unset style data

@@ -2,12 +2,31 @@
 # results-md.sh - the tables of docs/bench.md, from a make bench run.
 #
 #   sh bench/results-md.sh [build/results] > table.md
+#   sh bench/results-md.sh --update docs/bench.md [build/results]
+#
+# With --update, the tables replace what stands between the lines
+# <!-- bench:results:begin --> and <!-- bench:results:end --> in that file
+# (make bench-docs does this, and copies the plots to docs/img).
 #
 # Prints the machine line ipcbench wrote at the top of bench.txt, the IPC
 # limits from bench.json, and one Markdown table a group of bench.csv
 # (pattern, size, placement), ranked as ipcbench ranks them: latency by
 # p50, throughput by messages per second; skipped and failed rows last.
 set -eu
+if [ "${1:-}" = --update ]; then
+	doc=$2
+	tmp=$(mktemp) && out=$(mktemp) || exit 1
+	trap 'rm -f "$tmp" "$out"' EXIT
+	sh "$0" "${3:-build/results}" >"$tmp"
+	grep -q '^<!-- bench:results:begin -->$' "$doc" ||
+		{ echo "results-md.sh: no <!-- bench:results:begin --> line in $doc" >&2; exit 1; }
+	awk -v tables="$tmp" '
+		/^<!-- bench:results:begin -->$/ { print; while ((getline l < tables) > 0) print l; skip = 1; next }
+		/^<!-- bench:results:end -->$/ { skip = 0 }
+		!skip' "$doc" >"$out"
+	cat "$out" >"$doc"
+	exit 0
+fi
 dir=${1:-build/results}
 [ -f "$dir/bench.csv" ] || { echo "results-md.sh: no $dir/bench.csv: run make bench" >&2; exit 1; }
 
