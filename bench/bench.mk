@@ -15,9 +15,9 @@ bench: $(BIN)/ipcbench
 	@if command -v gnuplot >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory plots; \
 	else \
-		echo "ipcbench: no gnuplot, so no plots; install it (make deps, or:)"; \
-		sh tools/need.sh gnuplot || true; \
-		echo "then run: make plots"; \
+		echo "make bench: gnuplot is not installed, so the plots were not drawn."; \
+		echo "  make deps     installs it (tools/need.sh gnuplot: it installs, or prints the command)"; \
+		echo "  make plots    then draws them from $(RESULTS), without measuring again"; \
 	fi
 
 plots:
