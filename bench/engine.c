@@ -578,6 +578,7 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 	struct shared *sh = MAP_FAILED;
 	int start[2][2] = {{-1, -1}, {-1, -1}}, rc = -1, set_up = 0;
 	pid_t pid[2] = {0, 0};
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, old_chld;
 	sigset_t chld, old;
 	size_t area;
 	struct side_ctx c;
@@ -619,6 +620,9 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &old);
+	/* A SIGCHLD ignored by our parent would reap the children behind
+	 * our back: take it back for the run. */
+	sigaction(SIGCHLD, &dfl, &old_chld);
 	pid[SIDE_SERVER] = spawn(spec, &ch, sh, SIDE_SERVER, start[SIDE_SERVER],
 				 start[SIDE_CLIENT], &old);
 	if (pid[SIDE_SERVER] != -1)
@@ -638,6 +642,7 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 			if (pid[s] > 0)
 				waitpid(pid[s], NULL, 0);
 		}
+		sigaction(SIGCHLD, &old_chld, NULL);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		fail_run(r, "fork: %s", strerror(err));
 		goto out;
@@ -650,6 +655,7 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 	}
 	rc = await(pid, sh,
 		   spec->timeout_s ? spec->timeout_s : ENGINE_TIMEOUT_S, r);
+	sigaction(SIGCHLD, &old_chld, NULL);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (rc == 0) {
 		r->status = RUN_OK;
