@@ -29,8 +29,6 @@
 #include "parse.h"
 #include "transport.h"
 
-#define MECHS_MAX 64
-
 /* clang-format off */
 static const char usage_text[] =
 "usage: ipcbench [options]\n"
@@ -69,17 +67,8 @@ static const char usage_text[] =
 /* clang-format on */
 
 struct options {
-	const struct transport *mechs[MECHS_MAX];
-	size_t nmechs;
-	int latency, throughput;
-	size_t sizes[CLI_SIZES_MAX];
-	size_t nsizes;
-	unsigned long count, warmup;
-	struct placement cpus[CLI_PLACEMENTS_MAX];
-	size_t ncpus;
-	int default_cpus; /* no --cpus: the extra placements do less */
-	const char *format, *output, *save, *name;
-	unsigned long timeout_s;
+	struct plan_opts run; /* what to measure */
+	const char *format, *output, *save;
 	int quiet, list;
 };
 
@@ -120,6 +109,7 @@ parse_options(struct options *o, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *mechs = "all", *sizes = "64,4K,64K,1M";
+	unsigned long secs;
 	char err[256];
 	int c, n;
 
@@ -140,32 +130,33 @@ parse_options(struct options *o, int argc, char **argv)
 				usage_error("-p %s: say latency, throughput or "
 					    "all",
 					    optarg);
-			o->latency = strcmp(optarg, "throughput") != 0;
-			o->throughput = strcmp(optarg, "latency") != 0;
+			o->run.latency = strcmp(optarg, "throughput") != 0;
+			o->run.throughput = strcmp(optarg, "latency") != 0;
 			break;
 		case 's':
 			sizes = optarg;
 			break;
 		case 'n':
 			if (parse_uint(optarg, 1, ENGINE_SAMPLES_MAX * 10,
-				       &o->count) == -1)
+				       &o->run.count) == -1)
 				usage_error("-n %s: give a count from 1 to %lu",
 					    optarg, ENGINE_SAMPLES_MAX * 10);
 			break;
 		case OPT_WARMUP:
-			if (parse_uint(optarg, 0, 10000000, &o->warmup) == -1)
+			if (parse_uint(optarg, 0, 10000000, &o->run.warmup) ==
+			    -1)
 				usage_error("--warmup %s: give a count from 0 "
 					    "to 10000000",
 					    optarg);
 			break;
 		case OPT_CPUS:
-			if (o->ncpus == CLI_PLACEMENTS_MAX)
+			if (o->run.ncpus == CLI_PLACEMENTS_MAX)
 				usage_error("--cpus: at most %d placements",
 					    CLI_PLACEMENTS_MAX);
-			if (cli_placement(optarg, &o->cpus[o->ncpus], err,
-					  sizeof(err)) == -1)
+			if (cli_placement(optarg, &o->run.cpus[o->run.ncpus],
+					  err, sizeof(err)) == -1)
 				usage_error("--cpus %s: %s", optarg, err);
-			o->ncpus++;
+			o->run.ncpus++;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "table") != 0 &&
@@ -183,17 +174,18 @@ parse_options(struct options *o, int argc, char **argv)
 			o->save = optarg;
 			break;
 		case OPT_TIMEOUT:
-			if (parse_uint(optarg, 1, 86400, &o->timeout_s) == -1)
+			if (parse_uint(optarg, 1, 86400, &secs) == -1)
 				usage_error("--timeout %s: give seconds from 1 "
 					    "to 86400",
 					    optarg);
+			o->run.timeout_s = (unsigned)secs;
 			break;
 		case 'N':
 			if (names_check(optarg) == -1)
 				usage_error("-N %s: a name is 1 to %d of "
 					    "A-Z a-z 0-9 . _ -",
 					    optarg, NAMES_SHORT_MAX);
-			o->name = optarg;
+			o->run.name = optarg;
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -209,22 +201,24 @@ parse_options(struct options *o, int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument %s", argv[optind]);
-	if ((n = cli_mechs(mechs, o->mechs, MECHS_MAX, err, sizeof(err))) <= 0)
+	if ((n = cli_mechs(mechs, o->run.mechs, CLI_MECHS_MAX, err,
+			   sizeof(err))) <= 0)
 		usage_error("-m %s: %s", mechs,
 			    n == 0 ? "no transport named" : err);
-	o->nmechs = (size_t)n;
-	if ((n = cli_sizes(sizes, o->sizes, CLI_SIZES_MAX, err, sizeof(err))) <=
-	    0)
+	o->run.nmechs = (size_t)n;
+	if ((n = cli_sizes(sizes, o->run.sizes, CLI_SIZES_MAX, err,
+			   sizeof(err))) <= 0)
 		usage_error("-s %s: %s", sizes, n == 0 ? "no size given" : err);
-	o->nsizes = (size_t)n;
-	if (o->ncpus == 0) {
+	o->run.nsizes = (size_t)n;
+	if (o->run.ncpus == 0) {
 		struct placement p = cli_default_placement();
 
-		o->default_cpus = 1;
-		o->cpus[o->ncpus++] = p;
+		o->run.default_cpus = 1;
+		o->run.cpus[o->run.ncpus++] = p;
 		if (p.a >= 0) {
-			o->cpus[o->ncpus++] = (struct placement){p.a, p.a};
-			o->cpus[o->ncpus++] = PLACEMENT_ANY;
+			o->run.cpus[o->run.ncpus++] =
+				(struct placement){p.a, p.a};
+			o->run.cpus[o->run.ncpus++] = PLACEMENT_ANY;
 		}
 	}
 }
@@ -247,59 +241,6 @@ list_transports(void)
 		printf("%-18s %-5s %-13s %s\n", t->name, wait_name(t->wait),
 		       lim, t->summary);
 	}
-}
-
-/* The measurements to make, in the order they are made and shown. */
-static struct run_spec *
-plan(const struct options *o, size_t *n)
-{
-	size_t cap = o->ncpus * 2 * o->nmechs * (o->nsizes + 1), k = 0;
-	struct run_spec *runs = calloc(cap ? cap : 1, sizeof(*runs));
-	static const enum pattern pats[] = {PAT_LATENCY, PAT_THROUGHPUT};
-
-	if (runs == NULL)
-		die_errno("calloc");
-	for (size_t c = 0; c < o->ncpus; c++) {
-		for (size_t p = 0; p < 2; p++) {
-			int want = pats[p] == PAT_LATENCY ? o->latency
-							  : o->throughput;
-			/* The default's extra placements: latency at the
-			 * smallest size only. */
-			int less = o->default_cpus && c > 0;
-			struct run_spec base = {
-				.pattern = pats[p],
-				.count = o->count,
-				.warmup = o->warmup,
-				.cpus = o->cpus[c],
-				.name = o->name,
-				.timeout_s = (unsigned)o->timeout_s,
-			};
-
-			if (!want || (less && pats[p] != PAT_LATENCY))
-				continue;
-			/* Transports that carry less than the smallest size,
-			 * once at their own largest. */
-			for (size_t m = 0; m < o->nmechs; m++) {
-				char why[200];
-				size_t max =
-					o->mechs[m]->max_size(why, sizeof(why));
-
-				if (max < o->sizes[0]) {
-					runs[k] = base;
-					runs[k].t = o->mechs[m];
-					runs[k++].size = max;
-				}
-			}
-			for (size_t s = 0; s < (less ? 1 : o->nsizes); s++)
-				for (size_t m = 0; m < o->nmechs; m++) {
-					runs[k] = base;
-					runs[k].t = o->mechs[m];
-					runs[k++].size = o->sizes[s];
-				}
-		}
-	}
-	*n = k;
-	return runs;
 }
 
 static void
@@ -389,7 +330,8 @@ save_all(const struct options *o, const struct run_result *r, size_t n,
 			output_cdf(f, r, n);
 			break;
 		default:
-			output_gnuplot_vars(f, m, o->cpus[0], o->sizes[0]);
+			output_gnuplot_vars(f, m, o->run.cpus[0],
+					    o->run.sizes[0]);
 		}
 		close_out(f, path);
 	}
@@ -398,11 +340,11 @@ save_all(const struct options *o, const struct run_result *r, size_t n,
 int
 main(int argc, char **argv)
 {
-	struct options o = {.latency = 1,
-			    .throughput = 1,
-			    .format = "table",
-			    .count = ENGINE_AUTO,
-			    .warmup = ENGINE_AUTO};
+	struct options o = {.run = {.latency = 1,
+				    .throughput = 1,
+				    .count = ENGINE_AUTO,
+				    .warmup = ENGINE_AUTO},
+			    .format = "table"};
 	struct sigaction ign = {.sa_handler = SIG_IGN};
 	struct run_result *results;
 	struct run_spec *runs;
@@ -417,13 +359,14 @@ main(int argc, char **argv)
 	}
 	/* A write to a peer that has gone fails with EPIPE instead. */
 	sigaction(SIGPIPE, &ign, NULL);
-	runs = plan(&o, &n);
+	if ((runs = cli_plan(&o.run, &n)) == NULL)
+		die_errno("calloc");
 	results = calloc(n ? n : 1, sizeof(*results));
 	if (results == NULL)
 		die_errno("calloc");
 	if (o.output != NULL)
 		out = open_out(o.output);
-	meta_collect(&meta, o.cpus, o.ncpus);
+	meta_collect(&meta, o.run.cpus, o.run.ncpus);
 	for (size_t i = 0; i < n; i++) {
 		if (engine_run(&runs[i], &results[i]) == -1)
 			failed++;

@@ -204,6 +204,130 @@ mech_lists_find_transports(void **state)
 	assert_int_equal(cli_mechs("pipe,", out, 64, err, sizeof(err)), -1);
 }
 
+/* --- the plan --------------------------------------------------------- */
+
+static size_t
+max_none(char *why, size_t len)
+{
+	snprintf(why, len, "a semaphore is only a count");
+	return 0;
+}
+
+static size_t
+max_four(char *why, size_t len)
+{
+	snprintf(why, len, "sigqueue carries one int");
+	return 4;
+}
+
+static struct transport note0, note4; /* pipe, with small limits */
+
+static void
+make_notes(void)
+{
+	note0 = pipe_transport;
+	note0.name = "note0";
+	note0.max_size = max_none;
+	note4 = pipe_transport;
+	note4.name = "note4";
+	note4.max_size = max_four;
+}
+
+static struct plan_opts
+three_transports(void)
+{
+	struct plan_opts o = {.mechs = {&pipe_transport, &note0, &note4},
+			      .nmechs = 3,
+			      .latency = 1,
+			      .throughput = 1,
+			      .sizes = {64, 4096},
+			      .nsizes = 2,
+			      .count = ENGINE_AUTO,
+			      .warmup = ENGINE_AUTO,
+			      .cpus = {{0, 1}, {0, 0}, {-1, -1}},
+			      .ncpus = 3};
+
+	make_notes();
+	return o;
+}
+
+static void
+expect_run(const struct run_spec *r, const struct transport *t, enum pattern p,
+	   size_t size, int cpu_a)
+{
+	assert_ptr_equal(r->t, t);
+	assert_int_equal(r->pattern, p);
+	assert_int_equal(r->size, size);
+	assert_int_equal(r->cpus.a, cpu_a);
+}
+
+static void
+plan_measures_notifications_at_their_own_size(void **state)
+{
+	struct plan_opts o = three_transports();
+	struct run_spec *r;
+	size_t n;
+
+	(void)state;
+	o.default_cpus = 1;
+	r = cli_plan(&o, &n);
+	assert_non_null(r);
+	/* first placement: 2 notifications + 2 sizes x 3, both patterns;
+	 * then latency at 64 B only, on each of the other two */
+	assert_int_equal(n, 2 * 8 + 2 * 5);
+	expect_run(&r[0], &note0, PAT_LATENCY, 0, 0);
+	expect_run(&r[1], &note4, PAT_LATENCY, 4, 0);
+	expect_run(&r[2], &pipe_transport, PAT_LATENCY, 64, 0);
+	expect_run(&r[3], &note0, PAT_LATENCY, 64, 0); /* to be skipped */
+	expect_run(&r[7], &note4, PAT_LATENCY, 4096, 0);
+	expect_run(&r[8], &note0, PAT_THROUGHPUT, 0, 0);
+	expect_run(&r[16], &note0, PAT_LATENCY, 0, 0);
+	assert_int_equal(r[16].cpus.b, 0);
+	expect_run(&r[20], &note4, PAT_LATENCY, 64, 0);
+	expect_run(&r[21], &note0, PAT_LATENCY, 0, -1);
+	expect_run(&r[25], &note4, PAT_LATENCY, 64, -1);
+	free(r);
+	o.default_cpus = 0; /* --cpus given: everything everywhere */
+	r = cli_plan(&o, &n);
+	assert_int_equal(n, 3 * 16);
+	free(r);
+	o.latency = 0;
+	o.ncpus = 1;
+	r = cli_plan(&o, &n);
+	assert_int_equal(n, 8);
+	assert_int_equal(r[0].pattern, PAT_THROUGHPUT);
+	free(r);
+}
+
+static void
+sizes_above_the_limit_are_skipped_with_the_reason(void **state)
+{
+	static struct run_result res;
+	struct run_spec spec = {.t = &note0,
+				.pattern = PAT_LATENCY,
+				.size = 64,
+				.count = 10,
+				.warmup = 1,
+				.cpus = PLACEMENT_ANY,
+				.name = name_of(state)};
+
+	make_notes();
+	assert_int_equal(engine_run(&spec, &res), 0);
+	assert_int_equal(res.status, RUN_SKIPPED);
+	assert_non_null(strstr(res.note, "carries no payload"));
+	assert_non_null(strstr(res.note, "a semaphore is only a count"));
+	spec.t = &note4;
+	spec.pattern = PAT_THROUGHPUT;
+	assert_int_equal(engine_run(&spec, &res), 0);
+	assert_int_equal(res.status, RUN_SKIPPED);
+	assert_non_null(strstr(res.note, "at most 4 bytes: sigqueue carries "
+					 "one int"));
+	spec.size = 4; /* its own size: measured */
+	assert_int_equal(engine_run(&spec, &res), 0);
+	assert_int_equal(res.status, RUN_OK);
+	assert_int_equal(res.count, 10);
+}
+
 /* --- the program: usage errors --------------------------------------- */
 
 /* ipcbench with args must exit 2 and say want on stderr. */
@@ -768,6 +892,10 @@ main(void)
 		cmocka_unit_test(bad_sizes_are_refused_with_a_reason),
 		cmocka_unit_test(placements_parse_and_refuse),
 		cmocka_unit_test(mech_lists_find_transports),
+		cmocka_unit_test(plan_measures_notifications_at_their_own_size),
+		cmocka_unit_test_setup_teardown(
+			sizes_above_the_limit_are_skipped_with_the_reason,
+			fixture_setup, fixture_teardown),
 		cmocka_unit_test(bad_options_exit_2_with_a_clear_message),
 		cmocka_unit_test(help_and_list_exit_0),
 		cmocka_unit_test_setup_teardown(csv_header_is_the_contract,
