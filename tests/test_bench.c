@@ -24,7 +24,9 @@
 #include "clock.h"
 #include "engine.h"
 #include "harness.h"
+#include "meta.h"
 #include "names.h"
+#include "output.h"
 #include "stats.h"
 #include "transport.h"
 
@@ -639,6 +641,53 @@ json_parses_with_the_contract_keys(void **state)
 	proc_free(&p);
 }
 
+/* Skipped and failed rows keep the JSON valid, their reasons in
+ * "skipped" and "error", and their measured columns empty in the CSV. */
+static void
+skipped_and_failed_rows_say_why(void **state)
+{
+	static struct run_result r[2];
+	static struct meta m;
+	static struct json j;
+	char path[200] = "", *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	r[0] = (struct run_result){.t = &pipe_transport,
+				   .size = 64,
+				   .status = RUN_SKIPPED,
+				   .cpus = PLACEMENT_ANY};
+	snprintf(r[0].note, sizeof(r[0].note), "at most 4 bytes: \"why\"");
+	r[1] = (struct run_result){.t = &pipe_transport,
+				   .size = 64,
+				   .pattern = PAT_THROUGHPUT,
+				   .status = RUN_FAILED,
+				   .cpus = {0, 1}};
+	snprintf(r[1].note, sizeof(r[1].note), "server: recv: EPIPE");
+	meta_collect(&m, &r[1].cpus, 1);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	output_json(f, r, 2, &m);
+	fclose(f);
+	j.s = buf;
+	j.npaths = 0;
+	if (json_value(&j, path) == -1)
+		fail_msg("JSON does not parse at: %.60s", j.s);
+	assert_non_null(strstr(buf, "\"skipped\": \"at most 4 bytes: "
+				    "\\\"why\\\"\""));
+	assert_non_null(strstr(buf, "\"error\": \"server: recv: EPIPE\""));
+	assert_non_null(strstr(buf, "\"count\": null"));
+	free(buf);
+	f = open_memstream(&buf, &len);
+	output_csv(f, r, 2);
+	fclose(f);
+	assert_non_null(strstr(buf, "\npipe,latency,64,,\"any\",,,,,,,,,,,\n"));
+	assert_non_null(
+		strstr(buf, "\npipe,throughput,64,,\"0,1\",,,,,,,,,,,\n"));
+	free(buf);
+}
+
 /* --- the engine's error paths ---------------------------------------- */
 
 static struct transport test_transport; /* pipe, with one thing changed */
@@ -904,6 +953,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 			json_parses_with_the_contract_keys, fixture_setup,
 			fixture_teardown),
+		cmocka_unit_test(skipped_and_failed_rows_say_why),
 		cmocka_unit_test_setup_teardown(
 			corrupted_payload_is_an_error_not_a_number,
 			fixture_setup, fixture_teardown),
