@@ -195,7 +195,9 @@ parse_options(struct options *o, int argc, char **argv)
 			exit(0);
 		case ':':
 			usage_error("%s needs a value", argv[optind - 1]);
-		default:
+		default: /* optopt is the letter of an unknown short one */
+			if (optopt != 0)
+				usage_error("unknown option -%c", optopt);
 			usage_error("unknown option %s", argv[optind - 1]);
 		}
 	}
