@@ -9,16 +9,21 @@ RESULTS := $(B)/results
 # The build's version, recorded in bench.json's meta.
 $(B)/obj/bench/meta.o: EXTRA_CFLAGS += -DIPCLAB_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo unknown)"'
 
+# A failed measurement makes ipcbench exit 1: the plots are still drawn
+# from the rest, and make bench fails at the end.
 bench: $(BIN)/ipcbench
 	@mkdir -p $(RESULTS)
-	$(BIN)/ipcbench --save $(RESULTS)
-	@if command -v gnuplot >/dev/null 2>&1; then \
-		$(MAKE) --no-print-directory plots; \
+	@echo "$(BIN)/ipcbench --save $(RESULTS)"; \
+	$(BIN)/ipcbench --save $(RESULTS); status=$$?; \
+	[ $$status -le 1 ] || exit $$status; \
+	if command -v gnuplot >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory plots || exit 1; \
 	else \
 		echo "make bench: gnuplot is not installed, so the plots were not drawn."; \
 		echo "  make deps     installs it (tools/need.sh gnuplot: it installs, or prints the command)"; \
 		echo "  make plots    then draws them from $(RESULTS), without measuring again"; \
-	fi
+	fi; \
+	exit $$status
 
 plots:
 	@test -f $(RESULTS)/bench.csv || { echo "no $(RESULTS)/bench.csv: run make bench first" >&2; exit 1; }
