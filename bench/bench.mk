@@ -1,0 +1,40 @@
+# bench.mk - make bench: every transport measured on default settings, a
+# ranked table on stdout, progress on stderr, and build/results/bench.csv,
+# bench.json, bench.txt and the plots; make plots draws the plots again
+# from build/results; make bench-docs puts the tables and plots of the last
+# run into docs/bench.md and docs/img.
+RESULTS := $(B)/results
+.PHONY: bench plots bench-docs
+
+# The build's version, recorded in bench.json's meta.
+$(B)/obj/bench/meta.o: EXTRA_CFLAGS += -DIPCLAB_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo unknown)"'
+
+# A failed measurement makes ipcbench exit 1: the plots are still drawn
+# from the rest, and make bench fails at the end.
+bench: $(BIN)/ipcbench
+	@mkdir -p $(RESULTS)
+	@echo "$(BIN)/ipcbench --save $(RESULTS)"; \
+	$(BIN)/ipcbench --save $(RESULTS); status=$$?; \
+	[ $$status -le 1 ] || exit $$status; \
+	if command -v gnuplot >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory plots || exit 1; \
+	else \
+		echo "make bench: gnuplot is not installed, so the plots were not drawn."; \
+		echo "  make deps     installs it (tools/need.sh gnuplot: it installs, or prints the command)"; \
+		echo "  make plots    then draws them from $(RESULTS), without measuring again"; \
+	fi; \
+	exit $$status
+
+plots:
+	@test -f $(RESULTS)/bench.csv || { echo "no $(RESULTS)/bench.csv: run make bench first" >&2; exit 1; }
+	@sh tools/need.sh gnuplot
+	gnuplot -e "dir='$(RESULTS)'" bench/plots.gp
+	@ls $(RESULTS)/*.png $(RESULTS)/*.svg
+
+# docs/bench.md's tables and plots from the last make bench.
+bench-docs:
+	@test -f $(RESULTS)/latency.png || { echo "no plots in $(RESULTS): run make bench first" >&2; exit 1; }
+	sh bench/results-md.sh --update docs/bench.md $(RESULTS)
+	@mkdir -p docs/img
+	@for p in latency throughput cdf cpu placement; do cp $(RESULTS)/$$p.png docs/img/bench-$$p.png; done
+	@ls -l docs/img/bench-*.png

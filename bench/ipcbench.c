@@ -1,0 +1,389 @@
+/* ipcbench - one fair benchmark over every IPC mechanism.
+ *
+ *   $ build/bin/ipcbench --list
+ *   $ build/bin/ipcbench -m pipe,shm-posix -p latency -s 64,4K
+ *   $ build/bin/ipcbench --cpus 0,1 --cpus 0,0 --cpus any -s 64 -p latency
+ *   $ make bench        # everything, into build/results, with the plots
+ *
+ * For each transport, size, pattern and placement it runs one measurement
+ * (engine.h: a client and a server forked, pinned, connected by the
+ * transport, every byte written and verified), then prints a ranked table,
+ * CSV or JSON.  The method is in docs/bench.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "engine.h"
+#include "err.h"
+#include "meta.h"
+#include "names.h"
+#include "output.h"
+#include "parse.h"
+#include "transport.h"
+
+/* clang-format off */
+static const char usage_text[] =
+"usage: ipcbench [options]\n"
+"Measure the latency, throughput and CPU cost of IPC mechanisms.\n"
+"\n"
+"  -l, --list          list the transports, one line each, and exit\n"
+"  -m, --mech LIST     transports to measure, comma-separated (default: all)\n"
+"  -p, --pattern P     latency, throughput or all (default: all)\n"
+"  -s, --sizes LIST    message sizes (default: 64,4K,64K,1M)\n"
+"  -n, --count N       round trips (latency) or messages (throughput) to\n"
+"                      time; default: about 0.25 s worth, judged from the\n"
+"                      warm-up (at most 1000000 round trips)\n"
+"      --warmup N      untimed ones first; default: up to 1000 round trips\n"
+"                      and 0.1 s (latency), up to 20000 messages or 16 MiB\n"
+"                      (throughput)\n"
+"      --cpus A,B|any  client on CPU A, server on CPU B, or left to the\n"
+"                      kernel; repeat it to measure several placements.\n"
+"                      Default: everything on two different CPUs, plus\n"
+"                      latency at the smallest size on one CPU (A,A) and\n"
+"                      on any\n"
+"      --format F      table, csv or json (default: table)\n"
+"  -o, --output FILE   write that to FILE instead of stdout\n"
+"      --save DIR      also write DIR/bench.csv, bench.json, bench.txt and\n"
+"                      the plots' data (make bench does)\n"
+"      --timeout S     limit of one measurement, in seconds (default: 30)\n"
+"  -N, --name NAME     name the run's IPC objects ipclab-<uid>-NAME\n"
+"                      (default: <pid>-<n>-bench; tests use it to find them)\n"
+"  -q, --quiet         no progress on stderr\n"
+"  -h, --help          print this help and exit\n"
+"\n"
+"A size a transport cannot carry is skipped, with the reason.  A transport\n"
+"that carries less than the smallest size asked for (semaphores carry no\n"
+"payload, a signal its 4-byte value) is also measured once at its own\n"
+"largest size, so that it gets real rows.\n"
+"Exit status: 0; 1 if a measurement failed; 2 for a usage error.\n";
+/* clang-format on */
+
+struct options {
+	struct plan_opts run; /* what to measure */
+	const char *format, *output, *save;
+	int quiet, list;
+};
+
+static _Noreturn void usage_error(const char *fmt, ...) IPCLAB_PRINTF(1, 2);
+
+static _Noreturn void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog_name());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", usage_text);
+	exit(2);
+}
+
+static void
+parse_options(struct options *o, int argc, char **argv)
+{
+	enum { OPT_WARMUP = 256, OPT_CPUS, OPT_FORMAT, OPT_SAVE, OPT_TIMEOUT };
+	static const struct option longs[] = {
+		{"list", no_argument, NULL, 'l'},
+		{"mech", required_argument, NULL, 'm'},
+		{"pattern", required_argument, NULL, 'p'},
+		{"sizes", required_argument, NULL, 's'},
+		{"count", required_argument, NULL, 'n'},
+		{"warmup", required_argument, NULL, OPT_WARMUP},
+		{"cpus", required_argument, NULL, OPT_CPUS},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"output", required_argument, NULL, 'o'},
+		{"save", required_argument, NULL, OPT_SAVE},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"name", required_argument, NULL, 'N'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *mechs = "all", *sizes = "64,4K,64K,1M";
+	unsigned long secs;
+	char err[256];
+	int c, n;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":lm:p:s:n:o:N:qh", longs, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'l':
+			o->list = 1;
+			break;
+		case 'm':
+			mechs = optarg;
+			break;
+		case 'p':
+			if (strcmp(optarg, "all") != 0 &&
+			    strcmp(optarg, "latency") != 0 &&
+			    strcmp(optarg, "throughput") != 0)
+				usage_error("-p %s: say latency, throughput or "
+					    "all",
+					    optarg);
+			o->run.latency = strcmp(optarg, "throughput") != 0;
+			o->run.throughput = strcmp(optarg, "latency") != 0;
+			break;
+		case 's':
+			sizes = optarg;
+			break;
+		case 'n':
+			if (parse_uint(optarg, 1, ENGINE_SAMPLES_MAX * 10,
+				       &o->run.count) == -1)
+				usage_error("-n %s: give a count from 1 to %lu",
+					    optarg, ENGINE_SAMPLES_MAX * 10);
+			break;
+		case OPT_WARMUP:
+			if (parse_uint(optarg, 0, 10000000, &o->run.warmup) ==
+			    -1)
+				usage_error("--warmup %s: give a count from 0 "
+					    "to 10000000",
+					    optarg);
+			break;
+		case OPT_CPUS:
+			if (o->run.ncpus == CLI_PLACEMENTS_MAX)
+				usage_error("--cpus: at most %d placements",
+					    CLI_PLACEMENTS_MAX);
+			if (cli_placement(optarg, &o->run.cpus[o->run.ncpus],
+					  err, sizeof(err)) == -1)
+				usage_error("--cpus %s: %s", optarg, err);
+			o->run.ncpus++;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "table") != 0 &&
+			    strcmp(optarg, "csv") != 0 &&
+			    strcmp(optarg, "json") != 0)
+				usage_error("--format %s: say table, csv or "
+					    "json",
+					    optarg);
+			o->format = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case OPT_SAVE:
+			o->save = optarg;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_uint(optarg, 1, 86400, &secs) == -1)
+				usage_error("--timeout %s: give seconds from 1 "
+					    "to 86400",
+					    optarg);
+			o->run.timeout_s = (unsigned)secs;
+			break;
+		case 'N':
+			if (names_check(optarg) == -1)
+				usage_error("-N %s: a name is 1 to %d of "
+					    "A-Z a-z 0-9 . _ -",
+					    optarg, NAMES_SHORT_MAX);
+			o->run.name = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case ':':
+			usage_error("%s needs a value", argv[optind - 1]);
+		default: /* optopt is the letter of an unknown short one */
+			if (optopt != 0)
+				usage_error("unknown option -%c", optopt);
+			usage_error("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument %s", argv[optind]);
+	if ((n = cli_mechs(mechs, o->run.mechs, CLI_MECHS_MAX, err,
+			   sizeof(err))) <= 0)
+		usage_error("-m %s: %s", mechs,
+			    n == 0 ? "no transport named" : err);
+	o->run.nmechs = (size_t)n;
+	if ((n = cli_sizes(sizes, o->run.sizes, CLI_SIZES_MAX, err,
+			   sizeof(err))) <= 0)
+		usage_error("-s %s: %s", sizes, n == 0 ? "no size given" : err);
+	o->run.nsizes = (size_t)n;
+	if (o->run.ncpus == 0) {
+		struct placement p = cli_default_placement();
+
+		o->run.default_cpus = 1;
+		o->run.cpus[o->run.ncpus++] = p;
+		if (p.a >= 0) {
+			o->run.cpus[o->run.ncpus++] =
+				(struct placement){p.a, p.a};
+			o->run.cpus[o->run.ncpus++] = PLACEMENT_ANY;
+		}
+	}
+}
+
+static void
+list_transports(void)
+{
+	for (size_t i = 0; i < transports_count; i++) {
+		const struct transport *t = transports[i];
+		char why[200] = "";
+		size_t max = t->max_size(why, sizeof(why));
+		char lim[32];
+
+		if (max == (size_t)-1)
+			snprintf(lim, sizeof(lim), "any size");
+		else if (max == 0)
+			snprintf(lim, sizeof(lim), "no payload");
+		else
+			snprintf(lim, sizeof(lim), "up to %zu B", max);
+		printf("%-18s %-5s %-13s %s\n", t->name, wait_name(t->wait),
+		       lim, t->summary);
+	}
+}
+
+static void
+progress(const struct options *o, size_t i, size_t n, const struct run_spec *s,
+	 const struct run_result *r)
+{
+	char cpus[16], v[16], size[32];
+
+	if (o->quiet)
+		return;
+	placement_format(s->cpus, cpus, sizeof(cpus));
+	format_size(s->size, size, sizeof(size));
+	fprintf(stderr, "%s: [%zu/%zu] %s %s %s cpus %s: ", prog_name(), i + 1,
+		n, s->t->name, pattern_name(s->pattern), size, cpus);
+	if (r->status == RUN_SKIPPED)
+		fprintf(stderr, "skipped: %s\n", r->note);
+	else if (r->status == RUN_FAILED)
+		fprintf(stderr, "FAILED: %s\n", r->note);
+	else if (s->pattern == PAT_LATENCY) {
+		format_ns((double)r->rtt.p50, v, sizeof(v));
+		fprintf(stderr, "p50 %s (%lu round trips, %.2f s)\n", v,
+			r->count, r->elapsed_s);
+	} else {
+		fprintf(stderr,
+			"%.0f msgs/s, %.1f MB/s (%lu messages, %.2f s)\n",
+			r->msgs_per_s, r->mb_per_s, r->count, r->elapsed_s);
+	}
+}
+
+/* Open path for writing, or die. */
+static FILE *
+open_out(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		die_errno("open %s", path);
+	return f;
+}
+
+static void
+close_out(FILE *f, const char *path)
+{
+	if (ferror(f) | fclose(f))
+		die_errno("write %s", path);
+}
+
+static void
+write_format(FILE *f, const char *format, const struct run_result *r, size_t n,
+	     const struct meta *m)
+{
+	if (strcmp(format, "csv") == 0)
+		output_csv(f, r, n);
+	else if (strcmp(format, "json") == 0)
+		output_json(f, r, n, m);
+	else
+		output_table(f, r, n, m);
+}
+
+/* --save DIR: every format and the plots' data. */
+static void
+save_all(const struct options *o, const struct run_result *r, size_t n,
+	 const struct meta *m)
+{
+	static const char *const files[] = {"bench.csv", "bench.json",
+					    "bench.txt", "cdf.csv", "vars.gp"};
+	char path[4096];
+
+	if (mkdir(o->save, 0777) == -1 && errno != EEXIST)
+		die_errno("mkdir %s", o->save);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", o->save, files[i]);
+		f = open_out(path);
+		switch (i) {
+		case 0:
+			output_csv(f, r, n);
+			break;
+		case 1:
+			output_json(f, r, n, m);
+			break;
+		case 2:
+			output_table(f, r, n, m);
+			break;
+		case 3:
+			output_cdf(f, r, n);
+			break;
+		default:
+			output_gnuplot_vars(f, m, o->run.cpus[0],
+					    o->run.sizes[0]);
+		}
+		close_out(f, path);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = {.run = {.latency = 1,
+				    .throughput = 1,
+				    .count = ENGINE_AUTO,
+				    .warmup = ENGINE_AUTO},
+			    .format = "table"};
+	struct sigaction ign = {.sa_handler = SIG_IGN};
+	struct run_result *results;
+	struct run_spec *runs;
+	struct meta meta;
+	size_t n, failed = 0;
+	FILE *out = stdout;
+
+	parse_options(&o, argc, argv);
+	if (o.list) {
+		list_transports();
+		return 0;
+	}
+	/* A write to a peer that has gone fails with EPIPE instead. */
+	sigaction(SIGPIPE, &ign, NULL);
+	if ((runs = cli_plan(&o.run, &n)) == NULL)
+		die_errno("calloc");
+	results = calloc(n ? n : 1, sizeof(*results));
+	if (results == NULL)
+		die_errno("calloc");
+	if (o.output != NULL)
+		out = open_out(o.output);
+	meta_collect(&meta, o.run.cpus, o.run.ncpus);
+	for (size_t i = 0; i < n; i++) {
+		if (engine_run(&runs[i], &results[i]) == -1)
+			failed++;
+		progress(&o, i, n, &runs[i], &results[i]);
+	}
+	write_format(out, o.format, results, n, &meta);
+	if (out != stdout)
+		close_out(out, o.output);
+	else
+		fflush(stdout);
+	if (o.save != NULL)
+		save_all(&o, results, n, &meta);
+	if (failed > 0)
+		warn_msg("%zu measurement(s) failed: see FAILED above", failed);
+	free(runs);
+	free(results);
+	return failed > 0 ? 1 : 0;
+}

@@ -1,0 +1,51 @@
+/* output.h - results as a ranked table, CSV, JSON, and the data files the
+ * plots are drawn from.
+ */
+#ifndef IPCLAB_OUTPUT_H
+#define IPCLAB_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "engine.h"
+#include "meta.h"
+
+/* The CSV header, exactly as the benchmark contract gives it. */
+#define CSV_HEADER                                                             \
+	"mech,pattern,size,count,cpus,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,"    \
+	"max_ns,mean_ns,msgs_per_s,mb_per_s,cpu_ns_per_msg,ctxsw_per_msg"
+
+/* The table for a terminal: results grouped by pattern, placement and
+ * size, each group ranked (latency by p50, throughput by messages/s),
+ * skipped and failed ones last in their group with the reason. */
+void output_table(FILE *f, const struct run_result *r, size_t n,
+		  const struct meta *m);
+
+/* CSV_HEADER, then one row a result; a skipped or failed one has its
+ * measured columns empty. */
+void output_csv(FILE *f, const struct run_result *r, size_t n);
+
+/* {"meta": {...}, "results": [...]}, as the contract gives it, with two
+ * more keys a result: "wait" ("block", "spin") and "error" (null or what
+ * failed). */
+void output_json(FILE *f, const struct run_result *r, size_t n,
+		 const struct meta *m);
+
+/* The latency CDFs, for the plots: "mech,size,cpus,fraction,ns" rows. */
+void output_cdf(FILE *f, const struct run_result *r, size_t n);
+
+/* gnuplot variables for bench/plots.gp: the kernel thresholds and the
+ * placement and size the plots single out. */
+void output_gnuplot_vars(FILE *f, const struct meta *m, struct placement sweep,
+			 size_t small);
+
+/* s as a JSON string, quotes included. */
+void json_string(FILE *f, const char *s);
+
+/* 64 -> "64 B", 4096 -> "4 KiB", 1536 -> "1536 B", into buf. */
+void format_size(size_t size, char *buf, size_t len);
+
+/* ns as "812 ns", "5.12 us", "1.23 ms" into buf. */
+void format_ns(double ns, char *buf, size_t len);
+
+#endif

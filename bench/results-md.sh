@@ -1,0 +1,97 @@
+#!/bin/sh
+# results-md.sh - the tables of docs/bench.md, from a make bench run.
+#
+#   sh bench/results-md.sh [build/results] > table.md
+#   sh bench/results-md.sh --update docs/bench.md [build/results]
+#
+# With --update, the tables replace what stands between the lines
+# <!-- bench:results:begin --> and <!-- bench:results:end --> in that file
+# (make bench-docs does this, and copies the plots to docs/img).
+#
+# Prints the machine line ipcbench wrote at the top of bench.txt, the IPC
+# limits from bench.json, and one Markdown table a group of bench.csv
+# (pattern, size, placement), ranked as ipcbench ranks them: latency by
+# p50, throughput by messages per second; skipped and failed rows last.
+set -eu
+if [ "${1:-}" = --update ]; then
+	doc=$2
+	tmp=$(mktemp) && out=$(mktemp) || exit 1
+	trap 'rm -f "$tmp" "$out"' EXIT
+	sh "$0" "${3:-build/results}" >"$tmp"
+	grep -q '^<!-- bench:results:begin -->$' "$doc" ||
+		{ echo "results-md.sh: no <!-- bench:results:begin --> line in $doc" >&2; exit 1; }
+	awk -v tables="$tmp" '
+		/^<!-- bench:results:begin -->$/ { print; while ((getline l < tables) > 0) print l; skip = 1; next }
+		/^<!-- bench:results:end -->$/ { skip = 0 }
+		!skip' "$doc" >"$out"
+	cat "$out" >"$doc"
+	exit 0
+fi
+dir=${1:-build/results}
+[ -f "$dir/bench.csv" ] || { echo "results-md.sh: no $dir/bench.csv: run make bench" >&2; exit 1; }
+
+echo "Measured $(sed -n 's/^ipcbench on //p' "$dir/bench.txt" | head -1)."
+echo
+printf 'IPC limits (/proc/sys): '
+tr -d '\n' <"$dir/bench.json" | sed -n 's/.*"ipc_limits": {\([^}]*\)}.*/\1/p' |
+	sed 's/"//g; s/, /; /g'
+echo
+# bench.csv, with the quoted cpus column made safe for awk's comma split.
+tail -n +2 "$dir/bench.csv" | sed 's/"\([0-9]*\),\([0-9]*\)"/\1+\2/; s/"any"/any/' |
+awk -F, '
+function human(ns) {
+	if (ns == "") return ""
+	if (ns < 1000) return sprintf("%d ns", ns)
+	if (ns < 1e6) return sprintf("%.2f us", ns / 1e3)
+	return sprintf("%.2f ms", ns / 1e6)
+}
+function size(s) {
+	if (s >= 1048576 && s % 1048576 == 0) return (s / 1048576) " MiB"
+	if (s >= 1024 && s % 1024 == 0) return (s / 1024) " KiB"
+	return s " B"
+}
+{
+	key = $2 SUBSEP $3 SUBSEP $5
+	if (!(key in seen)) { seen[key] = 1; order[++ngroups] = key }
+	n = ++count[key]
+	row[key, n] = $0
+}
+END {
+	for (g = 1; g <= ngroups; g++) {
+		key = order[g]
+		split(key, k, SUBSEP)
+		cpus = k[3]; gsub(/\+/, ",", cpus)
+		m = count[key]
+		# rank: a sort key per row, then a simple selection sort
+		for (i = 1; i <= m; i++) {
+			split(row[key, i], f, ",")
+			if (f[4] == "") rank[i] = 1e18 + i
+			else if (k[1] == "latency") rank[i] = f[7] + 0
+			else rank[i] = -f[13]
+			idx[i] = i
+		}
+		for (i = 1; i <= m; i++)
+			for (j = i + 1; j <= m; j++)
+				if (rank[idx[j]] < rank[idx[i]]) { t = idx[i]; idx[i] = idx[j]; idx[j] = t }
+		if (k[1] == "latency") {
+			printf "\n**Latency, %s each way, cpus %s** (round trip)\n\n", size(k[2]), cpus
+			print "| # | mech | count | p50 | p90 | p99 | p99.9 | max | CPU/round trip | ctx sw/round trip |"
+			print "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+		} else {
+			printf "\n**Throughput, %s messages, cpus %s**\n\n", size(k[2]), cpus
+			print "| # | mech | count | msgs/s | MB/s | CPU/msg | ctx sw/msg |"
+			print "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+		}
+		for (i = 1; i <= m; i++) {
+			split(row[key, idx[i]], f, ",")
+			if (f[4] == "") {
+				printf "| - | %s | skipped or failed: see bench.json | | | | | | | |\n", f[1]
+				continue
+			}
+			if (k[1] == "latency")
+				printf "| %d | %s | %d | %s | %s | %s | %s | %s | %s | %.2f |\n", i, f[1], f[4], human(f[7]), human(f[8]), human(f[9]), human(f[10]), human(f[11]), human(f[15]), f[16]
+			else
+				printf "| %d | %s | %d | %.0f | %.1f | %s | %.2f |\n", i, f[1], f[4], f[13], f[14], human(f[15]), f[16]
+		}
+	}
+}'
