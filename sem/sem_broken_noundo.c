@@ -166,6 +166,9 @@ main(int argc, char **argv)
 	if (waitpid(child, NULL, 0) == -1)
 		die_errno("waitpid %ld", (long)child);
 
+	/* The SEM_UNDO lock first: taking it makes us the last process to
+	 * operate on the set, which tells the stale sweep that a running
+	 * process uses it (sweep.h); until then, the last was the dead child. */
 	undo = try_sysv(LOCK_UNDO);
 	printf("sem_broken_noundo %ld: System V, taken with SEM_UNDO: %s; "
 	       "the kernel gave the child's -1 back when it died\n",
@@ -177,10 +180,10 @@ main(int argc, char **argv)
 	       semctl(semid, LOCK_PLAIN, GETVAL),
 	       semctl(semid, LOCK_PLAIN, GETPID));
 	posix = try_posix();
-	printf("sem_broken_noundo %ld: POSIX %s: %s; POSIX semaphores have "
-	       "no undo\n",
-	       (long)getpid(), name,
-	       posix ? "free" : "still taken after the timeout");
+	printf("sem_broken_noundo %ld: POSIX %s: %s after %lu s; POSIX "
+	       "semaphores have no undo\n",
+	       (long)getpid(), name, posix ? "free" : "still taken",
+	       opt.timeout_s);
 	if (!plain || !posix)
 		printf("sem_broken_noundo %ld: without the timeout, a plain "
 		       "semop or sem_wait would have waited forever\n",

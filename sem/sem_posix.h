@@ -20,7 +20,9 @@
  * gives up with that explanation, instead of waiting forever.  For the
  * same reason the creator cannot count its guests with a semaphore the
  * kernel would correct: it watches the one guest's pid instead, so a run
- * has two workers, one creator and one guest.
+ * has two workers, one creator and one guest.  The guest waits for
+ * started before its first turn, so that both start together, and a
+ * quick guest cannot come and go before the creator has noticed it.
  *
  *   $ build/bin/sem_posix_worker & build/bin/sem_posix_worker; wait
  */
@@ -38,6 +40,7 @@ struct sem_posix_seg {
 	pid_t creator;		/* set before the lock is first posted */
 	_Atomic pid_t holder;	/* who holds the lock now, 0 if nobody */
 	_Atomic pid_t guest;	/* 0, then the one guest's pid, 0 when done */
+	atomic_int started;	/* 1 once the creator has seen the guest */
 	unsigned long counter;	/* under the lock: once per turn */
 	unsigned long expected; /* under the lock: the sum of every -n */
 	pid_t last;		/* under the lock: the previous turn's worker */

@@ -143,6 +143,7 @@ create(void)
 static void
 join(void)
 {
+	uint64_t deadline = clock_ns() + opt.timeout_s * NS_PER_S;
 	pid_t none = 0;
 	int fd;
 
@@ -169,6 +170,15 @@ join(void)
 	unlock();
 	printf("sem_posix_worker %ld: opened %s of creator %ld; joined\n",
 	       (long)getpid(), name, (long)seg->creator);
+	while (!atomic_load(&seg->started)) { /* the creator saw us? */
+		if (!pid_alive(seg->creator))
+			die("creator %ld died before the start",
+			    (long)seg->creator);
+		if (clock_ns() > deadline)
+			die("creator %ld did not start in %lu s",
+			    (long)seg->creator, opt.timeout_s);
+		sleep_ms(1);
+	}
 }
 
 /* One turn, as in sem_sysv_worker.c. */
@@ -246,8 +256,10 @@ main(int argc, char **argv)
 	else
 		die_errno("sem_open %s", name);
 	creator = seg->creator;
-	if (creator == getpid())
+	if (creator == getpid()) {
 		wait_guest(1);
+		atomic_store(&seg->started, 1);
+	}
 
 	for (unsigned long k = 1; k <= opt.count; k++)
 		take_turn(k);

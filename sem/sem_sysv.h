@@ -2,7 +2,7 @@
  *
  * Two (or more) copies of one program, started independently, take turns
  * incrementing a counter.  The first to arrive creates, at the key of
- * "ipclab-<uid>-<name>" (lib/names.h), a set of two System V semaphores
+ * "ipclab-<uid>-<name>" (lib/names.h), a set of three System V semaphores
  * and a System V segment that holds the counter; the others find them.
  *
  *   SEM_LOCK    the lock: 1 free, 0 held.  Taken with SEM_UNDO, so a
@@ -12,6 +12,10 @@
  *               again when a guest exits, however it exits.  The creator
  *               waits for it to reach 0, then removes everything: the
  *               creator is always the one who cleans up.
+ *   SEM_START   a gate: 1 until the creator has seen a guest arrive, then
+ *               0 for good.  Guests wait for zero (a semop with sem_op 0),
+ *               so that all start together, and a quick guest cannot come
+ *               and go before the creator has noticed it.
  *
  * Why a segment, not a counter file: the other workers find the segment
  * by the same key as the semaphores, with no path to pass around, and the
@@ -30,7 +34,7 @@
 #define SEM_SYSV_NAME "sem-sysv" /* default -N */
 #define SEM_POLL_MS   100	 /* how often a waiting worker looks around */
 
-enum { SEM_LOCK, SEM_GUESTS, SEM_COUNT };
+enum { SEM_LOCK, SEM_GUESTS, SEM_START, SEM_COUNT };
 
 /* The layout of the segment, guarded by SEM_LOCK. */
 struct sem_sysv_seg {

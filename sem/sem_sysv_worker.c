@@ -102,7 +102,8 @@ unlock(void)
 static void
 create(key_t key)
 {
-	unsigned short init[SEM_COUNT] = {[SEM_LOCK] = 0, [SEM_GUESTS] = 0};
+	unsigned short init[SEM_COUNT] = {
+		[SEM_LOCK] = 0, [SEM_GUESTS] = 0, [SEM_START] = 1};
 	union semun arg = {.array = init};
 	struct sembuf open = {SEM_LOCK, +1, 0};
 
@@ -153,6 +154,45 @@ wait_initialised(void)
 	}
 }
 
+/* A guest waits at the gate: until SEM_START is 0.  The creator holds it
+ * at 1 without SEM_UNDO, so if it dies first, we notice by its pid. */
+static void
+wait_start(void)
+{
+	uint64_t deadline = clock_ns() + opt.timeout_s * NS_PER_S;
+	struct sembuf zero = {SEM_START, 0, 0};
+
+	while (sem_do(&zero, 1, SEM_POLL_MS) == -1) {
+		if (!pid_alive(creator))
+			die("creator %ld died before the start", (long)creator);
+		if (clock_ns() > deadline)
+			die("creator %ld did not start in %lu s", (long)creator,
+			    opt.timeout_s);
+	}
+}
+
+/* The creator waits for a guest (SEM_GUESTS above 0; it cannot leave
+ * before the start), then opens the gate: SEM_START from 1 to 0. */
+static void
+start(void)
+{
+	uint64_t deadline = clock_ns() + opt.timeout_s * NS_PER_S;
+	struct sembuf open = {SEM_START, -1, 0};
+	int guests;
+
+	while ((guests = semctl(semid, SEM_GUESTS, GETVAL)) == 0) {
+		if (clock_ns() > deadline)
+			die("no other worker came in %lu s; start one: "
+			    "sem_sysv_worker -N %s",
+			    opt.timeout_s, opt.name);
+		sleep_ms(10);
+	}
+	if (guests == -1)
+		die_errno("semctl GETVAL semaphores %d", semid);
+	if (semop(semid, &open, 1) == -1)
+		die_errno("semop semaphores %d", semid);
+}
+
 /* A guest: find the set and the segment, and join the run. */
 static void
 join(key_t key)
@@ -183,6 +223,7 @@ join(key_t key)
 	printf("sem_sysv_worker %ld: found semaphores %d of creator %ld, "
 	       "initialised %lu ms later; joined\n",
 	       (long)getpid(), semid, (long)creator, waited);
+	wait_start();
 }
 
 /* One turn: read, hold the lock a while, write back plus one.  Without
@@ -248,16 +289,8 @@ main(int argc, char **argv)
 
 	semid = semget(key, SEM_COUNT, IPC_CREAT | IPC_EXCL | 0600);
 	if (semid != -1) {
-		uint64_t deadline = clock_ns() + opt.timeout_s * NS_PER_S;
-
 		create(key);
-		while (semctl(semid, SEM_GUESTS, GETVAL) == 0) {
-			if (clock_ns() > deadline)
-				die("no other worker came in %lu s; start one: "
-				    "sem_sysv_worker -N %s",
-				    opt.timeout_s, opt.name);
-			sleep_ms(10);
-		}
+		start();
 	} else if (errno == EEXIST) {
 		join(key);
 	} else {
