@@ -174,9 +174,9 @@ main(int argc, char **argv)
 	       "the kernel gave the child's -1 back when it died\n",
 	       (long)getpid(), undo ? "free at once" : "STILL TAKEN");
 	plain = try_sysv(LOCK_PLAIN);
-	printf("sem_broken_noundo %ld: System V, taken without SEM_UNDO: %s; "
-	       "value %d, last operation by %d, which is dead\n",
-	       (long)getpid(), plain ? "free" : "still taken after the timeout",
+	printf("sem_broken_noundo %ld: System V, taken without SEM_UNDO: %s "
+	       "after %lu s; value %d, last operation by %d, which is dead\n",
+	       (long)getpid(), plain ? "free" : "still taken", opt.timeout_s,
 	       semctl(semid, LOCK_PLAIN, GETVAL),
 	       semctl(semid, LOCK_PLAIN, GETPID));
 	posix = try_posix();
