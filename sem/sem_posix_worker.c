@@ -92,7 +92,7 @@ lock(void)
 			    "died setting up? see `make ipcs`",
 			    name, opt.timeout_s);
 		if (clock_ns() > deadline)
-			die("the lock has been held for %lu s (by %ld)",
+			die("could not get the lock in %lu s (held by %ld)",
 			    opt.timeout_s, (long)holder);
 		until = realtime_after_ms(SEM_POLL_MS);
 	}

@@ -312,26 +312,6 @@ test_posix_killed_guest_holding_lock_stops_creator(void **state)
 	proc_free(&g);
 }
 
-static void
-test_posix_second_guest_is_refused(void **state)
-{
-	struct proc c, g, g2;
-
-	start_creator_then_guest(&c, &g, name_of(state), "10", "100", "10",
-				 "100");
-	assert_int_equal(proc_wait_output(&g, "joined", RUN_MS), 0);
-	assert_int_equal(proc_start(&g2, worker, "-N", name_of(state), NULL),
-			 0);
-	assert_int_equal(proc_wait(&g2, RUN_MS), 0);
-	assert_code(&g2, 1);
-	assert_non_null(strstr(g2.err, "already has a guest"));
-	assert_counted(&c, &g, 20);
-	assert_int_equal(objects_alive(name_of(state)), 0);
-	proc_free(&c);
-	proc_free(&g);
-	proc_free(&g2);
-}
-
 /* ---- the System V init race ---------------------------------------------- */
 
 static time_t
@@ -504,7 +484,6 @@ static const struct CMUnitTest sysv_only[] = {
 static const struct CMUnitTest posix_only[] = {
 	T(test_posix_killed_creator_holding_lock_stops_guest),
 	T(test_posix_killed_guest_holding_lock_stops_creator),
-	T(test_posix_second_guest_is_refused),
 };
 
 static const struct CMUnitTest others[] = {
