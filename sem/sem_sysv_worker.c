@@ -1,6 +1,6 @@
 /* sem_sysv_worker.c - take turns on a shared counter under a System V lock.
  *
- * Start it twice, at once.  Whichever comes first creates a set of two
+ * Start it twice, at once.  Whichever comes first creates a set of three
  * semaphores (semget with IPC_CREAT | IPC_EXCL) and a segment holding the
  * counter, and waits for another worker.  The other gets EEXIST, so it
  * finds them, waits until the creator has initialised the set (sem_otime
@@ -84,7 +84,7 @@ lock(void)
 	struct sembuf take = {SEM_LOCK, -1, SEM_UNDO};
 
 	if (sem_do(&take, 1, opt.timeout_s * 1000) == -1)
-		die("the lock has been held for %lu s (last taken by %d)",
+		die("could not get the lock in %lu s (last taken by %d)",
 		    opt.timeout_s, semctl(semid, SEM_LOCK, GETPID));
 }
 
@@ -272,10 +272,40 @@ wait_guests_gone(void)
 	}
 }
 
+/* A guest leaves: off SEM_GUESTS, and detach.  If the creator was
+ * killed, nobody else will clean up: the last guest out does. */
+static int
+leave(void)
+{
+	struct sembuf out = {SEM_GUESTS, -1, SEM_UNDO};
+
+	if (semop(semid, &out, 1) == -1)
+		die_errno("semop semaphores %d", semid);
+	if (shmdt(seg) == -1)
+		die_errno("shmdt segment %d", shmid);
+	if (pid_alive(creator)) {
+		printf("sem_sysv_worker %ld: done; creator %ld removes the "
+		       "set once every guest has left\n",
+		       (long)getpid(), (long)creator);
+		return 0;
+	}
+	if (semctl(semid, SEM_GUESTS, GETVAL) != 0) {
+		printf("sem_sysv_worker %ld: done; creator %ld died, and the "
+		       "last guest out removes its objects\n",
+		       (long)getpid(), (long)creator);
+		return 0;
+	}
+	shmctl(shmid, IPC_RMID, NULL); /* another guest may beat us to it: */
+	semctl(semid, 0, IPC_RMID);    /* then these fail, harmlessly */
+	printf("sem_sysv_worker %ld: done; creator %ld died, so I removed its "
+	       "semaphores and segment\n",
+	       (long)getpid(), (long)creator);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct sembuf out = {SEM_GUESTS, -1, SEM_UNDO};
 	unsigned long counter, expected;
 	key_t key;
 
@@ -300,29 +330,8 @@ main(int argc, char **argv)
 	for (unsigned long k = 1; k <= opt.count; k++)
 		take_turn(k);
 
-	if (creator != getpid()) { /* a guest: leave, and detach */
-		if (semop(semid, &out, 1) == -1)
-			die_errno("semop semaphores %d", semid);
-		if (shmdt(seg) == -1)
-			die_errno("shmdt segment %d", shmid);
-		if (pid_alive(creator)) {
-			printf("sem_sysv_worker %ld: done; creator %ld removes "
-			       "the set once every guest has left\n",
-			       (long)getpid(), (long)creator);
-			return 0;
-		}
-		/* It was killed: nobody else will clean up.  (Another guest
-		 * may beat us to it: then these fail, harmlessly.) */
-		if (semctl(semid, SEM_GUESTS, GETVAL) == 0) {
-			shmctl(shmid, IPC_RMID, NULL);
-			semctl(semid, 0, IPC_RMID);
-		}
-		printf("sem_sysv_worker %ld: done; creator %ld died, so I "
-		       "removed its semaphores and segment\n",
-		       (long)getpid(), (long)creator);
-		return 0;
-	}
-
+	if (creator != getpid())
+		return leave();
 	wait_guests_gone();
 	counter = seg->counter; /* the guests' last semops published it */
 	expected = seg->expected;
