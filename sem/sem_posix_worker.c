@@ -226,9 +226,12 @@ wait_guest(int arrive)
 			seen = seg->counter;
 			unlock();
 		}
+		if (clock_ns() > deadline && arrive)
+			die("no other worker came in %lu s; start one: "
+			    "sem_posix_worker -N %s",
+			    opt.timeout_s, opt.name);
 		if (clock_ns() > deadline)
-			die(arrive ? "no other worker came in %lu s"
-				   : "the guest made no turn for %lu s",
+			die("guest %ld made no turn for %lu s", (long)guest,
 			    opt.timeout_s);
 		sleep_ms(arrive ? 10 : SEM_POLL_MS);
 	}
