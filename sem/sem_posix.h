@@ -41,6 +41,7 @@ struct sem_posix_seg {
 	_Atomic pid_t holder;	/* who holds the lock now, 0 if nobody */
 	_Atomic pid_t guest;	/* 0, then the one guest's pid, 0 when done */
 	atomic_int started;	/* 1 once the creator has seen the guest */
+	atomic_ulong turns;	/* +1 at every unlock: waiters see progress */
 	unsigned long counter;	/* under the lock: once per turn */
 	unsigned long expected; /* under the lock: the sum of every -n */
 	pid_t last;		/* under the lock: the previous turn's worker */

@@ -71,28 +71,37 @@ holder_died(pid_t holder)
 }
 
 /* Take the lock, in SEM_POLL_MS slices: between them, look whether its
- * holder still runs. */
+ * holder still runs.  -t bounds the time without a turn by anyone: with
+ * no turn order, the other worker may take many turns while we wait. */
 static void
 lock(void)
 {
 	uint64_t deadline = clock_ns() + opt.timeout_s * NS_PER_S;
 	struct timespec until = realtime_after_ms(SEM_POLL_MS);
-	pid_t holder;
+	unsigned long turns = 0;
+	pid_t holder = 0;
 
 	while (sem_timedwait(sem, &until) == -1) {
 		if (errno == EINTR)
 			continue;
 		if (errno != ETIMEDOUT)
 			die_errno("sem_timedwait %s", name);
-		holder = seg != NULL ? atomic_load(&seg->holder) : 0;
-		if (holder != 0 && !pid_alive(holder))
-			holder_died(holder);
+		if (seg != NULL) {
+			holder = atomic_load(&seg->holder);
+			if (holder != 0 && !pid_alive(holder))
+				holder_died(holder);
+			if (atomic_load(&seg->turns) != turns) { /* progress */
+				turns = atomic_load(&seg->turns);
+				deadline =
+					clock_ns() + opt.timeout_s * NS_PER_S;
+			}
+		}
 		if (clock_ns() > deadline && seg == NULL)
 			die("the lock %s never opened in %lu s: its creator "
 			    "died setting up? see `make ipcs`",
 			    name, opt.timeout_s);
 		if (clock_ns() > deadline)
-			die("could not get the lock in %lu s (held by %ld)",
+			die("nobody has taken a turn for %lu s (holder %ld)",
 			    opt.timeout_s, (long)holder);
 		until = realtime_after_ms(SEM_POLL_MS);
 	}
@@ -103,8 +112,10 @@ lock(void)
 static void
 unlock(void)
 {
-	if (seg != NULL)
+	if (seg != NULL) {
 		atomic_store(&seg->holder, 0);
+		atomic_fetch_add(&seg->turns, 1);
+	}
 	if (sem_post(sem) == -1) /* also publishes our writes */
 		die_errno("sem_post %s", name);
 }

@@ -7,7 +7,6 @@
  * tests of their own, and so have the producer/consumer ring and the
  * broken demo.
  */
-#define _GNU_SOURCE /* semtimedop */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
