@@ -1,0 +1,19 @@
+# sem.mk - make run-sem: two System V workers started at once, then two
+# POSIX ones, then the producer/consumer ring, then the broken demo; then
+# what is left.
+RUN_TARGETS += run-sem
+.PHONY: run-sem
+run-sem: $(DEMOS) $(TOOLS)
+	@echo '== System V: two workers take turns under a semget/semop lock (SEM_UNDO)'
+	$(BIN)/sem_sysv_worker & $(BIN)/sem_sysv_worker; s=$$?; wait $$! && exit $$s
+	@echo
+	@echo '== POSIX: the same with a named semaphore (sem_open), which has no SEM_UNDO'
+	$(BIN)/sem_posix_worker & $(BIN)/sem_posix_worker; s=$$?; wait $$! && exit $$s
+	@echo
+	@echo '== POSIX: producer and consumer, a ring counted by two sem_init(pshared = 1) semaphores'
+	$(BIN)/sem_posix_prodcons
+	@echo
+	@echo '== Broken on purpose: a lock holder killed without SEM_UNDO'
+	$(BIN)/sem_broken_noundo
+	@echo
+	@BIN=$(BIN) sh tools/left-behind.sh -s -m -N sem-sysv -N sem-posix -N sem-prodcons -N sem-broken
