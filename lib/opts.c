@@ -41,6 +41,13 @@ void
 opts_parse(struct demo_opts *o, const char *accepts, const char *usage,
 	   int argc, char **argv)
 {
+	opts_parse_sized(o, NULL, accepts, usage, argc, argv);
+}
+
+void
+opts_parse_sized(struct demo_opts *o, struct size_opts *s, const char *accepts,
+		 const char *usage, int argc, char **argv)
+{
 	char optstring[32] = ":h"; /* leading ':' reports a missing value */
 	int c;
 
@@ -73,6 +80,21 @@ opts_parse(struct demo_opts *o, const char *accepts, const char *usage,
 			break;
 		case 't':
 			number(c, 1, OPTS_TIMEOUT_MAX, &o->timeout_s, usage);
+			break;
+		case 's':
+			if (s == NULL) /* not for us: a program's mistake */
+				usage_error(usage, "-s: not an option here");
+			if (parse_size(optarg, 1, OPTS_SIZE_MAX, &s->size) ==
+			    -1)
+				usage_error(usage,
+					    "-s: '%s' is not a size from 1 to "
+					    "1G (such as 64, 4K, 1M)",
+					    optarg);
+			break;
+		case 'd':
+			if (s == NULL)
+				usage_error(usage, "-d: not an option here");
+			number(c, 1, OPTS_DEPTH_MAX, &s->depth, usage);
 			break;
 		case ':':
 			usage_error(usage, "-%c: needs a value", optopt);
