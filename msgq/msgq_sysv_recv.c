@@ -7,9 +7,10 @@
  * each arrives once, in order within its type, with every byte intact;
  * pauses -i MS after each, as a slow consumer would, so that messages
  * queue up; and when it has them all, replies to the sender under the
- * sender's own type.  It creates nothing, so it removes nothing -- unless
- * the sender dies without cleaning up (SIGKILL): then it takes what the
- * queue still holds, says so, removes the queue and exits 1.
+ * sender's own type, and waits until the sender has taken the reply.
+ * It creates nothing, so it removes nothing -- unless the sender dies
+ * without cleaning up (SIGKILL): then it takes what the queue still
+ * holds, says so, removes the queue and exits 1.
  *
  *   $ build/bin/msgq_sysv_send -n 6 &
  *   $ build/bin/msgq_sysv_recv
@@ -88,6 +89,23 @@ sender_gone(pid_t pid)
 	die("sender %ld died without cleaning up; removed its queue after "
 	    "%lu of %lu messages",
 	    (long)pid, got, total);
+}
+
+/* A queue records no creator, only its last sender and receiver
+ * (msg_lspid, msg_lrpid).  Once we have replied and exited, both would
+ * name us, a dead process, until the sender takes the reply, and a stale
+ * sweep in between would remove the queue under it.  So wait until the
+ * sender has taken it (it is the last receiver) or removed the queue. */
+static void
+wait_reply_taken(void)
+{
+	struct msqid_ds ds;
+
+	while (msgctl(qid, IPC_STAT, &ds) == 0 && ds.msg_lrpid != sender) {
+		if (!pid_alive(sender))
+			sender_gone(sender);
+		sleep_ms(MSGQ_POLL_MS);
+	}
 }
 
 /* Take the next message, urgent before normal: msgtyp -MSGQ_NORMAL asks
@@ -207,6 +225,7 @@ main(int argc, char **argv)
 	printf("msgq_sysv_recv %ld: all %lu here; replied to sender %ld as "
 	       "type %ld\n",
 	       (long)getpid(), got, (long)sender, reply.mtype);
+	wait_reply_taken();
 	free(m);
 	return 0;
 }
