@@ -62,8 +62,9 @@ static int done;		     /* its final count came */
 static struct msgq_posix_reply last; /* that count */
 
 /* Refuse what an unprivileged mq_open would (EINVAL), naming the limit.
- * (A process with CAP_SYS_RESOURCE, root, may go beyond them, up to
- * 65536 messages of 16 MiB; the demo keeps to what every user may.) */
+ * (A process with CAP_SYS_RESOURCE, as root usually is, may go beyond
+ * them, up to 65536 messages of 16 MiB; the demo keeps to what every
+ * user may.) */
 static void
 check_limits(void)
 {
