@@ -23,6 +23,7 @@
 #include <mqueue.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,13 +92,23 @@ static mqd_t
 create(const char *path, int flags, long maxmsg, long msgsize, int *reg)
 {
 	struct mq_attr attr = {.mq_maxmsg = maxmsg, .mq_msgsize = msgsize};
+	struct rlimit rl;
 	mqd_t m = mq_open(path, flags | O_CREAT | O_EXCL, 0600, &attr);
 
 	if (m == (mqd_t)-1 && errno == EEXIST)
 		die("%s (-N %s) is in use, most likely by a running sender; "
 		    "pick another -N or see `make ipcs`",
 		    path, opt.name);
-	if (m == (mqd_t)-1) /* EMFILE: RLIMIT_MSGQUEUE; ENOSPC: queues_max */
+	if (m == (mqd_t)-1 && errno == EMFILE && /* not only descriptors */
+	    getrlimit(RLIMIT_MSGQUEUE, &rl) == 0)
+		die("mq_open %s: %ld messages of %ld bytes would take your "
+		    "queues past RLIMIT_MSGQUEUE, %lu bytes in all (ulimit -q) "
+		    "(EMFILE)",
+		    path, maxmsg, msgsize, (unsigned long)rl.rlim_cur);
+	if (m == (mqd_t)-1 && errno == ENOSPC)
+		die("mq_open %s: the machine has all the queues %s allows",
+		    path, SYSCTL_MQ_QUEUES_MAX);
+	if (m == (mqd_t)-1)
 		die_errno("mq_open %s, %ld messages of %ld bytes", path, maxmsg,
 			  msgsize);
 	*reg = cleanup_add_name(OBJ_POSIX_MQ, path);
