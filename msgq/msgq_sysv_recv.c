@@ -114,7 +114,7 @@ wait_reply_taken(void)
 static ssize_t
 receive(struct msgq_sysv_msg *m, size_t room, uint64_t deadline)
 {
-	pid_t gone = 0;
+	pid_t gone = 0, pid;
 	ssize_t n;
 
 	while ((n = msgrcv(qid, m, room, -MSGQ_NORMAL, IPC_NOWAIT)) == -1) {
@@ -127,9 +127,10 @@ receive(struct msgq_sysv_msg *m, size_t room, uint64_t deadline)
 			die_errno("msgrcv from queue %d", qid);
 		if (gone != 0) /* it was dead and we looked once more */
 			sender_gone(gone);
-		if (sender_pid() != 0 && !pid_alive(sender_pid()))
-			gone = sender_pid(); /* take what it sent, then stop */
-		else if (sender_pid() == 0 && clock_ns() > deadline)
+		pid = sender_pid();
+		if (pid != 0 && !pid_alive(pid))
+			gone = pid; /* take what it sent, then stop */
+		else if (pid == 0 && clock_ns() > deadline)
 			die("no message in %lu s: is msgq_sysv_send -N %s "
 			    "running?",
 			    opt.timeout_s, opt.name);
