@@ -236,14 +236,16 @@ main(int argc, char **argv)
 	       "urgent\n",
 	       (long)me, (long)last.receiver, last.got, last.urgent);
 
-	if (mq_close(q) == -1 || mq_close(rq) == -1)
-		die_errno("mq_close");
+	/* Unlink, then close: a queue nobody holds open looks abandoned to
+	 * a stale sweep, which could unlink it between our two calls. */
 	if (mq_unlink(name) == -1)
 		die_errno("mq_unlink %s", name);
 	cleanup_forget(reg);
 	if (mq_unlink(rname) == -1)
 		die_errno("mq_unlink %s", rname);
 	cleanup_forget(rreg);
+	if (mq_close(q) == -1 || mq_close(rq) == -1)
+		die_errno("mq_close");
 	free(buf);
 	printf("msgq_posix_send %ld: done; %s and %s unlinked\n", (long)me,
 	       name, rname);
