@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <unistd.h>
@@ -217,6 +218,7 @@ main(int argc, char **argv)
 	} while (got < total);
 
 	/* Every message came once: reply under the sender's own type. */
+	memset(&reply, 0, sizeof(reply)); /* the padding goes out too */
 	reply.mtype = MSGQ_REPLY(sender);
 	reply.body.receiver = getpid();
 	reply.body.got = got;
