@@ -423,7 +423,7 @@ leave_stale_objects(const char *name)
 
 /* Tries when a parallel sweep took our stale queues first: every sender
  * on the machine, of every test and demo, sweeps when it starts. */
-#define ATTEMPTS 10
+#define ATTEMPTS 20
 
 /* Whether out says it removed a stale queue of name's run. */
 static int
