@@ -92,7 +92,10 @@ opts_parse_more(struct demo_opts *o, const char *accepts, const char *extra,
 			opts_usage_error(usage, "-%c: needs a value", optopt);
 		case '?':
 			opts_usage_error(usage, "-%c: unknown option", optopt);
-		default: /* one of extra's */
+		default: /* one of extra's, or of accepts beyond N n i t */
+			if (other == NULL)
+				opts_usage_error(usage, "-%c: unknown option",
+						 c);
 			other(c, optarg);
 			break;
 		}
@@ -100,4 +103,36 @@ opts_parse_more(struct demo_opts *o, const char *accepts, const char *extra,
 	if (optind < argc)
 		opts_usage_error(usage, "'%s': unexpected argument",
 				 argv[optind]);
+}
+
+/* opts_parse_sized()'s -s and -d, handed over by opts_parse_more(). */
+static struct size_opts *sized;
+static const char *sized_usage;
+
+static void
+sized_option(int opt, char *val)
+{
+	if (sized == NULL) /* accepts has them, but the program has no s */
+		opts_usage_error(sized_usage, "-%c: not an option here", opt);
+	if (opt == 's') {
+		if (parse_size(val, 1, OPTS_SIZE_MAX, &sized->size) == -1)
+			opts_usage_error(sized_usage,
+					 "-s: '%s' is not a size from 1 to 1G "
+					 "(such as 64, 4K, 1M)",
+					 val);
+	} else if (opt == 'd') {
+		opts_number(opt, val, 1, OPTS_DEPTH_MAX, &sized->depth,
+			    sized_usage);
+	} else {
+		opts_usage_error(sized_usage, "-%c: unknown option", opt);
+	}
+}
+
+void
+opts_parse_sized(struct demo_opts *o, struct size_opts *s, const char *accepts,
+		 const char *usage, int argc, char **argv)
+{
+	sized = s;
+	sized_usage = usage;
+	opts_parse_more(o, accepts, "", sized_option, usage, argc, argv);
 }

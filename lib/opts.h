@@ -5,15 +5,23 @@
  *   -i MS       pause between messages, to watch
  *   -t SECONDS  how long to wait for the peer before giving up
  *   -h          print the usage and exit 0
+ * and, for a program that makes a queue of messages of a chosen size
+ * (opts_parse_sized):
+ *   -s SIZE     message size in bytes: 64, 4K, 1M
+ *   -d DEPTH    how many messages the queue holds
  */
 #ifndef IPCLAB_OPTS_H
 #define IPCLAB_OPTS_H
+
+#include <stddef.h>
 
 #include "err.h"
 
 #define OPTS_COUNT_MAX	  1000000
 #define OPTS_INTERVAL_MAX 60000
 #define OPTS_TIMEOUT_MAX  3600
+#define OPTS_SIZE_MAX	  (1UL << 30)
+#define OPTS_DEPTH_MAX	  1000000
 
 struct demo_opts {
 	const char *name;	   /* -N: short object name */
@@ -46,5 +54,18 @@ void opts_number(int opt, const char *val, unsigned long min, unsigned long max,
  * exit 2: for a program that parses options of its own beside these. */
 _Noreturn void opts_usage_error(const char *usage, const char *fmt, ...)
 	IPCLAB_PRINTF(2, 3);
+
+/* The sizes a queue-making program takes, apart from struct demo_opts so
+ * that the programs without them need not spell them out. */
+struct size_opts {
+	size_t size;	     /* -s: bytes, 1..OPTS_SIZE_MAX */
+	unsigned long depth; /* -d: messages, 1..OPTS_DEPTH_MAX */
+};
+
+/* As opts_parse(), and accepts may also hold 's' and 'd', parsed into s
+ * (which holds their defaults on entry). */
+void opts_parse_sized(struct demo_opts *o, struct size_opts *s,
+		      const char *accepts, const char *usage, int argc,
+		      char **argv);
 
 #endif

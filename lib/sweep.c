@@ -389,7 +389,11 @@ judge_msg(const struct sysv_table *t, struct ipc_obj *o)
 		o->pid_role = "last recv";
 	}
 	o->pid_alive = pid_alive(o->pid);
-	o->live = o->pid_alive || young(table_get(t, "ctime"));
+	/* Grace only for a queue nobody has used: one whose last sender and
+	 * receiver are dead is stale however new it is (msgctl IPC_SET also
+	 * renews ctime, so age alone would keep a killed run's queue). */
+	o->live = o->pid_alive || (sender == 0 && receiver == 0 &&
+				   young(table_get(t, "ctime")));
 }
 
 /* Append the suite's objects in /proc/sysvipc table path to list, each

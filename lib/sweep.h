@@ -9,8 +9,11 @@
  *                  semaphores (GETPID; SETVAL and SETALL count), a process
  *                  waits on it, or no process has touched it yet and it is
  *                  younger than SWEEP_GRACE_S seconds (still being set up);
- *   System V msg   a running process last sent or received, or younger
- *                  than SWEEP_GRACE_S;
+ *   System V msg   a running process last sent or received, or no
+ *                  process has sent or received yet and it is younger
+ *                  than SWEEP_GRACE_S (its creator is about to send; a
+ *                  receiver waiting on a queue nobody has used leaves no
+ *                  trace, so after that time it looks stale);
  *   POSIX shm, sem a running process has it open or mapped (found by
  *   and mq         device and inode in /proc/<pid>/fd and /proc/<pid>/maps).
  * Objects of one run share a name (POSIX) or key (System V), and a run

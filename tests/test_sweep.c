@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -62,8 +63,8 @@ static struct {
 struct seen {
 	key_t key;
 	const char *posix;
-	int shm, sem, pshm, psem; /* times each was reported */
-	struct ipc_obj o_shm, o_sem, o_pshm, o_psem;
+	int shm, sem, msg, pshm, psem; /* times each was reported */
+	struct ipc_obj o_shm, o_sem, o_msg, o_pshm, o_psem;
 };
 
 static int
@@ -77,6 +78,9 @@ collect(const struct ipc_obj *o, void *arg)
 	} else if (o->kind == OBJ_SYSV_SEM && o->key == s->key) {
 		s->sem++;
 		s->o_sem = *o;
+	} else if (o->kind == OBJ_SYSV_MSG && o->key == s->key) {
+		s->msg++;
+		s->o_msg = *o;
 	} else if (o->kind == OBJ_POSIX_SHM && strcmp(o->name, s->posix) == 0) {
 		s->pshm++;
 		s->o_pshm = *o;
@@ -655,6 +659,100 @@ sweep_keeps_semaphores_of_a_run_whose_segment_is_live(void **state)
 	assert_int_equal(semget(t.key, 0, 0), -1); /* removed */
 }
 
+/* ---- System V message queues --------------------------------------------- */
+
+struct one_msg {
+	long mtype;
+	char text[8];
+};
+
+/* A queue nobody has sent to or received from yet is live while young:
+ * its creator is about to use it. */
+static void
+sweep_keeps_a_new_unused_queue(void **state)
+{
+	struct seen s;
+	int q;
+
+	(void)state;
+	q = msgget(t.key, IPC_CREAT | IPC_EXCL | 0600);
+	assert_int_not_equal(q, -1);
+	sweep_ours(&s);
+	assert_int_equal(s.msg, 1);
+	assert_int_equal(s.o_msg.id, q);
+	assert_judged(&s.o_msg, 1, 0, 0);
+	assert_int_equal(msgctl(q, IPC_RMID, NULL), 0);
+}
+
+/* A queue whose last sender has died, and that no running process has
+ * received from, is stale at once, however young: a sender killed right
+ * after it sent leaves nothing a new run could use. */
+static void
+sweep_judges_a_used_queue_by_its_last_sender_not_its_age(void **state)
+{
+	struct one_msg m = {1, "hi"};
+	int q, status;
+	struct seen s;
+	pid_t child;
+
+	(void)state;
+	q = msgget(t.key, IPC_CREAT | IPC_EXCL | 0600);
+	assert_int_not_equal(q, -1);
+	fflush(NULL);
+	child = fork(); /* the "sender": sends one message, then dies */
+	assert_int_not_equal(child, -1);
+	if (child == 0)
+		_exit(msgsnd(q, &m, sizeof(m.text), IPC_NOWAIT) == 0 ? 0 : 1);
+	t.kid.pid = child; /* no pipes; kid_reap() reaps it all the same */
+	status = kid_reap(&t.kid, TIMEOUT_MS);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	sweep_ours(&s);
+	if (s.msg == 1) /* a parallel sweep may have removed it already */
+		assert_judged(&s.o_msg, 0, child, 0);
+	assert_int_not_equal(sweep_stale(getuid(), NULL), -1);
+	assert_int_equal(msgget(t.key, 0), -1); /* removed */
+}
+
+/* A running receiver keeps the queue live though its sender is dead: it
+ * may still be taking what the sender left. */
+static void
+sweep_keeps_a_queue_whose_last_receiver_runs(void **state)
+{
+	struct one_msg m = {1, "hi"};
+	int q, status;
+	struct seen s;
+	pid_t child;
+
+	(void)state;
+	q = msgget(t.key, IPC_CREAT | IPC_EXCL | 0600);
+	assert_int_not_equal(q, -1);
+	fflush(NULL);
+	child = fork(); /* the sender: two messages, then it dies */
+	assert_int_not_equal(child, -1);
+	if (child == 0)
+		_exit(msgsnd(q, &m, sizeof(m.text), IPC_NOWAIT) == 0 &&
+				      msgsnd(q, &m, sizeof(m.text),
+					     IPC_NOWAIT) == 0
+			      ? 0
+			      : 1);
+	t.kid.pid = child;
+	status = kid_reap(&t.kid, TIMEOUT_MS);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* We are the receiver, racing a parallel sweep that may take the
+	 * queue while only a dead sender has used it: then skip. */
+	if (msgrcv(q, &m, sizeof(m.text), 0, IPC_NOWAIT) == -1) {
+		assert_int_equal(msgget(t.key, 0), -1);
+		return;
+	}
+	sweep_ours(&s);
+	assert_int_equal(s.msg, 1);
+	assert_judged(&s.o_msg, 1, getpid(), 1);
+	assert_int_not_equal(sweep_stale(getuid(), NULL), -1);
+	assert_int_equal(msgget(t.key, 0), q); /* kept */
+	assert_int_equal(msgctl(q, IPC_RMID, NULL), 0);
+}
+
 int
 main(void)
 {
@@ -671,6 +769,9 @@ main(void)
 		FIXTURE(pid_alive_tells_running_from_gone),
 		FIXTURE(pid_alive_says_a_zombie_is_gone),
 		FIXTURE(sweep_keeps_semaphores_of_a_run_whose_segment_is_live),
+		FIXTURE(sweep_keeps_a_new_unused_queue),
+		FIXTURE(sweep_judges_a_used_queue_by_its_last_sender_not_its_age),
+		FIXTURE(sweep_keeps_a_queue_whose_last_receiver_runs),
 	};
 
 	signal(SIGPIPE, SIG_IGN); /* a dead child's pipe: EPIPE, not death */
