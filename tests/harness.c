@@ -95,6 +95,16 @@ proc_start(struct proc *p, const char *prog, ...)
 	if (p->pid == -1)
 		return -1;
 	if (p->pid == 0) {
+		/* As a learner's shell starts it: a test run in the background
+		 * by a shell without job control ignores SIGINT, and exec()
+		 * would pass that on, making every SIGINT test pass vacuously. */
+		const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE};
+		sigset_t none;
+
+		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+			signal(sigs[i], SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		dup2(out, STDOUT_FILENO);
 		dup2(err, STDERR_FILENO);
 		execvp(argv[0], argv);
