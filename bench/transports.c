@@ -7,9 +7,13 @@
 
 #include "transport.h"
 
-extern const struct transport pipe_transport;
+extern const struct transport shm_sysv_transport, shm_posix_transport,
+	shm_spin_transport, pipe_transport;
 
 const struct transport *const transports[] = {
+	&shm_sysv_transport,
+	&shm_posix_transport,
+	&shm_spin_transport,
 	&pipe_transport,
 };
 
