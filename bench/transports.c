@@ -9,11 +9,12 @@
 
 extern const struct transport shm_sysv_transport, shm_posix_transport,
 	shm_spin_transport, sem_sysv_transport, sem_posix_transport,
-	pipe_transport;
+	msgq_sysv_transport, msgq_posix_transport, pipe_transport;
 
 const struct transport *const transports[] = {
-	&shm_sysv_transport, &shm_posix_transport, &shm_spin_transport,
-	&sem_sysv_transport, &sem_posix_transport, &pipe_transport,
+	&shm_sysv_transport,   &shm_posix_transport, &shm_spin_transport,
+	&sem_sysv_transport,   &sem_posix_transport, &msgq_sysv_transport,
+	&msgq_posix_transport, &pipe_transport,
 };
 
 const size_t transports_count = sizeof(transports) / sizeof(transports[0]);
