@@ -26,24 +26,26 @@
  *              counters as unnamed semaphores (sem_init with pshared = 1)
  *              inside the segment.  sem_post and sem_wait stay in user
  *              space unless a side must sleep or be woken (a futex).
- *   shm-spin   the same POSIX segment, no semaphores and no system calls:
- *              each ring is a single-producer single-consumer queue of
- *              two counters, head (messages published; only the sender
- *              writes it) and tail (messages consumed; only the receiver
- *              writes it), each on its own cache line so that the two
- *              sides never write the same line.  The sender writes the
- *              payload, then publishes head with a release store; the
- *              receiver reads head with an acquire load, so the payload is
- *              visible before it looks.  The same pair on tail hands a
- *              slot back.  A waiting side polls with the CPU's pause hint,
- *              and after SPIN_MAX polls yields (sched_yield): with both
- *              processes on one core the peer can only run when the
- *              spinner lets it, so pure spinning would burn whole time
- *              slices.  Its ipcbench row on one core shows that cost.
+ *   shm-spin   the same POSIX segment, no semaphores, and no system call
+ *              while the peer keeps up: each ring is a single-producer
+ *              single-consumer queue of two counters, head (messages
+ *              published; only the sender writes it) and tail (messages
+ *              consumed; only the receiver writes it), each on its own
+ *              cache line so that the two sides never write the same
+ *              line.  The sender writes the payload, then publishes head
+ *              with a release store; the receiver reads head with an
+ *              acquire load, so the payload is visible before it looks.
+ *              The same pair on tail hands a slot back.  A waiting side
+ *              polls with the CPU's pause hint, and after SPIN_MAX polls
+ *              yields (sched_yield): with both processes on one core the
+ *              peer can only run when the spinner lets it, so pure
+ *              spinning would burn whole time slices.  Its ipcbench row on
+ *              one core shows that cost.
  *
- * Each message's length travels too, in the ring's head line (len[]), so
- * a receiver that expects another size gets EMSGSIZE; on shm-spin the
- * receiver's one cache miss on head brings the lengths with it.
+ * Each message's length travels too (its low 32 bits, in len[] on the
+ * ring's head line), so a receiver that expects another size gets
+ * EMSGSIZE; on shm-spin the receiver's one cache miss on head brings the
+ * lengths with it.
  *
  * Sizes: a ring has SLOTS_MAX slots, fewer (down to 2) once that would
  * pass RING_BYTES, so a 1 MiB run maps 16 MiB and bigger messages do not
