@@ -186,17 +186,18 @@ round_line(size_t n)
 static int
 layout(struct shm_chan *p, size_t size)
 {
+	size_t fit; /* slots of this size in RING_BYTES */
+
 	if (size >
 	    (SIZE_MAX - sizeof(struct seg)) / (2 * SLOTS_MIN) - CACHE_LINE) {
 		errno = EFBIG;
 		return -1;
 	}
 	p->stride = round_line(size ? size : 1);
-	p->slots = RING_BYTES / p->stride;
-	if (p->slots > SLOTS_MAX)
-		p->slots = SLOTS_MAX;
-	if (p->slots < SLOTS_MIN)
-		p->slots = SLOTS_MIN;
+	fit = RING_BYTES / p->stride;
+	p->slots = fit > SLOTS_MAX   ? SLOTS_MAX
+		   : fit < SLOTS_MIN ? SLOTS_MIN
+				     : (unsigned)fit;
 	p->seg_len = sizeof(struct seg) + 2 * (size_t)p->slots * p->stride;
 	return 0;
 }
