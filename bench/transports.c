@@ -7,10 +7,14 @@
 
 #include "transport.h"
 
-extern const struct transport pipe_transport;
+extern const struct transport shm_sysv_transport, shm_posix_transport,
+	shm_spin_transport, sem_sysv_transport, sem_posix_transport,
+	msgq_sysv_transport, msgq_posix_transport, pipe_transport;
 
 const struct transport *const transports[] = {
-	&pipe_transport,
+	&shm_sysv_transport,   &shm_posix_transport, &shm_spin_transport,
+	&sem_sysv_transport,   &sem_posix_transport, &msgq_sysv_transport,
+	&msgq_posix_transport, &pipe_transport,
 };
 
 const size_t transports_count = sizeof(transports) / sizeof(transports[0]);

@@ -1,0 +1,324 @@
+/* sem_transport.c - the benchmark's semaphore transports: sem-sysv and
+ * sem-posix.  Notification only: a semaphore carries no data, so their
+ * max_size() is 0 and ipcbench measures them with empty messages, as
+ * notification latency and notifications a second.
+ *
+ * Each direction ("up": client -> server, "down": server -> client) is a
+ * pair of counting semaphores:
+ *
+ *   avail   notifications sent and not yet received (starts at 0)
+ *   credit  notifications the sender may still send (starts at CREDIT)
+ *
+ * send = wait for a credit, then post avail; recv = wait for avail, then
+ * give the credit back.  Why credits: in a stream the sender posts
+ * back to back, and a semaphore's value has a ceiling (SEMVMX = 32767 for
+ * System V, where semop fails with ERANGE past it; SEM_VALUE_MAX for
+ * POSIX, EOVERFLOW).  With credits, avail never exceeds CREDIT, and the
+ * sender waits for the receiver as it would on a full ring or pipe.
+ *
+ *   sem-sysv   one System V set of four semaphores (semget), at the run's
+ *              key.  A send or a recv is one semop() call of two
+ *              operations, which the kernel applies together: it waits
+ *              until the first can be done, then does both.  No SEM_UNDO:
+ *              these count notifications, they are no lock a process holds.
+ *   sem-posix  four named POSIX semaphores (sem_open),
+ *              "/ipclab-<uid>-<name>.up", ".up-credit", ".down" and
+ *              ".down-credit" (in /dev/shm as sem.ipclab-...).  sem_post
+ *              and sem_wait stay in user space unless a side must sleep or
+ *              be woken.
+ *
+ * setup() makes the semaphores before fork(), so both sides inherit them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
+
+#include "cleanup.h"
+#include "names.h"
+#include "transport.h"
+
+/* Notifications one side may send ahead of the other: enough to keep a
+ * stream going, far below both ceilings. */
+#define CREDIT 8
+
+_Static_assert(CREDIT <= 32767 && CREDIT <= SEM_VALUE_MAX,
+	       "a credit must fit a semaphore");
+
+/* The four semaphores, in sem-sysv's set and sem-posix's array. */
+enum { UP_AVAIL, UP_CREDIT, DOWN_AVAIL, DOWN_CREDIT, SEM_COUNT };
+
+static const char *const suffix[SEM_COUNT] = {
+	[UP_AVAIL] = "up",
+	[UP_CREDIT] = "up-credit",
+	[DOWN_AVAIL] = "down",
+	[DOWN_CREDIT] = "down-credit",
+};
+
+/* semctl(2): "the calling program must define this union". */
+union semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+struct sem_chan {
+	int semid, sem_h;      /* sem-sysv, or -1 */
+	sem_t *sem[SEM_COUNT]; /* sem-posix: NULL until opened */
+	int made[SEM_COUNT];   /* sem-posix: created by us, to unlink */
+	int handle[SEM_COUNT]; /* sem-posix: cleanup handles, or -1 */
+	char names[SEM_COUNT][NAMES_FULL_MAX + 16];
+	int out_avail, out_credit, in_avail, in_credit; /* after attach */
+	char none; /* where an empty message is "written" and "read" */
+};
+
+static size_t
+sem_max_size(char *why, size_t len)
+{
+	snprintf(why, len, "notification only: a semaphore carries no data");
+	return 0;
+}
+
+static void
+sem_teardown(struct channel *ch)
+{
+	struct sem_chan *p = ch->priv;
+
+	if (p == NULL)
+		return;
+	if (p->semid != -1)
+		semctl(p->semid, 0, IPC_RMID);
+	cleanup_forget(p->sem_h);
+	for (int i = 0; i < SEM_COUNT; i++) {
+		if (p->sem[i] != NULL)
+			sem_close(p->sem[i]);
+		if (p->made[i])
+			sem_unlink(p->names[i]);
+		cleanup_forget(p->handle[i]);
+	}
+	free(p);
+	ch->priv = NULL;
+}
+
+static struct sem_chan *
+chan_new(struct channel *ch)
+{
+	struct sem_chan *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	ch->priv = p;
+	p->semid = p->sem_h = -1;
+	for (int i = 0; i < SEM_COUNT; i++)
+		p->handle[i] = -1;
+	return p;
+}
+
+/* Fail setup with errno kept, leaving nothing behind. */
+static int
+setup_failed(struct channel *ch)
+{
+	int saved = errno;
+
+	sem_teardown(ch);
+	errno = saved;
+	return -1;
+}
+
+static int
+sem_sysv_setup(struct channel *ch)
+{
+	unsigned short init[SEM_COUNT] = {
+		[UP_CREDIT] = CREDIT, [DOWN_CREDIT] = CREDIT};
+	union semun arg = {.array = init};
+	struct sem_chan *p = chan_new(ch);
+	key_t key = names_key(ch->name);
+
+	if (p == NULL)
+		return -1;
+	if (key == -1 ||
+	    (p->semid = semget(key, SEM_COUNT, IPC_CREAT | IPC_EXCL | 0600)) ==
+		    -1 ||
+	    (p->sem_h = cleanup_add_id(OBJ_SYSV_SEM, p->semid)) == -1 ||
+	    semctl(p->semid, 0, SETALL, arg) == -1)
+		return setup_failed(ch);
+	return 0;
+}
+
+static int
+sem_posix_setup(struct channel *ch)
+{
+	struct sem_chan *p = chan_new(ch);
+	char base[NAMES_FULL_MAX];
+
+	if (p == NULL)
+		return -1;
+	if (names_posix(base, sizeof(base), ch->name) == -1)
+		return setup_failed(ch);
+	for (int i = 0; i < SEM_COUNT; i++) {
+		unsigned init = i == UP_CREDIT || i == DOWN_CREDIT ? CREDIT : 0;
+
+		snprintf(p->names[i], sizeof(p->names[i]), "%s.%s", base,
+			 suffix[i]);
+		p->sem[i] = sem_open(p->names[i], O_CREAT | O_EXCL, 0600, init);
+		if (p->sem[i] == SEM_FAILED) {
+			p->sem[i] = NULL;
+			return setup_failed(ch);
+		}
+		p->made[i] = 1;
+		if ((p->handle[i] = cleanup_add_name(OBJ_POSIX_SEM,
+						     p->names[i])) == -1)
+			return setup_failed(ch);
+	}
+	return 0;
+}
+
+/* Both are made before fork(): each side only picks its direction. */
+static int
+sem_attach(struct channel *ch)
+{
+	struct sem_chan *p = ch->priv;
+	int client = ch->side == SIDE_CLIENT;
+
+	p->out_avail = client ? UP_AVAIL : DOWN_AVAIL;
+	p->out_credit = client ? UP_CREDIT : DOWN_CREDIT;
+	p->in_avail = client ? DOWN_AVAIL : UP_AVAIL;
+	p->in_credit = client ? DOWN_CREDIT : UP_CREDIT;
+	return 0;
+}
+
+static void *
+sem_send_buf(struct channel *ch, size_t len)
+{
+	struct sem_chan *p = ch->priv;
+
+	if (len != 0) {
+		errno = EMSGSIZE;
+		return NULL;
+	}
+	return &p->none;
+}
+
+/* One semop of two operations: take the first semaphore (waiting for it),
+ * give the second, both at once. */
+static int
+sysv_take_give(int semid, int take, int give)
+{
+	struct sembuf ops[2] = {
+		{.sem_num = (unsigned short)take, .sem_op = -1},
+		{.sem_num = (unsigned short)give, .sem_op = 1},
+	};
+
+	while (semop(semid, ops, 2) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+static int
+posix_take_give(sem_t *take, sem_t *give)
+{
+	while (sem_wait(take) == -1)
+		if (errno != EINTR)
+			return -1;
+	return sem_post(give);
+}
+
+static int
+sem_sysv_send(struct channel *ch, size_t len)
+{
+	struct sem_chan *p = ch->priv;
+
+	if (len != 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return sysv_take_give(p->semid, p->out_credit, p->out_avail);
+}
+
+static const void *
+sem_sysv_recv(struct channel *ch, size_t len)
+{
+	struct sem_chan *p = ch->priv;
+
+	if (len != 0) {
+		errno = EMSGSIZE;
+		return NULL;
+	}
+	if (sysv_take_give(p->semid, p->in_avail, p->in_credit) == -1)
+		return NULL;
+	return &p->none;
+}
+
+static int
+sem_posix_send(struct channel *ch, size_t len)
+{
+	struct sem_chan *p = ch->priv;
+
+	if (len != 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return posix_take_give(p->sem[p->out_credit], p->sem[p->out_avail]);
+}
+
+static const void *
+sem_posix_recv(struct channel *ch, size_t len)
+{
+	struct sem_chan *p = ch->priv;
+
+	if (len != 0) {
+		errno = EMSGSIZE;
+		return NULL;
+	}
+	if (posix_take_give(p->sem[p->in_avail], p->sem[p->in_credit]) == -1)
+		return NULL;
+	return &p->none;
+}
+
+/* sem-posix: close this side's mappings of the semaphores (teardown()
+ * unlinks them).  sem-sysv has nothing open: a set is used by its id. */
+static void
+sem_detach(struct channel *ch)
+{
+	struct sem_chan *p = ch->priv;
+
+	for (int i = 0; i < SEM_COUNT; i++) {
+		if (p->sem[i] != NULL)
+			sem_close(p->sem[i]);
+		p->sem[i] = NULL;
+	}
+}
+
+const struct transport sem_sysv_transport = {
+	.name = "sem-sysv",
+	.summary = "System V semaphores, notification only (semget, semop)",
+	.wait = WAIT_BLOCK,
+	.max_size = sem_max_size,
+	.setup = sem_sysv_setup,
+	.attach = sem_attach,
+	.send_buf = sem_send_buf,
+	.send = sem_sysv_send,
+	.recv = sem_sysv_recv,
+	.detach = sem_detach,
+	.teardown = sem_teardown,
+};
+
+const struct transport sem_posix_transport = {
+	.name = "sem-posix",
+	.summary = "named POSIX semaphores, notification only (sem_open, "
+		   "sem_post)",
+	.wait = WAIT_BLOCK,
+	.max_size = sem_max_size,
+	.setup = sem_posix_setup,
+	.attach = sem_attach,
+	.send_buf = sem_send_buf,
+	.send = sem_posix_send,
+	.recv = sem_posix_recv,
+	.detach = sem_detach,
+	.teardown = sem_teardown,
+};
