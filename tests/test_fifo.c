@@ -123,10 +123,12 @@ user_dir(const char *name, char *dir, char *path)
 
 	assert_int_equal(names_dir_template(tmpl, sizeof(tmpl), name), 0);
 	tmpl[strlen(tmpl) - strlen("XXXXXX")] = '\0';
-	snprintf(dir, FIFO_PATH_MAX, "%spXXXXXX", tmpl);
+	assert_true(snprintf(dir, FIFO_PATH_MAX, "%spXXXXXX", tmpl) <
+		    FIFO_PATH_MAX);
 	assert_non_null(mkdtemp(dir));
 	assert_false(fifo_dir_is_temp(dir));
-	snprintf(path, FIFO_PATH_MAX, "%s/ctl", dir);
+	assert_true(snprintf(path, FIFO_PATH_MAX, "%s/ctl", dir) <
+		    FIFO_PATH_MAX);
 }
 
 /* Whether path is there (a FIFO left behind, say). */
@@ -629,8 +631,10 @@ test_directory_not_private_is_refused(void **state)
 	assert_refused("fifo_writer", path, "not sending anything there");
 
 	assert_int_equal(chmod(dir, 0700), 0);
-	snprintf(link, sizeof(link), "%s.link", dir);
-	snprintf(via, sizeof(via), "%s/ctl", link);
+	assert_true(snprintf(link, sizeof(link), "%s.link", dir) <
+		    (int)sizeof(link));
+	assert_true(snprintf(via, sizeof(via), "%s/ctl", link) <
+		    (int)sizeof(via));
 	assert_int_equal(symlink(dir, link), 0);
 	assert_refused("fifo_reader", via, "not a directory (a symlink?)");
 	assert_refused("fifo_writer", via, "not a directory (a symlink?)");
