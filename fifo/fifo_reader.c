@@ -1,23 +1,19 @@
 /* fifo_reader.c - make a FIFO, wait for writers, print what they send.
  *
- * Makes a private directory with mkdtemp (mode 0700) and the FIFO "fifo"
- * in it (mkfifo, mode 0600), and prints where: "listening on PATH".  The
- * writer cannot guess a random name, so it is told (fifo_writer -p PATH;
- * fifo.h says why).  Then open(O_RDONLY) blocks until a writer opens the
- * other end -- a FIFO's open is a rendezvous -- bounded by an alarm.  It
- * prints every message, checks each writer's come in order, and stops at
- * end of file: read() returns 0 once the last writer has closed its end.
- * At the end, and on Ctrl-C or SIGTERM, it removes the FIFO and then the
- * directory (registered in that order with the cleanup registry, which
- * removes the newest first).
+ * Makes a private directory with mkdtemp (mode 0700), the FIFO "fifo" in
+ * it (mkfifo, mode 0600), and prints where: "listening on PATH", for the
+ * writer cannot guess a random name (fifo_writer -p PATH; fifo.h says
+ * why).  Then open(O_RDONLY) blocks until a writer opens the other end --
+ * a FIFO's open is a rendezvous -- bounded by an alarm.  It prints every
+ * message, checks each writer's come in order, and stops at end of file:
+ * read() returns 0 once the last writer has closed its end.  At the end,
+ * and on Ctrl-C or SIGTERM, it removes the FIFO, then the directory.
  *
  * With -n WRITERS above 1 it serves that many writers, like a server: it
- * opens a write end of its own (a dummy, never written), so that the gap
- * between two writers is not end of file; a writer that dies is then
- * noticed by its pid.  With -p PATH the FIFO goes at PATH instead, a
- * well-known place in a private directory of the user's; a FIFO left
- * there by a reader killed with SIGKILL is found (EEXIST), tested (nobody
- * reads it: ENXIO) and replaced; at the end only the FIFO is removed.
+ * holds a write end of its own (a dummy, never written), so that the gap
+ * between two writers is not end of file.  With -p PATH the FIFO goes at
+ * PATH, a well-known place in a private directory of the user's; a FIFO a
+ * killed reader left there is replaced; only the FIFO is removed at the end.
  *
  *   $ build/bin/fifo_reader
  *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.k3Xz9a/fifo
@@ -91,14 +87,13 @@ make_fifo(void)
 		if (snprintf(path, sizeof(path), "%s/" FIFO_FILE, dir) >=
 		    (int)sizeof(path))
 			die("%s/" FIFO_FILE ": path too long", dir);
-	} else {
-		if (snprintf(path, sizeof(path), "%s", user_path) >=
-			    (int)sizeof(path) ||
-		    fifo_dir_of(path, dir, sizeof(dir)) == -1)
-			die("-p: path too long");
-		if (fifo_dir_check(dir, &why) == -1)
-			die("%s: %s; refusing to put a FIFO there", dir,
-			    why != NULL ? why : strerror(errno));
+	} else if (snprintf(path, sizeof(path), "%s", user_path) >=
+			   (int)sizeof(path) ||
+		   fifo_dir_of(path, dir, sizeof(dir)) == -1) {
+		die("-p: path too long");
+	} else if (fifo_dir_check(dir, &why) == -1) {
+		die("%s: %s; refusing to put a FIFO there", dir,
+		    why != NULL ? why : strerror(errno));
 	}
 	r = fifo_make(path);
 	if (r == -1 && errno == EBUSY)
