@@ -3,38 +3,39 @@
  * A FIFO (named pipe) is a pipe with a name in the file system, so that
  * two processes with no parent in common can find it.  Where that name
  * lives matters: a FIFO at a predictable path in /tmp can be made first
- * by another user, who then reads everything written to it.  So ours sits
- * in a directory of its own:
+ * by another user, who then reads everything written to it.  So the
+ * reader makes a directory of its own with mkdtemp(), mode 0700, and the
+ * FIFO "fifo" in it, mode 0600:
  *
- *   $TMPDIR/ipclab-<uid>-<name>/fifo      ($TMPDIR or /tmp)
+ *   $TMPDIR/ipclab-<uid>-NAME.XXXXXX/fifo    ($TMPDIR or /tmp; X random)
  *
- * The reader creates that directory, mode 0700; the FIFO in it, mode 0600.
+ * Nobody can guess that name, and nobody else may enter the directory.
+ * Our writer cannot guess it either: the reader prints it ("... listening
+ * on PATH") and the writer is told with -p PATH, as a socket client is
+ * told its server's path or port.  The reader removes both at the end.
  *
- * Why not mkdtemp()?  A random directory name is the usual answer, and the
- * right one for a program that hands the path to its own child.  But
- * fifo_writer and fifo_reader are unrelated programs, started by hand: the
- * writer would have to be told the random name.  Instead the name is fixed
- * per user, and each side checks, before trusting it, that the directory
- * is private: a real directory (lstat, so not a symlink to somewhere
- * else), owned by us, and with no access for group or others.  Nobody else
- * can then create, replace, open or remove anything inside it.  Another
- * user can still make a directory of that name first, but we notice and
- * refuse (fifo_dir_check); the worst they achieve is that the demo will
- * not run.
+ * The other way: a server restarted at a well-known place, a path the
+ * user chooses (fifo_reader -p PATH).  Then the directory is the user's,
+ * made beforehand, and both sides check it is private before they trust
+ * it (fifo_dir_check: a real directory, not a symlink, ours, no access
+ * for group or others); the reader removes only the FIFO.  A fixed path
+ * brings back a problem mkdtemp never has: a reader killed by SIGKILL
+ * leaves its FIFO, and the next one's mkfifo fails with EEXIST.  It then
+ * asks whether anybody reads that FIFO (fifo_has_reader) and, if nobody
+ * does, replaces it.
  *
- * A fixed name also means the FIFO of a reader killed by SIGKILL is still
- * there when the next reader comes: mkfifo fails with EEXIST.  The reader
- * then asks whether anybody reads it (an O_NONBLOCK open for writing fails
- * with ENXIO when nobody does) and, if not, removes the stale one.
+ *   $ build/bin/fifo_reader                              # terminal 1
+ *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.k3Xz9a/fifo
+ *   $ build/bin/fifo_writer -p /tmp/ipclab-1000-fifo.k3Xz9a/fifo   # 2
  *
- *   $ build/bin/fifo_reader &
- *   $ build/bin/fifo_writer
- *   $ ls -la /tmp/ipclab-$(id -u)-fifo     # gone once they are done
+ *   $ mkdir -m 700 ~/run; build/bin/fifo_reader -p ~/run/fifo -n 5 &
+ *   $ build/bin/fifo_writer -p ~/run/fifo
  */
 #ifndef IPCLAB_FIFO_H
 #define IPCLAB_FIFO_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -44,7 +45,8 @@
 #include "names.h"
 
 #define FIFO_NAME     "fifo" /* default -N */
-#define FIFO_FILE     "fifo" /* the FIFO's name inside the directory */
+#define FIFO_FILE     "fifo" /* the FIFO's name in a directory of its own */
+#define FIFO_PATH_MAX 4096   /* room for a path, -p's or ours */
 #define FIFO_TEXT_MAX 64
 #define FIFO_POLL_MS  100 /* how often a waiting side checks its peer */
 
@@ -57,22 +59,24 @@ struct fifo_msg {
 	char text[FIFO_TEXT_MAX]; /* the message itself */
 };
 
-/* Write the directory "$TMPDIR/ipclab-<uid>-<name>" and the FIFO's path
- * in it into dir and path.  The directory is names_dir_template()'s name
- * without the ".XXXXXX" that mkdtemp would fill in.  Returns 0 or -1. */
+/* Write the directory part of path into dir ("." if it has none).
+ * Returns 0, or -1 with errno ENAMETOOLONG. */
 static inline int
-fifo_paths(char *dir, size_t dsize, char *path, size_t psize, const char *name)
+fifo_dir_of(const char *path, char *dir, size_t size)
 {
-	size_t len;
+	const char *slash = strrchr(path, '/');
+	size_t len = slash == NULL ? 0 : (size_t)(slash - path);
 
-	if (names_dir_template(dir, dsize, name) == -1)
-		return -1;
-	len = strlen(dir);
-	dir[len - strlen(".XXXXXX")] = '\0';
-	if ((size_t)snprintf(path, psize, "%s/%s", dir, FIFO_FILE) >= psize) {
+	if (slash == NULL)
+		path = ".", len = 1;
+	else if (len == 0)
+		len = 1; /* "/fifo": the root */
+	if (len >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	memcpy(dir, path, len);
+	dir[len] = '\0';
 	return 0;
 }
 
@@ -98,6 +102,73 @@ fifo_dir_check(const char *dir, const char **why)
 		return 0;
 	errno = EPERM;
 	return -1;
+}
+
+/* Whether anybody has the FIFO at path open for reading (even a reader
+ * still waiting in its open()): an open for writing with O_NONBLOCK
+ * succeeds if so and fails with ENXIO if not.  Returns 1 or 0, or -1 with
+ * errno set.  The open, brief as it is, wakes a reader waiting in open(),
+ * which then reads end of file before any message. */
+static inline int
+fifo_has_reader(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_NONBLOCK);
+
+	if (fd != -1) {
+		close(fd);
+		return 1;
+	}
+	return errno == ENXIO ? 0 : -1;
+}
+
+/* Make the FIFO at path, mode 0600.  If the name is taken by a FIFO that
+ * nobody reads -- left there by a reader killed with SIGKILL -- remove it
+ * and make a new one.  Returns 0, 1 if it replaced a stale FIFO, or -1
+ * with errno: EBUSY (a reader has it open), EEXIST (something else is
+ * there), or as mkfifo(3). */
+static inline int
+fifo_make(const char *path)
+{
+	int stale = 0, r;
+	struct stat st;
+
+	for (int tries = 0; mkfifo(path, 0600) == -1; tries++) {
+		if (errno != EEXIST || tries == 3)
+			return -1;
+		if (lstat(path, &st) == -1)
+			continue; /* removed meanwhile: try again */
+		if (!S_ISFIFO(st.st_mode)) {
+			errno = EEXIST; /* not a FIFO: not ours to replace */
+			return -1;
+		}
+		if ((r = fifo_has_reader(path)) == 1)
+			errno = EBUSY;
+		if (r == 1 || (r == -1 && errno != ENOENT))
+			return -1;
+		if (r == 0 && unlink(path) == -1 && errno != ENOENT)
+			return -1;
+		stale = 1; /* nobody read it, and it is gone */
+	}
+	return stale;
+}
+
+/* Whether dir is named as fifo_reader names the directories it makes:
+ * names_dir_template()'s "$TMPDIR/ipclab-<uid>-NAME.XXXXXX", the X's
+ * filled in.  Such a directory is the reader's to remove; a directory
+ * given with -p is the user's, and stays. */
+static inline int
+fifo_dir_is_temp(const char *dir)
+{
+	char tmpl[FIFO_PATH_MAX];
+	const char *dot = strrchr(dir, '.');
+	size_t len;
+
+	if (names_dir_template(tmpl, sizeof(tmpl), "x") == -1)
+		return 0;
+	len = strlen(tmpl) - strlen("x.XXXXXX"); /* "$TMPDIR/ipclab-<uid>-" */
+	return strncmp(dir, tmpl, len) == 0 && strchr(dir + len, '/') == NULL &&
+	       dot != NULL && dot > dir + len &&
+	       strlen(dot) == strlen(".XXXXXX");
 }
 
 #endif

@@ -1,26 +1,26 @@
-# fifo.mk - make run-fifo: the reader (which makes the FIFO) and the writer
-# started side by side, as two unrelated programs; a look at the FIFO while
-# they run; a reader serving two writers; a reader killed and replaced;
-# then what is left.
+# fifo.mk - make run-fifo: the reader (which makes the FIFO in a mkdtemp
+# directory and prints its path) and the writer, told that path, as two
+# unrelated programs (tools/with-server.sh passes the path on, as you would
+# by hand); a look at the FIFO while they run; a reader serving two writers;
+# a reader at a path of your choosing killed and replaced; then what is left.
 RUN_TARGETS += run-fifo
 .PHONY: run-fifo
-# Where fifo_reader puts its FIFO for -N NAME (fifo/fifo.h).
-fifo_dir = $${TMPDIR:-/tmp}/ipclab-$$(id -u)-$(1)
 run-fifo: $(DEMOS) $(TOOLS)
-	@echo '== fifo_reader makes a FIFO in a private directory; fifo_writer finds it'
-	$(BIN)/fifo_reader & r=$$!; $(BIN)/fifo_writer & w=$$!; \
-	sleep 0.5; ls -ld $(call fifo_dir,fifo) $(call fifo_dir,fifo)/fifo; \
-	wait $$w; s=$$?; wait $$r && exit $$s
+	@echo '== fifo_reader makes a FIFO in a private directory and says where; fifo_writer is told'
+	sh tools/with-server.sh '$(BIN)/fifo_reader' \
+		'$(BIN)/fifo_writer -p "$$addr"' \
+		'sleep 0.5; ls -ld "$${addr%/*}"; ls -l "$$addr"'
 	@echo
 	@echo '== A server: one reader, two writers in turn, a dummy write end in between'
-	$(BIN)/fifo_reader -N fifo-server -n 2 & \
-	$(BIN)/fifo_writer -N fifo-server -n 3 -i 50 && \
-	$(BIN)/fifo_writer -N fifo-server -n 3 -i 50; s=$$?; wait $$! && exit $$s
+	sh tools/with-server.sh '$(BIN)/fifo_reader -N fifo-server -n 2' \
+		'$(BIN)/fifo_writer -p "$$addr" -n 3 -i 50 && $(BIN)/fifo_writer -p "$$addr" -n 3 -i 50'
 	@echo
-	@echo '== A reader killed with SIGKILL leaves its FIFO; the next one replaces it'
-	$(BIN)/fifo_reader -N fifo-stale & sleep 0.3; kill -KILL $$!; wait $$!; \
-	ls -l $(call fifo_dir,fifo-stale); \
-	$(BIN)/fifo_writer -N fifo-stale -n 3 -i 0 & sleep 0.2; \
-	$(BIN)/fifo_reader -N fifo-stale; s=$$?; wait $$! && exit $$s
+	@echo '== A reader at a path you choose (-p), killed with SIGKILL, leaves its FIFO; the next one replaces it'
+	d=$$(mktemp -d "$${TMPDIR:-/tmp}/ipclab-$$(id -u)-fifo-stale.XXXXXX"); \
+	$(BIN)/fifo_reader -p $$d/fifo & sleep 0.3; kill -KILL $$!; wait $$!; \
+	ls -l $$d; \
+	$(BIN)/fifo_writer -p $$d/fifo -n 3 -i 0 & sleep 0.2; \
+	$(BIN)/fifo_reader -p $$d/fifo; s=$$?; wait $$! || s=1; \
+	ls -la $$d; rmdir $$d && exit $$s
 	@echo
 	@BIN=$(BIN) sh tools/left-behind.sh -N fifo -N fifo-server -N fifo-stale

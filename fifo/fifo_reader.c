@@ -1,24 +1,23 @@
 /* fifo_reader.c - make a FIFO, wait for writers, print what they send.
  *
- * Creates the private directory $TMPDIR/ipclab-<uid>-<name> (mode 0700)
- * and the FIFO "fifo" in it (mkfifo, mode 0600); see fifo.h for why there.
- * A FIFO left by a reader that was killed is found (EEXIST), tested (nobody
- * reads it: ENXIO) and replaced.  Then open(O_RDONLY) blocks until a
- * writer opens the other end -- a FIFO's open is a rendezvous -- bounded by
- * an alarm.  It prints every message, checks each writer's are in order,
- * and stops at end of file: read() returns 0 once the last writer has
- * closed its end.  At the end, and on Ctrl-C or SIGTERM, it removes the
- * FIFO and then the directory (the cleanup registry: directory registered
- * first, FIFO second, so the FIFO goes first).
+ * Makes a private directory with mkdtemp (mode 0700), the FIFO "fifo" in
+ * it (mkfifo, mode 0600), and prints where: "listening on PATH", for the
+ * writer cannot guess a random name (fifo_writer -p PATH; fifo.h says
+ * why).  Then open(O_RDONLY) blocks until a writer opens the other end --
+ * a FIFO's open is a rendezvous -- bounded by an alarm.  It prints every
+ * message, checks each writer's come in order, and stops at end of file:
+ * read() returns 0 once the last writer has closed its end.  At the end,
+ * and on Ctrl-C or SIGTERM, it removes the FIFO, then the directory.
  *
- * With -n WRITERS above 1 it serves that many writers, one after another,
- * like a server: it opens a write end of its own (a dummy, never written),
- * so that the gap between two writers is not end of file.  Then end of
- * file never comes, and a writer that dies is noticed by its pid instead.
+ * With -n WRITERS above 1 it serves that many writers, like a server: it
+ * holds a write end of its own (a dummy, never written), so that the gap
+ * between two writers is not end of file.  With -p PATH the FIFO goes at
+ * PATH, a well-known place in a private directory of the user's; a FIFO a
+ * killed reader left there is replaced; only the FIFO is removed at the end.
  *
- *   $ build/bin/fifo_reader &
- *   fifo_reader 4242: made /tmp/ipclab-1000-fifo/fifo; open() waits for a writer
- *   $ build/bin/fifo_writer -n 3
+ *   $ build/bin/fifo_reader
+ *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.k3Xz9a/fifo
+ *   $ build/bin/fifo_writer -n 3 -p /tmp/ipclab-1000-fifo.k3Xz9a/fifo
  *   fifo_reader 4242: #1/3 from writer 4243: "hello 1 from 4243"
  *   ...
  *   fifo_reader 4242: end of file: the last writer closed its end
@@ -44,12 +43,15 @@
 #define MAX_WRITERS 64 /* writers whose order we track */
 
 static const char usage[] =
-	"usage: fifo_reader [-n WRITERS] [-t SECONDS] [-N NAME]\n"
+	"usage: fifo_reader [-n WRITERS] [-t SECONDS] [-N NAME | -p PATH]\n"
 	"Make a FIFO in a private directory and print what fifo_writer sends.\n"
 	"  -n WRITERS  serve this many writers, keeping a dummy write end open\n"
 	"              between them (default 1: read until end of file)\n"
 	"  -t SECONDS  give up if no writer comes for this long (default 10)\n"
-	"  -N NAME     use $TMPDIR/ipclab-<uid>-NAME/fifo (default fifo)\n"
+	"  -N NAME     FIFO in $TMPDIR/ipclab-<uid>-NAME.XXXXXX/fifo, made\n"
+	"              with mkdtemp (default fifo)\n"
+	"  -p PATH     FIFO at PATH instead, in a directory that is yours and\n"
+	"              private (mode 0700); a stale FIFO there is replaced\n"
 	"  -h          show this help\n";
 
 /* A writer we have heard from: the message we expect from it next, and
@@ -60,62 +62,50 @@ struct writer {
 };
 
 static struct demo_opts opt = {FIFO_NAME, 1, 0, 10};
-static char dir[NAMES_FULL_MAX + 256], path[NAMES_FULL_MAX + 300];
+static const char *user_path; /* -p, or NULL: a directory of our own */
+static char dir[FIFO_PATH_MAX], path[FIFO_PATH_MAX];
+static int dir_reg = -1, path_reg; /* cleanup handles */
 static struct writer seen[MAX_WRITERS];
 static int nseen;
 
-/* The private directory: made now, or left by an earlier run and ours. */
-static int
-make_dir(void)
-{
-	const char *why;
-	int reg;
-
-	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
-		die_errno("mkdir %s", dir);
-	if (fifo_dir_check(dir, &why) == -1)
-		die("%s: %s; refusing to put a FIFO there", dir,
-		    why != NULL ? why : strerror(errno));
-	reg = cleanup_add_name(OBJ_DIR, dir);
-	if (reg == -1)
-		die_errno("cleanup_add_name %s", dir);
-	return reg;
-}
-
-/* The FIFO.  EEXIST means a reader runs, or one died and left it: an
- * O_NONBLOCK open for writing tells which (ENXIO: nobody reads it). */
-static int
+/* Make the FIFO: in a new directory from mkdtemp, which nobody can have
+ * made first; or with -p at the user's path, whose directory must be
+ * private, and where a FIFO may be left by a reader that was killed. */
+static void
 make_fifo(void)
 {
-	struct stat st;
-	int fd, reg;
+	const char *why;
+	int r;
 
-	for (int tries = 0; mkfifo(path, 0600) == -1; tries++) {
-		if (errno != EEXIST || tries == 3)
-			die_errno("mkfifo %s", path);
-		if (lstat(path, &st) == -1)
-			continue; /* just removed: try again */
-		if (!S_ISFIFO(st.st_mode))
-			die("%s exists and is not a FIFO", path);
-		fd = open(path, O_WRONLY | O_NONBLOCK);
-		if (fd != -1) {
-			close(fd);
-			die("%s (-N %s) is in use by a running fifo_reader; "
-			    "pick another -N",
-			    path, opt.name);
-		}
-		if (errno != ENXIO)
-			die_errno("open %s to test it", path);
-		printf("fifo_reader %ld: %s exists (EEXIST) and nobody reads "
-		       "it (ENXIO): left by a reader that died; removing it\n",
-		       (long)getpid(), path);
-		if (unlink(path) == -1 && errno != ENOENT)
-			die_errno("unlink stale %s", path);
+	if (user_path == NULL) {
+		if (names_dir_template(dir, sizeof(dir), opt.name) == -1)
+			die_errno("names_dir_template %s", opt.name);
+		if (mkdtemp(dir) == NULL)
+			die_errno("mkdtemp %s", dir);
+		if ((dir_reg = cleanup_add_name(OBJ_DIR, dir)) == -1)
+			die_errno("cleanup_add_name %s", dir);
+		if (snprintf(path, sizeof(path), "%s/" FIFO_FILE, dir) >=
+		    (int)sizeof(path))
+			die("%s/" FIFO_FILE ": path too long", dir);
+	} else if (snprintf(path, sizeof(path), "%s", user_path) >=
+			   (int)sizeof(path) ||
+		   fifo_dir_of(path, dir, sizeof(dir)) == -1) {
+		die("-p: path too long");
+	} else if (fifo_dir_check(dir, &why) == -1) {
+		die("%s: %s; refusing to put a FIFO there", dir,
+		    why != NULL ? why : strerror(errno));
 	}
-	reg = cleanup_add_name(OBJ_PATH, path);
-	if (reg == -1)
+	r = fifo_make(path);
+	if (r == -1 && errno == EBUSY)
+		die("%s is in use by a running fifo_reader", path);
+	if (r == -1)
+		die_errno("mkfifo %s", path);
+	if ((path_reg = cleanup_add_name(OBJ_PATH, path)) == -1)
 		die_errno("cleanup_add_name %s", path);
-	return reg;
+	if (r == 1)
+		printf("fifo_reader %ld: %s existed (EEXIST) and nobody read it "
+		       "(ENXIO): left by a reader that died; replaced it\n",
+		       (long)getpid(), path);
 }
 
 static void
@@ -142,8 +132,8 @@ open_for_reading(void)
 	err = errno;
 	alarm(0);
 	if (fd == -1 && err == EINTR)
-		die("no writer in %lu s: run fifo_writer -N %s", opt.timeout_s,
-		    opt.name);
+		die("no writer in %lu s: run fifo_writer -p %s", opt.timeout_s,
+		    path);
 	if (fd == -1) {
 		errno = err;
 		die_errno("open %s", path);
@@ -182,27 +172,32 @@ unfinished(int dead_only)
 	return NULL;
 }
 
+static void
+other_opt(int o, char *val)
+{
+	(void)o; /* -p, the only one */
+	user_path = val;
+}
+
 int
 main(int argc, char **argv)
 {
 	unsigned long done = 0, msgs = 0;
-	int dir_reg, path_reg, fd, dummy = -1, last;
+	int fd, dummy = -1, last;
 	const struct writer *w;
 	struct fifo_msg msg;
 	uint64_t idle_since;
 	pid_t me = getpid();
 	ssize_t n;
 
-	opts_parse(&opt, "Nnt", usage, argc, argv);
-	if (fifo_paths(dir, sizeof(dir), path, sizeof(path), opt.name) == -1)
-		die_errno("fifo_paths %s", opt.name);
+	opts_parse_more(&opt, "Nnt", "p:", other_opt, usage, argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	dir_reg = make_dir();
-	path_reg = make_fifo();
-	printf("fifo_reader %ld: made %s (0600, in a 0700 directory); open() "
-	       "waits for a writer\n",
-	       (long)me, path);
+	make_fifo();
+	printf("fifo_reader %ld: made the FIFO (0600) in %s; open() waits "
+	       "for a writer; listening on %s\n",
+	       (long)me, user_path ? "your directory" : "a new 0700 directory",
+	       path);
 	fd = open_for_reading();
 	printf("fifo_reader %ld: a writer opened the other end: open() "
 	       "returned\n",
@@ -279,11 +274,13 @@ main(int argc, char **argv)
 	if (unlink(path) == -1)
 		die_errno("unlink %s", path);
 	cleanup_forget(path_reg);
-	if (rmdir(dir) == -1)
-		die_errno("rmdir %s", dir);
-	cleanup_forget(dir_reg);
-	printf("fifo_reader %ld: %lu messages from %d writer(s); removed %s and "
-	       "its directory\n",
-	       (long)me, msgs, nseen, path);
+	if (user_path == NULL) { /* the directory too, if it is ours */
+		if (rmdir(dir) == -1)
+			die_errno("rmdir %s", dir);
+		cleanup_forget(dir_reg);
+	}
+	printf("fifo_reader %ld: %lu messages from %d writer(s); removed %s%s\n",
+	       (long)me, msgs, nseen, path,
+	       user_path ? "" : " and its directory");
 	return 0;
 }

@@ -1,24 +1,27 @@
-/* fifo_writer.c - find fifo_reader's FIFO and send it messages.
+/* fifo_writer.c - send messages to fifo_reader through its FIFO.
  *
- * Checks that the directory is private (fifo.h: ours, 0700, not a
- * symlink), then opens the FIFO for writing with O_NONBLOCK.  A plain
- * open would sleep until a reader came; with O_NONBLOCK, when nobody has
- * the FIFO open for reading, it fails at once with ENXIO, and the writer
- * tries again every 50 ms, up to -t seconds (ENOENT, no FIFO yet, likewise).
- * Once open it clears O_NONBLOCK, so that a full FIFO makes write() wait
- * rather than fail with EAGAIN, and sends COUNT messages, each one
- * write() of 88 bytes: less than PIPE_BUF, so atomic, never mixed with
- * another writer's.  Closing its end is how it says "done": the reader
- * sees end of file.
+ * Is told where the FIFO is (-p PATH: the path fifo_reader printed, or the
+ * well-known one it was given), checks that its directory is private
+ * (fifo.h: a real directory, ours, no access for others), then opens the
+ * FIFO for writing with O_NONBLOCK.  A plain open would sleep until a
+ * reader came; with O_NONBLOCK, when nobody has the FIFO open for
+ * reading, it fails at once with ENXIO, and the writer tries again every
+ * 50 ms, up to -t seconds (ENOENT, no FIFO yet, likewise).  Once open it
+ * clears O_NONBLOCK, so that a full FIFO makes write() wait rather than
+ * fail with EAGAIN, and sends COUNT messages, each one write() of 88
+ * bytes: less than PIPE_BUF, so atomic, never mixed with another
+ * writer's.  Closing its end is how it says "done": the reader sees end
+ * of file.
  *
  * It creates nothing, so it removes nothing -- unless its reader dies:
  * then write() fails with EPIPE (SIGPIPE is ignored), and if nobody reads
- * the FIFO any more (ENXIO again) it removes the dead reader's FIFO and
- * directory, and exits 1.
+ * the FIFO any more (ENXIO again) it removes the dead reader's FIFO, and
+ * the directory too if the reader had made it, and exits 1.
  *
  *   $ build/bin/fifo_reader &
- *   $ build/bin/fifo_writer -n 3
- *   fifo_writer 4243: opened /tmp/ipclab-1000-fifo/fifo for writing; sending 3 messages
+ *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.k3Xz9a/fifo
+ *   $ build/bin/fifo_writer -n 3 -p /tmp/ipclab-1000-fifo.k3Xz9a/fifo
+ *   fifo_writer 4243: opened /tmp/ipclab-1000-fifo.k3Xz9a/fifo for writing; sending 3 messages
  *   fifo_writer 4243: sent #1
  *   ...
  *   fifo_writer 4243: done; closed my end: the reader sees end of file
@@ -39,16 +42,17 @@
 #include "opts.h"
 
 static const char usage[] =
-	"usage: fifo_writer [-n COUNT] [-i MS] [-t SECONDS] [-N NAME]\n"
+	"usage: fifo_writer -p PATH [-n COUNT] [-i MS] [-t SECONDS]\n"
 	"Send COUNT messages to fifo_reader through its FIFO.\n"
+	"  -p PATH     the FIFO: the path fifo_reader printed\n"
 	"  -n COUNT    messages to send (default 10)\n"
 	"  -i MS       pause between messages, to watch (default 100)\n"
 	"  -t SECONDS  give up if no reader comes for this long (default 10)\n"
-	"  -N NAME     use $TMPDIR/ipclab-<uid>-NAME/fifo (default fifo)\n"
 	"  -h          show this help\n";
 
 static struct demo_opts opt = {FIFO_NAME, 10, 100, 10};
-static char dir[NAMES_FULL_MAX + 256], path[NAMES_FULL_MAX + 300];
+static const char *path; /* -p */
+static char dir[FIFO_PATH_MAX];
 
 /* Open the FIFO for writing once a reader has it open for reading. */
 static int
@@ -80,8 +84,9 @@ open_for_writing(void)
 					      : "no FIFO yet");
 		}
 		if (clock_ns() > deadline)
-			die("no reader in %lu s: start fifo_reader -N %s",
-			    opt.timeout_s, opt.name);
+			die("no reader in %lu s: is fifo_reader running? "
+			    "give -p the path it printed",
+			    opt.timeout_s);
 		sleep_ms(50);
 	}
 	if (fstat(fd, &st) == -1)
@@ -96,21 +101,30 @@ open_for_writing(void)
 }
 
 /* write() said EPIPE: nobody reads any more.  If the reader died without
- * removing its FIFO (SIGKILL), nobody else will: remove it. */
+ * removing its FIFO (SIGKILL), nobody else will: remove it, and its
+ * directory if the reader made it (fifo_dir_is_temp; not a -p one). */
 static _Noreturn void
 reader_gone(int fd, unsigned long seq)
 {
 	close(fd);
-	fd = open(path, O_WRONLY | O_NONBLOCK);
-	if (fd == -1 && errno == ENXIO) { /* still there, nobody reads it */
-		if (unlink(path) == 0 && rmdir(dir) == 0)
+	/* ENXIO: still there, nobody reads it.  A new reader's, leave. */
+	if (fifo_has_reader(path) == 0 && unlink(path) == 0) {
+		if (fifo_dir_is_temp(dir) && rmdir(dir) == 0)
 			die("write #%lu: the reader went away (EPIPE) without "
 			    "cleaning up; removed %s and its directory",
 			    seq, path);
+		die("write #%lu: the reader went away (EPIPE) without "
+		    "cleaning up; removed %s",
+		    seq, path);
 	}
-	if (fd != -1)
-		close(fd); /* a new reader has come: its FIFO, not ours */
 	die("write #%lu: the reader went away (EPIPE)", seq);
+}
+
+static void
+other_opt(int o, char *val)
+{
+	(void)o; /* -p, the only one */
+	path = val;
 }
 
 int
@@ -120,9 +134,12 @@ main(int argc, char **argv)
 	pid_t me = getpid();
 	int fd;
 
-	opts_parse(&opt, "Nnit", usage, argc, argv);
-	if (fifo_paths(dir, sizeof(dir), path, sizeof(path), opt.name) == -1)
-		die_errno("fifo_paths %s", opt.name);
+	opts_parse_more(&opt, "nit", "p:", other_opt, usage, argc, argv);
+	if (path == NULL)
+		opts_usage_error(usage, "give -p PATH, the path of the FIFO "
+					"(fifo_reader prints it)");
+	if (fifo_dir_of(path, dir, sizeof(dir)) == -1)
+		opts_usage_error(usage, "-p: path too long");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR) /* EPIPE instead of death */
 		die_errno("signal SIGPIPE");

@@ -1,11 +1,11 @@
 # socket.mk - make run-socket: each server with its clients, found at the
-# address the server prints (socket/with-server.sh); then the one-program
+# address the server prints (tools/with-server.sh); then the one-program
 # demos; then what is left (nothing: no socket file, no directory).
 RUN_TARGETS += run-socket
 .PHONY: run-socket
 run-socket: $(DEMOS) $(TOOLS)
 	@echo '== UNIX stream: a socket file in a private directory; three clients at once, served in turn'
-	sh socket/with-server.sh '$(BIN)/socket_unix_server -k 3' \
+	sh tools/with-server.sh '$(BIN)/socket_unix_server -k 3' \
 		'$(BIN)/socket_unix_client -p "$$addr" -n 2' \
 		'$(BIN)/socket_unix_client -p "$$addr" -n 2' \
 		'$(BIN)/socket_unix_client -p "$$addr" -n 1 -s 1M'
@@ -17,10 +17,10 @@ run-socket: $(DEMOS) $(TOOLS)
 	$(BIN)/socket_unix_dgram
 	@echo
 	@echo '== TCP on 127.0.0.1, on a port the kernel picks'
-	sh socket/with-server.sh '$(BIN)/socket_tcp_server' '$(BIN)/socket_tcp_client -c "$$addr"'
+	sh tools/with-server.sh '$(BIN)/socket_tcp_server' '$(BIN)/socket_tcp_client -c "$$addr"'
 	@echo
 	@echo '== UDP on 127.0.0.1: one datagram a message, echoed'
-	sh socket/with-server.sh '$(BIN)/socket_udp_server' '$(BIN)/socket_udp_client -c "$$addr"'
+	sh tools/with-server.sh '$(BIN)/socket_udp_server' '$(BIN)/socket_udp_client -c "$$addr"'
 	@echo
 	@echo '== Broken on purpose: writing to a socket whose reader has gone'
 	$(BIN)/socket_broken_sigpipe

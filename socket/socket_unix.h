@@ -11,7 +11,7 @@
  * the server prints the path ("... listening on PATH")
  * and the client is told it with -p PATH.  That is the honest rendezvous;
  * `make run-socket` reads the line and passes the path on
- * (socket/with-server.sh).
+ * (tools/with-server.sh).
  *
  * The other way, Linux only: the abstract namespace (-a on both sides).
  * A sun_path that begins with a NUL byte names no file at all; the name,

@@ -1,9 +1,14 @@
 /* test_fifo.c - the FIFO demos, run as a learner runs them.
  *
- * Each test meets at a FIFO of a name unique to it (-N), in the private
- * directory fifo/fifo.h describes; the fixture fails the test if that
- * directory is left behind (objects_alive counts it), which is the proof
- * that no FIFO remains.  Every wait is bounded.
+ * By default each test starts fifo_reader with a name unique to it (-N),
+ * reads the path it prints ("... listening on PATH": a FIFO in a fresh
+ * mkdtemp directory) and hands it to fifo_writer with -p, as a learner
+ * pastes it from one terminal into the other.  The tests of a reader at a
+ * path of the user's choosing (-p on both sides) make that private
+ * directory themselves, named so that the fixture counts it, and remove
+ * it at the end.  The fixture fails a test if a directory of its name is
+ * left behind (objects_alive counts them), which is the proof that no
+ * FIFO remains.  Every wait is bounded.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -50,25 +55,108 @@ assert_all_messages(const char *out, pid_t writer, int n)
 		assert_int_equal(count_str(out, " from writer "), n);
 }
 
-/* Start the reader and wait until it has made its FIFO. */
+/* Wait for reader r's line "... listening on PATH" (after the line about
+ * a stale FIFO, if any) and copy PATH into path. */
 static void
-start_reader(struct proc *r, const char *name, const char *writers)
+reader_path(const struct proc *r, char *path, size_t size)
+{
+	uint64_t deadline = clock_ns() + RUN_MS * NS_PER_MS;
+	char out[8192], *line = NULL, *nl = NULL, *sp;
+	ssize_t n;
+
+	while (nl == NULL && clock_ns() < deadline) {
+		sleep_ms(5);
+		n = pread(r->out_fd, out, sizeof(out) - 1, 0);
+		out[n > 0 ? n : 0] = '\0';
+		line = strstr(out, " listening on ");
+		nl = line != NULL ? strchr(line, '\n') : NULL;
+	}
+	assert_non_null(nl); /* the whole line is there */
+	*nl = '\0';
+	sp = strrchr(line, ' ');
+	assert_true(strlen(sp + 1) < size);
+	strcpy(path, sp + 1);
+}
+
+/* Start a reader in a directory of its own (-N name), serving writers
+ * writers; wait until it says where its FIFO is, and put that in path. */
+static void
+start_reader(struct proc *r, const char *name, const char *writers, char *path)
 {
 	assert_int_equal(proc_start(r, "fifo_reader", "-N", name, "-n", writers,
 				    "-t", "10", NULL),
 			 0);
-	assert_int_equal(proc_wait_output(r, "open() waits", RUN_MS), 0);
+	reader_path(r, path, FIFO_PATH_MAX);
+}
+
+/* Start a reader at the user's path (-p) and wait until it is there. */
+static void
+start_reader_at(struct proc *r, const char *path, const char *writers)
+{
+	char said[FIFO_PATH_MAX];
+
+	assert_int_equal(proc_start(r, "fifo_reader", "-p", path, "-n", writers,
+				    "-t", "10", NULL),
+			 0);
+	reader_path(r, said, sizeof(said));
+	assert_string_equal(said, path);
+}
+
+static void
+start_writer(struct proc *w, const char *path, const char *count,
+	     const char *ms)
+{
+	assert_int_equal(proc_start(w, "fifo_writer", "-p", path, "-n", count,
+				    "-i", ms, NULL),
+			 0);
+}
+
+/* Make a private directory for a FIFO at a path of the user's choosing:
+ * "$TMPDIR/ipclab-<uid>-NAME.pXXXXXX", mode 0700.  The fixture counts it
+ * (it begins with the name and a dot); it is not named as fifo_reader
+ * names its own (fifo_dir_is_temp), so it is never taken for one.  Puts
+ * the directory in dir and "DIR/ctl" in path. */
+static void
+user_dir(const char *name, char *dir, char *path)
+{
+	char tmpl[FIFO_PATH_MAX];
+
+	assert_int_equal(names_dir_template(tmpl, sizeof(tmpl), name), 0);
+	tmpl[strlen(tmpl) - strlen("XXXXXX")] = '\0';
+	assert_true(snprintf(dir, FIFO_PATH_MAX, "%spXXXXXX", tmpl) <
+		    FIFO_PATH_MAX);
+	assert_non_null(mkdtemp(dir));
+	assert_false(fifo_dir_is_temp(dir));
+	assert_true(snprintf(path, FIFO_PATH_MAX, "%s/ctl", dir) <
+		    FIFO_PATH_MAX);
+}
+
+/* Whether path is there (a FIFO left behind, say). */
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* A -p test's end: the FIFO is gone, the user's directory is still there
+ * and empty (rmdir fails on one that is not), and now removed. */
+static void
+assert_only_fifo_removed(const char *dir, const char *path)
+{
+	assert_false(exists(path));
+	assert_int_equal(rmdir(dir), 0);
 }
 
 static void
 test_run_delivers_every_message_once_in_order_then_eof(void **state)
 {
+	char path[FIFO_PATH_MAX];
 	struct proc w, r;
 
-	start_reader(&r, name_of(state), "1");
-	assert_int_equal(proc_start(&w, "fifo_writer", "-N", name_of(state),
-				    "-n", "25", "-i", "0", NULL),
-			 0);
+	start_reader(&r, name_of(state), "1", path);
+	start_writer(&w, path, "25", "0");
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_code(&w, 0);
@@ -76,7 +164,9 @@ test_run_delivers_every_message_once_in_order_then_eof(void **state)
 	assert_all_messages(r.out, w.pid, 25);
 	assert_int_equal(count_str(w.out, ": sent #"), 25);
 	assert_non_null(strstr(r.out, "end of file: the last writer closed"));
+	assert_non_null(strstr(r.out, "removed "));
 	assert_string_equal(r.err, "");
+	assert_false(exists(path));
 	assert_int_equal(objects_alive(name_of(state)), 0);
 	proc_free(&w);
 	proc_free(&r);
@@ -87,15 +177,14 @@ test_run_delivers_every_message_once_in_order_then_eof(void **state)
 static void
 test_reader_open_blocks_until_writer_comes(void **state)
 {
+	char path[FIFO_PATH_MAX];
 	struct proc w, r;
 
-	start_reader(&r, name_of(state), "1");
+	start_reader(&r, name_of(state), "1", path);
 	sleep_ms(300);
 	assert_true(pid_alive(r.pid));
 	assert_int_equal(proc_wait_output(&r, "open() returned", 10), -1);
-	assert_int_equal(proc_start(&w, "fifo_writer", "-N", name_of(state),
-				    "-n", "3", "-i", "0", NULL),
-			 0);
+	start_writer(&w, path, "3", "0");
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
 	assert_code(&r, 0);
@@ -106,24 +195,102 @@ test_reader_open_blocks_until_writer_comes(void **state)
 	proc_free(&r);
 }
 
-/* A writer started first finds no FIFO (ENOENT) and keeps trying. */
+/* Assert that dir is a directory mkdtemp made from name's template: ours,
+ * mode 0700, the X's filled in; and path a FIFO in it, mode 0600. */
+static void
+assert_fresh_private(const char *name, const char *path)
+{
+	char tmpl[FIFO_PATH_MAX], dir[FIFO_PATH_MAX];
+	struct stat st;
+
+	assert_int_equal(fifo_dir_of(path, dir, sizeof(dir)), 0);
+	assert_int_equal(names_dir_template(tmpl, sizeof(tmpl), name), 0);
+	assert_int_equal(strlen(dir), strlen(tmpl));
+	assert_memory_equal(dir, tmpl, strlen(tmpl) - strlen("XXXXXX"));
+	assert_string_not_equal(dir, tmpl);
+	assert_true(fifo_dir_is_temp(dir));
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(st.st_uid, geteuid());
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+}
+
+/* The default directory is new and its name random: two readers of the
+ * same -N get two directories, and both runs work at once. */
+static void
+test_default_directory_is_fresh_private_and_unpredictable(void **state)
+{
+	char path1[FIFO_PATH_MAX], path2[FIFO_PATH_MAX];
+	struct proc r1, r2, w1, w2;
+
+	start_reader(&r1, name_of(state), "1", path1);
+	start_reader(&r2, name_of(state), "1", path2);
+	assert_string_not_equal(path1, path2);
+	assert_fresh_private(name_of(state), path1);
+	assert_fresh_private(name_of(state), path2);
+	assert_int_equal(objects_alive(name_of(state)), 2);
+
+	start_writer(&w1, path1, "20", "5");
+	start_writer(&w2, path2, "20", "5");
+	assert_int_equal(proc_wait(&w1, RUN_MS), 0);
+	assert_int_equal(proc_wait(&w2, RUN_MS), 0);
+	assert_int_equal(proc_wait(&r1, RUN_MS), 0);
+	assert_int_equal(proc_wait(&r2, RUN_MS), 0);
+	assert_code(&w1, 0);
+	assert_code(&w2, 0);
+	assert_code(&r1, 0);
+	assert_code(&r2, 0);
+	assert_all_messages(r1.out, w1.pid, 20); /* each its own, only */
+	assert_all_messages(r2.out, w2.pid, 20);
+	assert_int_equal(count_str(r1.out, " from writer "), 20);
+	assert_int_equal(count_str(r2.out, " from writer "), 20);
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&r1);
+	proc_free(&r2);
+	proc_free(&w1);
+	proc_free(&w2);
+}
+
+/* The writer cannot guess the FIFO: without -p it says so and exits 2. */
+static void
+test_writer_without_path_exits_2(void **state)
+{
+	struct proc w;
+
+	(void)state;
+	assert_int_equal(proc_start(&w, "fifo_writer", "-n", "3", NULL), 0);
+	assert_int_equal(proc_wait(&w, RUN_MS), 0);
+	assert_code(&w, 2);
+	assert_non_null(strstr(w.err, "give -p PATH"));
+	assert_non_null(strstr(w.err, "usage: fifo_writer -p PATH"));
+	assert_string_equal(w.out, "");
+	proc_free(&w);
+}
+
+/* At a path agreed beforehand (-p on both sides), a writer started first
+ * finds no FIFO (ENOENT) and keeps trying until the reader makes it. */
 static void
 test_writer_started_first_waits_for_reader(void **state)
 {
+	char dir[FIFO_PATH_MAX], path[FIFO_PATH_MAX];
 	struct proc w, r;
 
-	assert_int_equal(proc_start(&w, "fifo_writer", "-N", name_of(state),
-				    "-n", "3", "-i", "0", "-t", "10", NULL),
+	user_dir(name_of(state), dir, path);
+	assert_int_equal(proc_start(&w, "fifo_writer", "-p", path, "-n", "3",
+				    "-i", "0", "-t", "10", NULL),
 			 0);
 	assert_int_equal(proc_wait_output(&w, "(ENOENT)", RUN_MS), 0);
 	sleep_ms(200);
-	assert_int_equal(
-		proc_start(&r, "fifo_reader", "-N", name_of(state), NULL), 0);
+	assert_int_equal(proc_start(&r, "fifo_reader", "-p", path, NULL), 0);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
 	assert_code(&r, 0);
 	assert_code(&w, 0);
 	assert_all_messages(r.out, w.pid, 3);
+	assert_only_fifo_removed(dir, path);
 	proc_free(&w);
 	proc_free(&r);
 }
@@ -131,14 +298,16 @@ test_writer_started_first_waits_for_reader(void **state)
 static void
 test_writer_without_reader_gives_up(void **state)
 {
+	char dir[FIFO_PATH_MAX], path[FIFO_PATH_MAX];
 	struct proc w;
 
-	assert_int_equal(proc_start(&w, "fifo_writer", "-N", name_of(state),
-				    "-t", "1", NULL),
-			 0);
+	user_dir(name_of(state), dir, path);
+	assert_int_equal(
+		proc_start(&w, "fifo_writer", "-p", path, "-t", "1", NULL), 0);
 	assert_int_equal(proc_wait(&w, 5000), 0);
 	assert_code(&w, 1);
 	assert_non_null(strstr(w.err, "no reader in 1 s"));
+	assert_int_equal(rmdir(dir), 0); /* it made nothing in it */
 	proc_free(&w);
 }
 
@@ -157,17 +326,30 @@ test_reader_without_writer_gives_up_and_cleans(void **state)
 	proc_free(&r);
 }
 
+/* sig while the reader waits in open(): its own directory goes with the
+ * FIFO; at a -p path only the FIFO goes. */
 static void
 signal_removes_fifo(void **state, int sig)
 {
+	char dir[FIFO_PATH_MAX], path[FIFO_PATH_MAX];
 	struct proc r;
 
-	start_reader(&r, name_of(state), "1");
+	start_reader(&r, name_of(state), "1", path);
 	assert_int_equal(objects_alive(name_of(state)), 1);
+	assert_true(exists(path));
 	kill(r.pid, sig);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_code(&r, 128 + sig); /* died of that signal, after cleaning */
+	assert_false(exists(path));
 	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&r);
+
+	user_dir(name_of(state), dir, path);
+	start_reader_at(&r, path, "1");
+	kill(r.pid, sig);
+	assert_int_equal(proc_wait(&r, RUN_MS), 0);
+	assert_code(&r, 128 + sig);
+	assert_only_fifo_removed(dir, path);
 	proc_free(&r);
 }
 
@@ -183,61 +365,63 @@ test_sigterm_removes_fifo_and_directory(void **state)
 	signal_removes_fifo(state, SIGTERM);
 }
 
-/* A reader killed with SIGKILL leaves its FIFO: a writer's O_NONBLOCK
- * open then says ENXIO; the next reader meets EEXIST, finds nobody reads
- * it, replaces it, and the run works. */
+/* At a -p path, a reader killed with SIGKILL leaves its FIFO: a writer's
+ * O_NONBLOCK open then says ENXIO; the next reader meets EEXIST, finds
+ * nobody reads it, replaces it, and the run works. */
 static void
 test_stale_fifo_enxio_then_replaced(void **state)
 {
+	char dir[FIFO_PATH_MAX], path[FIFO_PATH_MAX];
 	struct proc r1, w1, w, r;
+	struct stat st;
 
-	start_reader(&r1, name_of(state), "1");
+	user_dir(name_of(state), dir, path);
+	start_reader_at(&r1, path, "1");
 	kill(r1.pid, SIGKILL);
 	assert_int_equal(proc_wait(&r1, RUN_MS), 0);
-	assert_int_equal(objects_alive(name_of(state)), 1); /* left */
+	assert_int_equal(lstat(path, &st), 0); /* left */
+	assert_true(S_ISFIFO(st.st_mode));
 
-	assert_int_equal(proc_start(&w1, "fifo_writer", "-N", name_of(state),
-				    "-t", "1", NULL),
-			 0);
+	assert_int_equal(
+		proc_start(&w1, "fifo_writer", "-p", path, "-t", "1", NULL), 0);
 	assert_int_equal(proc_wait(&w1, 5000), 0);
 	assert_code(&w1, 1);
 	assert_non_null(strstr(w1.out, "(ENXIO): the FIFO is there, but "
 				       "nobody reads it"));
+	assert_true(exists(path)); /* a writer that never wrote removes none */
 
-	assert_int_equal(
-		proc_start(&r, "fifo_reader", "-N", name_of(state), NULL), 0);
-	assert_int_equal(proc_start(&w, "fifo_writer", "-N", name_of(state),
-				    "-n", "3", "-i", "0", NULL),
-			 0);
+	assert_int_equal(proc_start(&r, "fifo_reader", "-p", path, NULL), 0);
+	start_writer(&w, path, "3", "0");
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
 	assert_code(&r, 0);
 	assert_code(&w, 0);
-	assert_non_null(strstr(r.out, "exists (EEXIST) and nobody reads it "
+	assert_non_null(strstr(r.out, "existed (EEXIST) and nobody read it "
 				      "(ENXIO)"));
 	assert_all_messages(r.out, w.pid, 3);
-	assert_int_equal(objects_alive(name_of(state)), 0);
+	assert_only_fifo_removed(dir, path);
 	proc_free(&r1);
 	proc_free(&w1);
 	proc_free(&w);
 	proc_free(&r);
 }
 
+/* At a -p path, a second reader finds the FIFO in use and leaves it. */
 static void
 test_second_reader_is_refused(void **state)
 {
+	char dir[FIFO_PATH_MAX], path[FIFO_PATH_MAX];
 	struct proc r1, r2, w;
 
-	start_reader(&r1, name_of(state), "1");
-	assert_int_equal(
-		proc_start(&r2, "fifo_reader", "-N", name_of(state), NULL), 0);
+	user_dir(name_of(state), dir, path);
+	start_reader_at(&r1, path, "1");
+	assert_int_equal(proc_start(&r2, "fifo_reader", "-p", path, NULL), 0);
 	assert_int_equal(proc_wait(&r2, RUN_MS), 0);
 	assert_code(&r2, 1);
 	assert_non_null(strstr(r2.err, "is in use by a running fifo_reader"));
+	assert_true(exists(path)); /* r2 removed nothing of r1's */
 	/* The first reader is undisturbed. */
-	assert_int_equal(proc_start(&w, "fifo_writer", "-N", name_of(state),
-				    "-n", "3", "-i", "0", NULL),
-			 0);
+	start_writer(&w, path, "3", "0");
 	assert_int_equal(proc_wait(&w, RUN_MS), 0);
 	assert_int_equal(proc_wait(&r1, RUN_MS), 0);
 	assert_code(&w, 0);
@@ -245,6 +429,7 @@ test_second_reader_is_refused(void **state)
 	assert_all_messages(r1.out, w.pid, 3);
 	/* r2's test open woke r1's open; r1 saw it was nobody. */
 	assert_non_null(strstr(r1.out, "a writer came and went"));
+	assert_only_fifo_removed(dir, path);
 	proc_free(&r1);
 	proc_free(&r2);
 	proc_free(&w);
@@ -255,13 +440,12 @@ test_second_reader_is_refused(void **state)
 static void
 test_sigkilled_writer_makes_reader_exit_1(void **state)
 {
+	char path[FIFO_PATH_MAX];
 	struct proc w, r;
 	uint64_t t0;
 
-	start_reader(&r, name_of(state), "1");
-	assert_int_equal(proc_start(&w, "fifo_writer", "-N", name_of(state),
-				    "-n", "50", "-i", "100", NULL),
-			 0);
+	start_reader(&r, name_of(state), "1", path);
+	start_writer(&w, path, "50", "100");
 	assert_int_equal(proc_wait_output(&r, "#2/50", RUN_MS), 0);
 	kill(w.pid, SIGKILL);
 	t0 = clock_ns();
@@ -275,29 +459,45 @@ test_sigkilled_writer_makes_reader_exit_1(void **state)
 	proc_free(&r);
 }
 
-/* The reader is killed: the writer's next write says EPIPE; it exits 1
- * and removes the FIFO the dead reader left. */
+/* Kill the reader at path half-way; its writer's next write says EPIPE,
+ * and it exits 1 in bounded time, saying what it removed. */
 static void
-test_sigkilled_reader_makes_writer_exit_1_and_clean(void **state)
+kill_reader_under_writer(struct proc *r, const char *path, const char *said)
 {
-	struct proc w, r;
+	struct proc w;
 	uint64_t t0;
 
-	start_reader(&r, name_of(state), "1");
-	assert_int_equal(proc_start(&w, "fifo_writer", "-N", name_of(state),
-				    "-n", "50", "-i", "100", NULL),
-			 0);
-	assert_int_equal(proc_wait_output(&r, "#2/50", RUN_MS), 0);
-	kill(r.pid, SIGKILL);
+	start_writer(&w, path, "50", "100");
+	assert_int_equal(proc_wait_output(r, "#2/50", RUN_MS), 0);
+	kill(r->pid, SIGKILL);
 	t0 = clock_ns();
 	assert_int_equal(proc_wait(&w, 5000), 0);
 	assert_true(clock_ns() - t0 < 3 * NS_PER_S);
 	assert_code(&w, 1);
 	assert_non_null(strstr(w.err, "the reader went away (EPIPE)"));
-	assert_int_equal(objects_alive(name_of(state)), 0);
-	proc_wait(&r, RUN_MS);
+	assert_non_null(strstr(w.err, said));
+	assert_false(exists(path));
+	proc_wait(r, RUN_MS);
 	proc_free(&w);
-	proc_free(&r);
+	proc_free(r);
+}
+
+/* The reader is killed: the writer removes the FIFO it left, and the
+ * directory if the reader had made it; a -p directory is the user's. */
+static void
+test_sigkilled_reader_makes_writer_exit_1_and_clean(void **state)
+{
+	char dir[FIFO_PATH_MAX], path[FIFO_PATH_MAX];
+	struct proc r;
+
+	start_reader(&r, name_of(state), "1", path);
+	kill_reader_under_writer(&r, path, "/fifo and its directory");
+	assert_int_equal(objects_alive(name_of(state)), 0);
+
+	user_dir(name_of(state), dir, path);
+	start_reader_at(&r, path, "1");
+	kill_reader_under_writer(&r, path, "/ctl\n");
+	assert_only_fifo_removed(dir, path);
 }
 
 /* Two writers at once; one finishes, the other is killed.  End of file
@@ -306,16 +506,13 @@ test_sigkilled_reader_makes_writer_exit_1_and_clean(void **state)
 static void
 test_killed_writer_noticed_while_another_finishes(void **state)
 {
+	char path[FIFO_PATH_MAX];
 	struct proc slow, quick, r;
 
-	start_reader(&r, name_of(state), "1");
-	assert_int_equal(proc_start(&slow, "fifo_writer", "-N", name_of(state),
-				    "-n", "50", "-i", "100", NULL),
-			 0);
+	start_reader(&r, name_of(state), "1", path);
+	start_writer(&slow, path, "50", "100");
 	assert_int_equal(proc_wait_output(&r, "#1/50", RUN_MS), 0);
-	assert_int_equal(proc_start(&quick, "fifo_writer", "-N", name_of(state),
-				    "-n", "3", "-i", "0", NULL),
-			 0);
+	start_writer(&quick, path, "3", "0");
 	assert_int_equal(proc_wait(&quick, RUN_MS), 0);
 	assert_code(&quick, 0);
 	assert_int_equal(proc_wait_output(&r, "#3/3", RUN_MS), 0);
@@ -335,14 +532,12 @@ test_killed_writer_noticed_while_another_finishes(void **state)
 static void
 test_server_serves_writers_in_turn(void **state)
 {
+	char path[FIFO_PATH_MAX];
 	struct proc w[3], r;
 
-	start_reader(&r, name_of(state), "3");
+	start_reader(&r, name_of(state), "3", path);
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(proc_start(&w[i], "fifo_writer", "-N",
-					    name_of(state), "-n", "5", "-i",
-					    "0", NULL),
-				 0);
+		start_writer(&w[i], path, "5", "0");
 		assert_int_equal(proc_wait(&w[i], RUN_MS), 0);
 		assert_code(&w[i], 0);
 		sleep_ms(100); /* a gap: with no dummy, end of file */
@@ -354,6 +549,7 @@ test_server_serves_writers_in_turn(void **state)
 		proc_free(&w[i]);
 	}
 	assert_non_null(strstr(r.out, "15 messages from 3 writer(s)"));
+	assert_int_equal(objects_alive(name_of(state)), 0);
 	proc_free(&r);
 }
 
@@ -362,14 +558,12 @@ test_server_serves_writers_in_turn(void **state)
 static void
 test_concurrent_writers_never_mix(void **state)
 {
+	char path[FIFO_PATH_MAX];
 	struct proc w[4], r;
 
-	start_reader(&r, name_of(state), "4");
+	start_reader(&r, name_of(state), "4", path);
 	for (int i = 0; i < 4; i++)
-		assert_int_equal(proc_start(&w[i], "fifo_writer", "-N",
-					    name_of(state), "-n", "200", "-i",
-					    "0", NULL),
-				 0);
+		start_writer(&w[i], path, "200", "0");
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(proc_wait(&w[i], RUN_MS), 0);
 		assert_code(&w[i], 0);
@@ -380,6 +574,7 @@ test_concurrent_writers_never_mix(void **state)
 		assert_all_messages(r.out, w[i].pid, 200);
 		proc_free(&w[i]);
 	}
+	assert_non_null(strstr(r.out, "800 messages from 4 writer(s)"));
 	proc_free(&r);
 }
 
@@ -388,13 +583,12 @@ test_concurrent_writers_never_mix(void **state)
 static void
 test_server_notices_killed_writer(void **state)
 {
+	char path[FIFO_PATH_MAX];
 	struct proc w, r;
 	uint64_t t0;
 
-	start_reader(&r, name_of(state), "2");
-	assert_int_equal(proc_start(&w, "fifo_writer", "-N", name_of(state),
-				    "-n", "50", "-i", "100", NULL),
-			 0);
+	start_reader(&r, name_of(state), "2", path);
+	start_writer(&w, path, "50", "100");
 	assert_int_equal(proc_wait_output(&r, "#2/50", RUN_MS), 0);
 	kill(w.pid, SIGKILL);
 	t0 = clock_ns();
@@ -408,52 +602,56 @@ test_server_notices_killed_writer(void **state)
 	proc_free(&r);
 }
 
-/* A directory of our name that is not private is refused by both sides;
- * so is a symlink in its place. */
+/* Run prog -p path -t 1; assert it exits 1 saying want, and made nothing
+ * at path. */
 static void
-test_directory_not_private_is_refused(void **state)
-{
-	char dir[NAMES_FULL_MAX + 256], path[NAMES_FULL_MAX + 300];
-	struct proc r, w;
-
-	assert_int_equal(fifo_paths(dir, sizeof(dir), path, sizeof(path),
-				    name_of(state)),
-			 0);
-	assert_int_equal(mkdir(dir, 0700), 0);
-	assert_int_equal(chmod(dir, 0755), 0); /* past the umask */
-	assert_int_equal(proc_start(&r, "fifo_reader", "-N", name_of(state),
-				    "-t", "1", NULL),
-			 0);
-	assert_int_equal(proc_wait(&r, 5000), 0);
-	assert_code(&r, 1);
-	assert_non_null(strstr(r.err, "open to group or others"));
-	assert_int_equal(proc_start(&w, "fifo_writer", "-N", name_of(state),
-				    "-t", "1", NULL),
-			 0);
-	assert_int_equal(proc_wait(&w, 5000), 0);
-	assert_code(&w, 1);
-	assert_non_null(strstr(w.err, "not sending anything there"));
-	proc_free(&r);
-	proc_free(&w);
-	assert_int_equal(rmdir(dir), 0);
-
-	assert_int_equal(symlink("/tmp", dir), 0);
-	assert_int_equal(proc_start(&r, "fifo_reader", "-N", name_of(state),
-				    "-t", "1", NULL),
-			 0);
-	assert_int_equal(proc_wait(&r, 5000), 0);
-	assert_code(&r, 1);
-	assert_non_null(strstr(r.err, "not a directory (a symlink?)"));
-	proc_free(&r);
-	assert_int_equal(unlink(dir), 0);
-}
-
-static void
-assert_exit(const char *prog, int code, const char *arg1, const char *arg2)
+assert_refused(const char *prog, const char *path, const char *want)
 {
 	struct proc p;
 
-	assert_int_equal(proc_start(&p, prog, arg1, arg2, NULL), 0);
+	assert_int_equal(proc_start(&p, prog, "-p", path, "-t", "1", NULL), 0);
+	assert_int_equal(proc_wait(&p, 5000), 0);
+	assert_code(&p, 1);
+	assert_non_null(strstr(p.err, want));
+	assert_false(exists(path));
+	proc_free(&p);
+}
+
+/* A -p directory that is not private is refused by both sides; so is a
+ * symlink to a private one, and a directory that is not there. */
+static void
+test_directory_not_private_is_refused(void **state)
+{
+	char dir[FIFO_PATH_MAX], path[FIFO_PATH_MAX];
+	char link[FIFO_PATH_MAX + 8], via[FIFO_PATH_MAX + 16];
+
+	user_dir(name_of(state), dir, path);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_refused("fifo_reader", path, "open to group or others");
+	assert_refused("fifo_writer", path, "not sending anything there");
+
+	assert_int_equal(chmod(dir, 0700), 0);
+	assert_true(snprintf(link, sizeof(link), "%s.link", dir) <
+		    (int)sizeof(link));
+	assert_true(snprintf(via, sizeof(via), "%s/ctl", link) <
+		    (int)sizeof(via));
+	assert_int_equal(symlink(dir, link), 0);
+	assert_refused("fifo_reader", via, "not a directory (a symlink?)");
+	assert_refused("fifo_writer", via, "not a directory (a symlink?)");
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(rmdir(dir), 0);
+
+	assert_refused("fifo_reader", path, "No such file or directory");
+}
+
+/* Run prog with up to four arguments; assert it exits with code. */
+static void
+assert_exit(const char *prog, int code, const char *a1, const char *a2,
+	    const char *a3, const char *a4)
+{
+	struct proc p;
+
+	assert_int_equal(proc_start(&p, prog, a1, a2, a3, a4, NULL), 0);
 	assert_int_equal(proc_wait(&p, RUN_MS), 0);
 	assert_code(&p, code);
 	if (code == 0) { /* -h: usage on stdout, nothing on stderr */
@@ -470,14 +668,16 @@ static void
 test_bad_arguments_exit_2(void **state)
 {
 	(void)state;
-	assert_exit("fifo_writer", 0, "-h", NULL);
-	assert_exit("fifo_reader", 0, "-h", NULL);
-	assert_exit("fifo_writer", 2, "-x", NULL);
-	assert_exit("fifo_writer", 2, "-n", "0");
-	assert_exit("fifo_writer", 2, "-N", "a/b");
-	assert_exit("fifo_reader", 2, "-i", "5"); /* not a reader option */
-	assert_exit("fifo_reader", 2, "-t", "0");
-	assert_exit("fifo_reader", 2, "stray", NULL);
+	assert_exit("fifo_writer", 0, "-h", NULL, NULL, NULL);
+	assert_exit("fifo_reader", 0, "-h", NULL, NULL, NULL);
+	assert_exit("fifo_writer", 2, "-p", "/x/fifo", "-x", NULL);
+	assert_exit("fifo_writer", 2, "-p", "/x/fifo", "-n", "0");
+	assert_exit("fifo_writer", 2, "-p", "/x/fifo", "-N", "a"); /* none */
+	assert_exit("fifo_writer", 2, "-p", NULL, NULL, NULL);
+	assert_exit("fifo_reader", 2, "-N", "a/b", NULL, NULL);
+	assert_exit("fifo_reader", 2, "-i", "5", NULL, NULL); /* a writer's */
+	assert_exit("fifo_reader", 2, "-t", "0", NULL, NULL);
+	assert_exit("fifo_reader", 2, "stray", NULL, NULL, NULL);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
@@ -485,6 +685,8 @@ test_bad_arguments_exit_2(void **state)
 static const struct CMUnitTest tests[] = {
 	T(test_run_delivers_every_message_once_in_order_then_eof),
 	T(test_reader_open_blocks_until_writer_comes),
+	T(test_default_directory_is_fresh_private_and_unpredictable),
+	T(test_writer_without_path_exits_2),
 	T(test_writer_started_first_waits_for_reader),
 	T(test_writer_without_reader_gives_up),
 	T(test_reader_without_writer_gives_up_and_cleans),

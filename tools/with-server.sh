@@ -1,14 +1,16 @@
 #!/bin/sh
 # with-server.sh - start a server, read where it listens, run clients there.
 #
-#   sh socket/with-server.sh 'SERVER COMMAND' 'CLIENT COMMAND'...
+#   sh tools/with-server.sh 'SERVER COMMAND' 'CLIENT COMMAND'...
 #
 # What you would do by hand in two terminals: start the server, read the
-# address it prints ("... listening on ADDRESS": a socket path, or
-# HOST:PORT with the port the kernel picked), and type it into each
+# address it prints ("... listening on ADDRESS": a socket path, HOST:PORT
+# with the port the kernel picked, a FIFO's path), and type it into each
 # client's command.  Here each client command sees it as "$addr"; the
 # clients start together, in the background, and the server's lines are
-# copied through as they come, so the two sides' lines interleave.
+# copied through as they come, so the two sides' lines interleave.  A
+# client command is any shell command: two clients in turn are one
+# command, "A && B".  Used by run-socket and run-fifo.
 # Exits non-zero if the server or any client did.  No temporary file: the
 # server's output comes through a pipe, and its exit status after it, as
 # a last line of its own.
