@@ -8,9 +8,11 @@
 #include "transport.h"
 
 extern const struct transport pipe_transport;
+extern const struct transport fifo_transport;
 
 const struct transport *const transports[] = {
 	&pipe_transport,
+	&fifo_transport,
 };
 
 const size_t transports_count = sizeof(transports) / sizeof(transports[0]);
