@@ -9,10 +9,12 @@
 
 extern const struct transport pipe_transport;
 extern const struct transport fifo_transport;
+extern const struct transport signal_transport;
 
 const struct transport *const transports[] = {
 	&pipe_transport,
 	&fifo_transport,
+	&signal_transport,
 };
 
 const size_t transports_count = sizeof(transports) / sizeof(transports[0]);
