@@ -10,11 +10,19 @@
 extern const struct transport pipe_transport;
 extern const struct transport fifo_transport;
 extern const struct transport signal_transport;
+extern const struct transport socket_unix_transport;
+extern const struct transport socket_unix_dgram_transport;
+extern const struct transport socket_tcp_transport;
+extern const struct transport socket_udp_transport;
 
 const struct transport *const transports[] = {
 	&pipe_transport,
 	&fifo_transport,
 	&signal_transport,
+	&socket_unix_transport,
+	&socket_unix_dgram_transport,
+	&socket_tcp_transport,
+	&socket_udp_transport,
 };
 
 const size_t transports_count = sizeof(transports) / sizeof(transports[0]);
