@@ -14,9 +14,10 @@
  * send() is one datagram, read whole by one recv().  Its largest datagram
  * is the sender's SO_SNDBUF less 32 bytes, and SO_SNDBUF is at most twice
  * net.core.wmem_max; setup() raises it when the run's size needs it.  The
- * kernel also allocates a datagram's bytes in one block, of at most 4 MiB
- * (KMALLOC_MAX_SIZE with 4 KiB pages), so max_size() is the smaller of
- * the two.  A full receive queue (net.unix.max_dgram_qlen) blocks the
+ * kernel also allocates most of a datagram's bytes in one block, of at
+ * most 4 MiB (KMALLOC_MAX_SIZE with 4 KiB pages; a little more fits in
+ * page fragments, but 4 MiB is the round limit that holds), so max_size()
+ * is the smaller of the two.  A full receive queue (net.unix.max_dgram_qlen) blocks the
  * sender: back-pressure, nothing lost.  The ends stay open in the
  * coordinator, so a dead peer is not seen here: the benchmark ends it.
  *
@@ -121,8 +122,9 @@ unix_dgram_max_size(char *why, size_t len)
 	max = (size_t)got - UNIX_DGRAM_OVERHEAD;
 	if (max > DGRAM_ALLOC_MAX) {
 		snprintf(why, len,
-			 "%d bytes: the kernel allocates a datagram in one "
-			 "block, of at most 4 MiB (SO_SNDBUF would allow %zu)",
+			 "%d bytes: SO_SNDBUF would allow %zu, but the kernel "
+			 "allocates most of a datagram in one block, of at "
+			 "most 4 MiB",
 			 DGRAM_ALLOC_MAX, max);
 		return DGRAM_ALLOC_MAX;
 	}
