@@ -16,9 +16,10 @@
  * net.core.wmem_max; setup() raises it when the run's size needs it.  The
  * kernel also allocates most of a datagram's bytes in one block, of at
  * most 4 MiB (KMALLOC_MAX_SIZE with 4 KiB pages; a little more fits in
- * page fragments, but 4 MiB is the round limit that holds), so max_size()
- * is the smaller of the two.  A full receive queue (net.unix.max_dgram_qlen) blocks the
- * sender: back-pressure, nothing lost.  The ends stay open in the
+ * page fragments, but 4 MiB is the round limit that holds), so
+ * max_size() is the smaller of the two.  A full receive queue
+ * (net.unix.max_dgram_qlen datagrams) blocks the sender: back-pressure,
+ * nothing lost.  The ends stay open in the
  * coordinator, so a dead peer is not seen here: the benchmark ends it.
  *
  * socket-tcp: setup() listens on 127.0.0.1, port 0 (the kernel picks a
@@ -66,7 +67,7 @@
 #include "names.h"
 #include "transport.h"
 
-#define UDP_MAX		    65507 /* 65535 - 20 (IPv4 header) - 8 (UDP header) */
+#define UDP_MAX		    65507 /* 65535 less IPv4 and UDP headers */
 #define UDP_WINDOW_MAX	    64 /* datagrams a sender may have unacknowledged */
 #define DGRAM_ALLOC_MAX	    (4 * 1024 * 1024) /* kmalloc's largest block */
 #define UNIX_DGRAM_OVERHEAD 32 /* SO_SNDBUF a datagram cannot use */
