@@ -1,0 +1,615 @@
+/* socket_transport.c - the benchmark's four sockets: "socket-unix",
+ * "socket-unix-dgram", "socket-tcp" and "socket-udp".
+ *
+ * socket-unix: a stream socket bound to a path in a private directory
+ * (mkdtemp, mode 0700).  setup() binds and listens, the client connects
+ * and the server accepts in attach().  A socketpair() would carry the
+ * bytes the same way, but its two ends would both stay open in the
+ * coordinator until teardown(), so a side whose peer died would wait
+ * instead of reading end of file; with connect() and accept() each end
+ * lives in one process only, and a dead peer is seen (EPIPE).  It is also
+ * socket-tcp's shape, so the two differ only in the address family.
+ *
+ * socket-unix-dgram: a SOCK_DGRAM socketpair() made in setup(): one
+ * send() is one datagram, read whole by one recv().  Its largest datagram
+ * is the sender's SO_SNDBUF less 32 bytes, and SO_SNDBUF is at most twice
+ * net.core.wmem_max; setup() raises it when the run's size needs it.  The
+ * kernel also allocates most of a datagram's bytes in one block, of at
+ * most 4 MiB (KMALLOC_MAX_SIZE with 4 KiB pages; a little more fits in
+ * page fragments, but 4 MiB is the round limit that holds), so
+ * max_size() is the smaller of the two.  A full receive queue
+ * (net.unix.max_dgram_qlen datagrams) blocks the sender: back-pressure,
+ * nothing lost.  The ends stay open in the
+ * coordinator, so a dead peer is not seen here: the benchmark ends it.
+ *
+ * socket-tcp: setup() listens on 127.0.0.1, port 0 (the kernel picks a
+ * free one); the client connects and the server accepts in attach(), both
+ * with TCP_NODELAY so that a small message leaves at once instead of
+ * waiting for the acknowledgement of the previous one (Nagle).
+ *
+ * socket-udp: two sockets bound to 127.0.0.1, port 0, and connect()ed to
+ * each other, so each receives only its peer's datagrams.  An IPv4 UDP
+ * datagram carries at most 65507 bytes (65535 less 20 of IP header and 8
+ * of UDP header); larger sizes are skipped.  Loopback's MTU is 64 KiB on
+ * Linux, so even those travel unfragmented there; on a real network,
+ * anything above the MTU (1500 bytes on Ethernet) is fragmented.
+ * Flow control: UDP drops a datagram that arrives at a full receive
+ * buffer, silently.  So the receiver acknowledges every window/2
+ * datagrams with one byte on a second pair of connected UDP sockets, and a
+ * sender never has more than window datagrams unacknowledged: it waits
+ * for an acknowledgement before sending past it.  setup() sizes SO_RCVBUF
+ * (up to net.core.rmem_max) and the window (at most 64) so that a whole
+ * window fits, counting each datagram as twice its size plus 1 KiB (what
+ * the kernel charges for one is less, measured).  In a ping-pong the
+ * acknowledgement is always there before it is needed: one extra send()
+ * and recv() every window/2 round trips.  Neither UDP nor the datagram
+ * pair can tell a dead peer from a slow one; the benchmark ends a side
+ * stuck on one.
+ *
+ * Sends use MSG_NOSIGNAL, so a stream whose peer has gone returns EPIPE
+ * even where SIGPIPE is not ignored.  A datagram is received with
+ * MSG_TRUNC, which makes recv() return its real length, so one of
+ * another length than expected is EMSGSIZE, never cut short unnoticed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "names.h"
+#include "transport.h"
+
+#define UDP_MAX		    65507 /* 65535 less IPv4 and UDP headers */
+#define UDP_WINDOW_MAX	    64 /* datagrams a sender may have unacknowledged */
+#define DGRAM_ALLOC_MAX	    (4 * 1024 * 1024) /* kmalloc's largest block */
+#define UNIX_DGRAM_OVERHEAD 32 /* SO_SNDBUF a datagram cannot use */
+
+struct sock_chan {
+	int fd;	      /* this side's socket, after attach */
+	int ackfd;    /* socket-udp: this side's acknowledgement socket */
+	int made[2];  /* datagram sockets: [0] the client's, [1] the server's */
+	int acks[2];  /* socket-udp: the same for acknowledgements */
+	int listener; /* socket-unix, socket-tcp: until attach */
+	union {
+		struct sockaddr_in in;
+		struct sockaddr_un un;
+	} addr; /* where the listener listens */
+	socklen_t addrlen;
+	char dir[PATH_MAX]; /* socket-unix: the private directory */
+	int hdir, hpath;    /* its cleanup handles, -1 when not made */
+	unsigned window;    /* socket-udp: 0 elsewhere (no flow control) */
+	unsigned ack_every; /* socket-udp: window / 2, at least 1 */
+	unsigned unacked;   /* sent and not yet acknowledged */
+	unsigned taken;	    /* received since the last acknowledgement */
+	char *sendbuf, *recvbuf;
+};
+
+/* Everything common: the limits and the two socket families' setups. */
+
+static size_t
+stream_max_size(char *why, size_t len)
+{
+	snprintf(why, len, "none: a stream socket carries a stream of bytes");
+	return SIZE_MAX;
+}
+
+static size_t
+unix_dgram_max_size(char *why, size_t len)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int want = INT_MAX / 2, got = 0;
+	socklen_t optlen = sizeof(got);
+	size_t max;
+
+	/* Ask for the most: the kernel gives twice net.core.wmem_max. */
+	if (fd == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want)) == -1 ||
+	    getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &got, &optlen) == -1 ||
+	    got <= UNIX_DGRAM_OVERHEAD) {
+		snprintf(why, len, "cannot read SO_SNDBUF: %m");
+		if (fd != -1)
+			close(fd);
+		return 0;
+	}
+	close(fd);
+	max = (size_t)got - UNIX_DGRAM_OVERHEAD;
+	if (max > DGRAM_ALLOC_MAX) {
+		snprintf(why, len,
+			 "%d bytes: SO_SNDBUF would allow %zu, but the kernel "
+			 "allocates most of a datagram in one block, of at "
+			 "most 4 MiB",
+			 DGRAM_ALLOC_MAX, max);
+		return DGRAM_ALLOC_MAX;
+	}
+	snprintf(why, len,
+		 "%zu bytes: SO_SNDBUF at most %d (2 x net.core.wmem_max), "
+		 "less %d",
+		 max, got, UNIX_DGRAM_OVERHEAD);
+	return max;
+}
+
+static size_t
+udp_max_size(char *why, size_t len)
+{
+	snprintf(why, len,
+		 "%d bytes: an IPv4 UDP datagram's payload (65535 less 20 of "
+		 "IP header and 8 of UDP header)",
+		 UDP_MAX);
+	return UDP_MAX;
+}
+
+static void
+close_fd(int *fd)
+{
+	if (*fd != -1)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Remove one object setup() made, and stop tracking it. */
+static void
+remove_made(enum obj_kind kind, const char *path, int *handle)
+{
+	if (*handle == -1)
+		return;
+	obj_remove(kind, -1, path);
+	cleanup_forget(*handle);
+	*handle = -1;
+}
+
+static void
+sock_teardown(struct channel *ch)
+{
+	struct sock_chan *p = ch->priv;
+
+	if (p == NULL)
+		return;
+	close_fd(&p->fd);
+	close_fd(&p->ackfd);
+	for (int i = 0; i < 2; i++) {
+		close_fd(&p->made[i]);
+		close_fd(&p->acks[i]);
+	}
+	close_fd(&p->listener);
+	remove_made(OBJ_PATH, p->addr.un.sun_path, &p->hpath); /* file, */
+	remove_made(OBJ_DIR, p->dir, &p->hdir);		       /* then dir */
+	free(p->sendbuf);
+	free(p->recvbuf);
+	free(p);
+	ch->priv = NULL;
+}
+
+/* The state every socket transport starts from, in ch->priv. */
+static struct sock_chan *
+chan_new(struct channel *ch)
+{
+	struct sock_chan *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	ch->priv = p;
+	p->fd = p->ackfd = p->listener = p->hdir = p->hpath = -1;
+	p->made[0] = p->made[1] = p->acks[0] = p->acks[1] = -1;
+	if ((p->sendbuf = malloc(ch->size ? ch->size : 1)) == NULL ||
+	    (p->recvbuf = malloc(ch->size ? ch->size : 1)) == NULL) {
+		sock_teardown(ch);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+/* Tear down after a failed setup, keeping its errno. */
+static int
+setup_failed(struct channel *ch)
+{
+	int saved = errno;
+
+	sock_teardown(ch);
+	errno = saved;
+	return -1;
+}
+
+/* socket-unix: listen on "sock" in a new private directory. */
+static int
+unix_setup(struct channel *ch)
+{
+	struct sock_chan *p = chan_new(ch);
+	struct sockaddr_un *un;
+	int n;
+
+	if (p == NULL)
+		return -1;
+	un = &p->addr.un;
+	if (names_dir_template(p->dir, sizeof(p->dir), ch->name) == -1 ||
+	    mkdtemp(p->dir) == NULL)
+		return setup_failed(ch);
+	if ((p->hdir = cleanup_add_name(OBJ_DIR, p->dir)) == -1) {
+		rmdir(p->dir);
+		return setup_failed(ch);
+	}
+	un->sun_family = AF_UNIX;
+	n = snprintf(un->sun_path, sizeof(un->sun_path), "%s/sock", p->dir);
+	if (n < 0 || (size_t)n >= sizeof(un->sun_path)) {
+		un->sun_path[0] = '\0';
+		errno = ENAMETOOLONG; /* a socket's path has 108 bytes */
+		return setup_failed(ch);
+	}
+	p->addrlen = sizeof(*un);
+	if ((p->listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
+		    -1 ||
+	    bind(p->listener, (struct sockaddr *)un, p->addrlen) == -1)
+		return setup_failed(ch);
+	if ((p->hpath = cleanup_add_name(OBJ_PATH, un->sun_path)) == -1) {
+		unlink(un->sun_path);
+		return setup_failed(ch);
+	}
+	if (listen(p->listener, 1) == -1)
+		return setup_failed(ch);
+	return 0;
+}
+
+/* socket-tcp: listen on 127.0.0.1, on a port the kernel picks. */
+static int
+tcp_setup(struct channel *ch)
+{
+	struct sock_chan *p = chan_new(ch);
+
+	if (p == NULL)
+		return -1;
+	p->addr.in.sin_family = AF_INET;
+	p->addr.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	p->addr.in.sin_port = 0;
+	p->addrlen = sizeof(p->addr.in);
+	if ((p->listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
+		    -1 ||
+	    bind(p->listener, (struct sockaddr *)&p->addr.in, p->addrlen) ==
+		    -1 ||
+	    listen(p->listener, 1) == -1 ||
+	    getsockname(p->listener, (struct sockaddr *)&p->addr.in,
+			&p->addrlen) == -1) /* learn the port */
+		return setup_failed(ch);
+	return 0;
+}
+
+/* socket-unix-dgram: a connected pair, with room for a size datagram. */
+static int
+unix_dgram_setup(struct channel *ch)
+{
+	struct sock_chan *p = chan_new(ch);
+
+	if (p == NULL)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, p->made) == -1)
+		return setup_failed(ch);
+	for (int i = 0; i < 2; i++) {
+		int have = 0;
+		socklen_t optlen = sizeof(have);
+
+		if (getsockopt(p->made[i], SOL_SOCKET, SO_SNDBUF, &have,
+			       &optlen) == -1)
+			return setup_failed(ch);
+		if ((size_t)have >= ch->size + UNIX_DGRAM_OVERHEAD)
+			continue;
+		/* The kernel doubles what it is asked for, up to twice
+		 * net.core.wmem_max: check what it gave. */
+		int want = ch->size + UNIX_DGRAM_OVERHEAD > INT_MAX / 2
+				   ? INT_MAX / 2
+				   : (int)(ch->size + UNIX_DGRAM_OVERHEAD);
+
+		if (setsockopt(p->made[i], SOL_SOCKET, SO_SNDBUF, &want,
+			       sizeof(want)) == -1 ||
+		    getsockopt(p->made[i], SOL_SOCKET, SO_SNDBUF, &have,
+			       &optlen) == -1)
+			return setup_failed(ch);
+		if ((size_t)have < ch->size + UNIX_DGRAM_OVERHEAD) {
+			errno = EMSGSIZE;
+			return setup_failed(ch);
+		}
+	}
+	return 0;
+}
+
+/* Make two UDP sockets on 127.0.0.1, each connected to the other. */
+static int
+udp_pair(int fds[2])
+{
+	struct sockaddr_in a[2];
+	socklen_t len;
+
+	for (int i = 0; i < 2; i++) {
+		a[i] = (struct sockaddr_in){.sin_family = AF_INET};
+		a[i].sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(a[i]);
+		if ((fds[i] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) ==
+			    -1 ||
+		    bind(fds[i], (struct sockaddr *)&a[i], len) == -1 ||
+		    getsockname(fds[i], (struct sockaddr *)&a[i], &len) == -1)
+			return -1;
+	}
+	for (int i = 0; i < 2; i++) /* only the peer's datagrams get in */
+		if (connect(fds[i], (struct sockaddr *)&a[!i], sizeof(a[!i])) ==
+		    -1)
+			return -1;
+	return 0;
+}
+
+/* socket-udp: the data pair, the acknowledgement pair, and a window whose
+ * datagrams all fit in the receiver's buffer. */
+static int
+udp_setup(struct channel *ch)
+{
+	struct sock_chan *p = chan_new(ch);
+	size_t charge = 2 * ch->size + 1024; /* more than the kernel's */
+	size_t need = UDP_WINDOW_MAX * charge, window;
+	int rcvbuf = INT_MAX;
+
+	if (p == NULL)
+		return -1;
+	if (ch->size > UDP_MAX) {
+		errno = EMSGSIZE;
+		return setup_failed(ch);
+	}
+	if (udp_pair(p->made) == -1 || udp_pair(p->acks) == -1)
+		return setup_failed(ch);
+	for (int i = 0; i < 2; i++) {
+		int want = need / 2 > INT_MAX ? INT_MAX : (int)(need / 2);
+		int have = 0;
+		socklen_t optlen = sizeof(have);
+
+		if (getsockopt(p->made[i], SOL_SOCKET, SO_RCVBUF, &have,
+			       &optlen) == -1)
+			return setup_failed(ch);
+		if ((size_t)have < need && /* the kernel doubles it */
+		    (setsockopt(p->made[i], SOL_SOCKET, SO_RCVBUF, &want,
+				sizeof(want)) == -1 ||
+		     getsockopt(p->made[i], SOL_SOCKET, SO_RCVBUF, &have,
+				&optlen) == -1))
+			return setup_failed(ch);
+		if (have < rcvbuf)
+			rcvbuf = have;
+	}
+	window = (size_t)rcvbuf / charge;
+	/* One datagram is always taken by an empty buffer: at least 1. */
+	p->window = window < 1		      ? 1
+		    : window > UDP_WINDOW_MAX ? UDP_WINDOW_MAX
+					      : window;
+	p->ack_every = p->window / 2 ? p->window / 2 : 1;
+	return 0;
+}
+
+/* Attach, send and receive. */
+
+/* socket-unix, socket-tcp: the client connects, the server accepts. */
+static int
+stream_attach(struct channel *ch)
+{
+	struct sock_chan *p = ch->priv;
+	int tcp = p->addr.in.sin_family == AF_INET, one = 1;
+
+	if (ch->side == SIDE_CLIENT) {
+		close_fd(&p->listener); /* the server's */
+		if ((p->fd = socket(p->addr.in.sin_family,
+				    SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+		    connect(p->fd, (struct sockaddr *)&p->addr, p->addrlen) ==
+			    -1)
+			return -1;
+	} else {
+		p->fd = accept(p->listener, NULL, NULL);
+		close_fd(&p->listener); /* one connection only */
+		if (p->fd == -1)
+			return -1;
+	}
+	if (tcp && setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+			      sizeof(one)) == -1) /* no Nagle delay */
+		return -1;
+	return 0;
+}
+
+/* socket-unix-dgram, socket-udp: keep this side's sockets, close the
+ * other side's. */
+static int
+dgram_attach(struct channel *ch)
+{
+	struct sock_chan *p = ch->priv;
+	int mine = ch->side == SIDE_CLIENT ? 0 : 1;
+
+	p->fd = p->made[mine];
+	p->ackfd = p->acks[mine];
+	p->made[mine] = p->acks[mine] = -1; /* fd, ackfd own them */
+	close_fd(&p->made[!mine]);
+	close_fd(&p->acks[!mine]);
+	return 0;
+}
+
+static void *
+sock_send_buf(struct channel *ch, size_t len)
+{
+	struct sock_chan *p = ch->priv;
+
+	(void)len;
+	return p->sendbuf;
+}
+
+static int
+stream_send(struct channel *ch, size_t len)
+{
+	struct sock_chan *p = ch->priv;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = send(p->fd, p->sendbuf + done, len - done,
+				 MSG_NOSIGNAL);
+
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static const void *
+stream_recv(struct channel *ch, size_t len)
+{
+	struct sock_chan *p = ch->priv;
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = recv(p->fd, p->recvbuf + done, len - done, 0);
+
+		if (n == 0) { /* end of file: the peer has gone */
+			errno = EPIPE;
+			return NULL;
+		}
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			return NULL;
+		}
+		done += (size_t)n;
+	}
+	return p->recvbuf;
+}
+
+static int
+dgram_send(struct channel *ch, size_t len)
+{
+	struct sock_chan *p = ch->priv;
+	ssize_t n;
+	char ack;
+
+	/* socket-udp: past the window, wait for the receiver to catch up. */
+	while (p->window != 0 && p->unacked >= p->window) {
+		n = recv(p->ackfd, &ack, sizeof(ack), 0);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != sizeof(ack))
+			goto fail;
+		p->unacked -= p->ack_every;
+	}
+	do
+		n = send(p->fd, p->sendbuf, len, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)len)
+		goto fail;
+	p->unacked++;
+	return 0;
+fail:
+	if (n >= 0)
+		errno = EMSGSIZE;
+	else if (errno == ECONNREFUSED) /* the peer's socket is closed */
+		errno = EPIPE;
+	return -1;
+}
+
+static const void *
+dgram_recv(struct channel *ch, size_t len)
+{
+	struct sock_chan *p = ch->priv;
+	ssize_t n;
+
+	do /* MSG_TRUNC: the datagram's real length, even if longer */
+		n = recv(p->fd, p->recvbuf, len, MSG_TRUNC);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		if (errno == ECONNREFUSED)
+			errno = EPIPE;
+		return NULL;
+	}
+	if ((size_t)n != len) {
+		errno = EMSGSIZE;
+		return NULL;
+	}
+	if (p->window != 0 && ++p->taken == p->ack_every) {
+		char ack = 1;
+
+		p->taken = 0;
+		do
+			n = send(p->ackfd, &ack, sizeof(ack), MSG_NOSIGNAL);
+		while (n == -1 && errno == EINTR);
+		if (n != sizeof(ack))
+			return NULL;
+	}
+	return p->recvbuf;
+}
+
+static void
+sock_detach(struct channel *ch)
+{
+	struct sock_chan *p = ch->priv;
+
+	close_fd(&p->fd);
+	close_fd(&p->ackfd);
+}
+
+const struct transport socket_unix_transport = {
+	.name = "socket-unix",
+	.summary = "a Unix stream socket at a path in a private directory "
+		   "(bind, listen, connect, accept, send, recv)",
+	.wait = WAIT_BLOCK,
+	.max_size = stream_max_size,
+	.setup = unix_setup,
+	.attach = stream_attach,
+	.send_buf = sock_send_buf,
+	.send = stream_send,
+	.recv = stream_recv,
+	.detach = sock_detach,
+	.teardown = sock_teardown,
+};
+
+const struct transport socket_unix_dgram_transport = {
+	.name = "socket-unix-dgram",
+	.summary = "a Unix datagram socketpair, one datagram a message "
+		   "(socketpair, send, recv)",
+	.wait = WAIT_BLOCK,
+	.max_size = unix_dgram_max_size,
+	.setup = unix_dgram_setup,
+	.attach = dgram_attach,
+	.send_buf = sock_send_buf,
+	.send = dgram_send,
+	.recv = dgram_recv,
+	.detach = sock_detach,
+	.teardown = sock_teardown,
+};
+
+const struct transport socket_tcp_transport = {
+	.name = "socket-tcp",
+	.summary = "a TCP connection on 127.0.0.1 with TCP_NODELAY (listen, "
+		   "connect, accept, send, recv)",
+	.wait = WAIT_BLOCK,
+	.max_size = stream_max_size,
+	.setup = tcp_setup,
+	.attach = stream_attach,
+	.send_buf = sock_send_buf,
+	.send = stream_send,
+	.recv = stream_recv,
+	.detach = sock_detach,
+	.teardown = sock_teardown,
+};
+
+const struct transport socket_udp_transport = {
+	.name = "socket-udp",
+	.summary =
+		"connected UDP sockets on 127.0.0.1 (send, recv); the "
+		"receiver acknowledges every window/2 datagrams, window <= 64",
+	.wait = WAIT_BLOCK,
+	.max_size = udp_max_size,
+	.setup = udp_setup,
+	.attach = dgram_attach,
+	.send_buf = sock_send_buf,
+	.send = dgram_send,
+	.recv = dgram_recv,
+	.detach = sock_detach,
+	.teardown = sock_teardown,
+};

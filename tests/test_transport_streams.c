@@ -1,0 +1,249 @@
+/* test_transport_streams.c - every transport in the benchmark's table
+ * carries a stream without losing a message: the client sends thousands
+ * of messages back to back, the server verifies every one and then sends
+ * one acknowledgement, as ipcbench's throughput run does.
+ *
+ * A transport whose kernel object has no back-pressure of its own (UDP
+ * drops datagrams at a full buffer, real-time signals fail past
+ * RLIMIT_SIGPENDING) must bring its own flow control; without it, this
+ * test loses a message and fails (a wrong message, or a server that waits
+ * for one that never comes until the timeout).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "harness.h"
+#include "io.h"
+#include "payload.h"
+#include "transport.h"
+
+#define BIG	   (1024 * 1024) /* the largest size tried */
+#define TIMEOUT_MS 30000 /* for one stream; generous on a busy machine */
+
+struct case_state {
+	struct fixture *fix; /* the unique name and the leak check */
+	const struct transport *t;
+};
+
+static int
+send_one(const struct transport *t, struct channel *ch, size_t len, uint64_t id)
+{
+	void *out = t->send_buf(ch, len);
+
+	if (out == NULL)
+		return -1;
+	payload_fill(out, len, id);
+	return t->send(ch, len);
+}
+
+/* Receive message id of len bytes and check it; 0, or -1 after saying
+ * what went wrong. */
+static int
+recv_one(const struct transport *t, struct channel *ch, size_t len, uint64_t id,
+	 const char *who)
+{
+	const void *in = t->recv(ch, len);
+	size_t bad = 0;
+
+	if (in == NULL) {
+		warn_errno("%s %s: recv #%llu", t->name, who,
+			   (unsigned long long)id);
+		return -1;
+	}
+	if (payload_verify(in, len, id, &bad) == -1) {
+		warn_msg("%s %s: message #%llu of %zu bytes wrong at byte %zu",
+			 t->name, who, (unsigned long long)id, len, bad);
+		return -1;
+	}
+	return 0;
+}
+
+/* One side's part: the client streams count messages and waits for the
+ * acknowledgement (message count); the server takes them all, then
+ * acknowledges.  Returns 0, or 1 after saying what went wrong. */
+static int
+stream(const struct transport *t, struct channel *ch, size_t len,
+       uint64_t count)
+{
+	const char *who = ch->side == SIDE_CLIENT ? "client" : "server";
+
+	if (t->attach(ch) == -1) {
+		warn_errno("%s %s: attach", t->name, who);
+		return 1;
+	}
+	if (ch->side == SIDE_CLIENT) {
+		for (uint64_t id = 0; id < count; id++)
+			if (send_one(t, ch, len, id) == -1) {
+				warn_errno("%s client: send #%llu", t->name,
+					   (unsigned long long)id);
+				return 1;
+			}
+		if (recv_one(t, ch, len, count, who) == -1)
+			return 1;
+	} else {
+		for (uint64_t id = 0; id < count; id++)
+			if (recv_one(t, ch, len, id, who) == -1)
+				return 1;
+		if (send_one(t, ch, len, count) == -1) {
+			warn_errno("%s server: send the acknowledgement",
+				   t->name);
+			return 1;
+		}
+	}
+	t->detach(ch);
+	return 0;
+}
+
+/* Wait for both children, TIMEOUT_MS at most; once one has failed, kill
+ * the other, which may wait for ever for a message.  Returns whether both
+ * exited 0; reaps both in any case. */
+static int
+wait_both(pid_t a, pid_t b)
+{
+	pid_t kids[2] = {a, b};
+	int ok = 1, left = 2;
+
+	for (unsigned ms = 0; left > 0; ms += 10) {
+		for (int i = 0; i < 2; i++) {
+			int status;
+
+			if (kids[i] == 0 ||
+			    waitpid(kids[i], &status, WNOHANG) != kids[i])
+				continue;
+			kids[i] = 0;
+			left--;
+			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+				ok = 0;
+				if (kids[!i] != 0)
+					kill(kids[!i], SIGKILL);
+			}
+		}
+		if (left > 0 && ms >= TIMEOUT_MS) { /* a hang: end it */
+			ok = 0;
+			for (int i = 0; i < 2; i++)
+				if (kids[i] != 0)
+					kill(kids[i], SIGKILL);
+		}
+		if (left > 0)
+			usleep(10000);
+	}
+	return ok;
+}
+
+/* Set up t for messages of len bytes, stream count of them, tear down;
+ * assert both children exited 0 and nothing is left. */
+static void
+run_stream(const struct transport *t, const char *name, size_t len,
+	   uint64_t count)
+{
+	struct channel ch = {.size = len};
+	int go[2], both_ok;
+	pid_t server, client;
+
+	snprintf(ch.name, sizeof(ch.name), "%s", name);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(t->setup(&ch), 0);
+	fflush(NULL);
+	server = fork();
+	assert_true(server != -1);
+	if (server == 0) { /* learns its peer's pid once the client exists */
+		close(go[1]);
+		ch.side = SIDE_SERVER;
+		_exit(read_full(go[0], &ch.peer, sizeof(ch.peer)) !=
+				      sizeof(ch.peer)
+			      ? 1
+			      : stream(t, &ch, len, count));
+	}
+	ch.peer = server;
+	client = fork();
+	assert_true(client != -1);
+	if (client == 0) {
+		close(go[0]);
+		close(go[1]);
+		ch.side = SIDE_CLIENT;
+		_exit(stream(t, &ch, len, count));
+	}
+	close(go[0]);
+	assert_int_equal(write_full(go[1], &client, sizeof(client)),
+			 (ssize_t)sizeof(client));
+	close(go[1]);
+
+	both_ok = wait_both(client, server);
+	t->teardown(&ch); /* before the asserts: a failure leaves nothing */
+	assert_true(both_ok);
+	assert_int_equal(objects_alive(name), 0);
+}
+
+static void
+streams_without_loss(void **state)
+{
+	struct case_state *cs = *state;
+	const struct transport *t = cs->t;
+	char why[200] = "";
+	size_t max = t->max_size(why, sizeof(why));
+	size_t sizes[] = {1, 64, max < BIG ? max : BIG};
+	uint64_t small = under_valgrind() ? 2000 : 20000; /* messages */
+	uint64_t bytes = under_valgrind() ? 4 * BIG : 32 * BIG;
+
+	if (max == 0) { /* notifications only */
+		run_stream(t, cs->fix->name, 0, small);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		uint64_t count = bytes / sizes[i];
+
+		if (sizes[i] <= max)
+			run_stream(t, cs->fix->name, sizes[i],
+				   count < small ? count : small);
+	}
+}
+
+static int
+case_setup(void **state)
+{
+	struct case_state *cs = *state;
+
+	return fixture_setup((void **)&cs->fix);
+}
+
+static int
+case_teardown(void **state)
+{
+	struct case_state *cs = *state;
+
+	return fixture_teardown((void **)&cs->fix);
+}
+
+int
+main(void)
+{
+	struct CMUnitTest *tests = calloc(transports_count, sizeof(*tests));
+	struct case_state *cases = calloc(transports_count, sizeof(*cases));
+	struct sigaction ign = {.sa_handler = SIG_IGN};
+	int failed;
+
+	if (tests == NULL || cases == NULL)
+		return 1;
+	sigaction(SIGPIPE, &ign, NULL); /* EPIPE instead, as in ipcbench */
+	for (size_t i = 0; i < transports_count; i++) {
+		cases[i].t = transports[i];
+		tests[i] = (struct CMUnitTest){
+			.name = transports[i]->name,
+			.test_func = streams_without_loss,
+			.setup_func = case_setup,
+			.teardown_func = case_teardown,
+			.initial_state = &cases[i],
+		};
+	}
+	failed = _cmocka_run_group_tests("transport streams", tests,
+					 transports_count, NULL, NULL);
+	free(tests);
+	free(cases);
+	return failed;
+}
