@@ -5,53 +5,217 @@
  *   ...
  *
  * For each mode, a client and a server process (pinned to CPUs 0 and 1, as
- * ipcbench pins them by default) bounce 64 bytes back and forth with the
- * bare system calls a transport makes, and the client prints the median
- * round trip.  No payload is written or checked, no function table is
- * called through, nothing is allocated: if ipcbench's p50 for a transport
- * is close to this loop's, ipcbench measures the mechanism, not itself.
- * "line" is the floor for shared memory: one cache line bounced between
- * the two processes by busy-polling.
+ * ipcbench pins them by default; -c picks others) bounce 64 bytes back and
+ * forth with the bare system calls the transport of that name makes, and
+ * the client prints the median round trip.  No payload is written or
+ * checked, no function table is called through, nothing is allocated: if
+ * ipcbench's p50 for a transport is close to this loop's, ipcbench
+ * measures the mechanism, not itself.  "line" is the floor for shared
+ * memory: one cache line bounced between the two processes by polling.
+ * Objects are named as the suite names them and removed at the end, or
+ * by the cleanup registry on SIGINT.
  */
 #define _GNU_SOURCE /* sched_setaffinity */
 #include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "clock.h"
 #include "err.h"
+#include "names.h"
 #include "parse.h"
 
-#define SIZE 64
+#define SIZE  64
+#define SLOTS 8 /* credits a direction, as the transports' rings have */
 
-static int up[2], down[2]; /* client -> server, server -> client */
-static char buf[SIZE];
+enum { CLIENT, SERVER };
+
+static int side;		    /* CLIENT or SERVER, once forked */
+static pid_t peer;		    /* the other process */
+static int in_fd = -1, out_fd = -1; /* this side's ends */
+static int fds[4] = {-1, -1, -1, -1};
+static char buf[8 + SIZE]; /* a long mtype, then the bytes */
+static char name[NAMES_SHORT_MAX + 1], path[2][256], dir[200];
+static int semid = -1, msqid = -1;
+static sem_t *psem; /* four process-shared semaphores */
+static mqd_t mq[2] = {(mqd_t)-1, (mqd_t)-1};
+static sigset_t rt;		    /* SIGRTMIN */
 static _Atomic unsigned long *line; /* the bounced cache line */
+
+/* ---- setup, in the parent before fork --------------------------------- */
 
 static void
 setup_pipe(void)
 {
-	if (pipe(up) == -1 || pipe(down) == -1)
+	if (pipe(fds) == -1 || pipe(fds + 2) == -1)
 		die_errno("pipe");
 }
 
-static void
-setup_socketpair(void)
-{
-	int sv[2];
+/* socket-unix and socket-tcp: a listening socket made here, connected
+ * to and accepted from in attach_connect(). */
+static struct sockaddr_storage listen_addr;
+static socklen_t listen_len;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+static void
+setup_unix(void)
+{
+	struct sockaddr_un *a = (struct sockaddr_un *)&listen_addr;
+
+	if (names_dir_template(dir, sizeof(dir), name) == -1 ||
+	    mkdtemp(dir) == NULL)
+		die_errno("mkdtemp %s", dir);
+	cleanup_add_name(OBJ_DIR, dir);
+	a->sun_family = AF_UNIX;
+	if ((size_t)snprintf(a->sun_path, sizeof(a->sun_path), "%s/socket",
+			     dir) >= sizeof(a->sun_path))
+		die("%s/socket: longer than sun_path", dir);
+	listen_len = sizeof(*a);
+	if ((fds[2] = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	    bind(fds[2], (struct sockaddr *)a, listen_len) == -1 ||
+	    listen(fds[2], 1) == -1)
+		die_errno("socket %s", a->sun_path);
+	cleanup_add_name(OBJ_PATH, a->sun_path);
+}
+
+static void
+setup_unix_dgram(void)
+{
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, fds) == -1)
 		die_errno("socketpair");
-	up[1] = down[0] = sv[0]; /* the client's end, both ways */
-	up[0] = down[1] = sv[1];
+}
+
+static struct sockaddr_in
+loopback_socket(int type, int *fd)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET};
+	socklen_t len = sizeof(a);
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((*fd = socket(AF_INET, type, 0)) == -1 ||
+	    bind(*fd, (struct sockaddr *)&a, sizeof(a)) == -1 ||
+	    getsockname(*fd, (struct sockaddr *)&a, &len) == -1)
+		die_errno("socket 127.0.0.1");
+	return a;
+}
+
+static void
+setup_tcp(void)
+{
+	struct sockaddr_in a = loopback_socket(SOCK_STREAM, &fds[2]);
+
+	memcpy(&listen_addr, &a, sizeof(a));
+	listen_len = sizeof(a);
+	if (listen(fds[2], 1) == -1)
+		die_errno("listen");
+}
+
+static void
+setup_udp(void)
+{
+	struct sockaddr_in a = loopback_socket(SOCK_DGRAM, &fds[0]);
+	struct sockaddr_in b = loopback_socket(SOCK_DGRAM, &fds[1]);
+
+	if (connect(fds[0], (struct sockaddr *)&b, sizeof(b)) == -1 ||
+	    connect(fds[1], (struct sockaddr *)&a, sizeof(a)) == -1)
+		die_errno("connect udp");
+}
+
+static void
+setup_fifo(void)
+{
+	if (names_dir_template(dir, sizeof(dir), name) == -1 ||
+	    mkdtemp(dir) == NULL)
+		die_errno("mkdtemp %s", dir);
+	cleanup_add_name(OBJ_DIR, dir);
+	for (int i = 0; i < 2; i++) {
+		snprintf(path[i], sizeof(path[i]), "%s/%s", dir,
+			 i ? "down" : "up");
+		if (mkfifo(path[i], 0600) == -1)
+			die_errno("mkfifo %s", path[i]);
+		cleanup_add_name(OBJ_PATH, path[i]);
+	}
+}
+
+/* Four System V semaphores: [0] [1] one way, [2] [3] the other; the
+ * first of each pair starts at SLOTS (free slots, or credits). */
+static void
+setup_sysv_sem(void)
+{
+	unsigned short init[4] = {SLOTS, 0, SLOTS, 0};
+
+	semid = semget(names_key(name), 4, IPC_CREAT | IPC_EXCL | 0600);
+	if (semid == -1)
+		die_errno("semget");
+	cleanup_add_id(OBJ_SYSV_SEM, semid);
+	if (semctl(semid, 0, SETALL, init) == -1)
+		die_errno("semctl SETALL");
+}
+
+static void
+setup_posix_sem(void)
+{
+	psem = mmap(NULL, 4 * sizeof(sem_t), PROT_READ | PROT_WRITE,
+		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (psem == MAP_FAILED)
+		die_errno("mmap");
+	for (int i = 0; i < 4; i++)
+		if (sem_init(&psem[i], 1, i % 2 == 0 ? SLOTS : 0) == -1)
+			die_errno("sem_init");
+}
+
+static void
+setup_msgq_sysv(void)
+{
+	msqid = msgget(names_key(name), IPC_CREAT | IPC_EXCL | 0600);
+	if (msqid == -1)
+		die_errno("msgget");
+	cleanup_add_id(OBJ_SYSV_MSG, msqid);
+}
+
+static void
+setup_msgq_posix(void)
+{
+	struct mq_attr attr = {.mq_maxmsg = SLOTS, .mq_msgsize = SIZE};
+
+	for (int i = 0; i < 2; i++) {
+		char base[NAMES_FULL_MAX];
+
+		names_posix(base, sizeof(base), name);
+		snprintf(path[i], sizeof(path[i]), "%s.%s", base,
+			 i ? "down" : "up");
+		mq[i] = mq_open(path[i], O_RDWR | O_CREAT | O_EXCL, 0600,
+				&attr);
+		if (mq[i] == (mqd_t)-1)
+			die_errno("mq_open %s", path[i]);
+		cleanup_add_name(OBJ_POSIX_MQ, path[i]);
+	}
+}
+
+static void
+setup_signal(void)
+{
+	sigemptyset(&rt);
+	sigaddset(&rt, SIGRTMIN);
+	if (sigprocmask(SIG_BLOCK, &rt, NULL) == -1) /* inherited by fork */
+		die_errno("sigprocmask");
 }
 
 static void
@@ -63,50 +227,258 @@ setup_line(void)
 		die_errno("mmap");
 }
 
-/* One round trip (client) or one echo (server) over up/down. */
+/* ---- attach, in each process after fork ------------------------------- */
+
+/* Pipes: the client writes fds[1] and reads fds[2]; socket pairs and UDP:
+ * the client has fds[0], the server fds[1]. */
 static void
-rw_client(unsigned long i)
+attach_pipe(void)
 {
-	(void)i;
-	if (write(up[1], buf, SIZE) != SIZE || read(down[0], buf, SIZE) != SIZE)
-		die_errno("client write/read");
+	in_fd = side == CLIENT ? fds[2] : fds[0];
+	out_fd = side == CLIENT ? fds[1] : fds[3];
 }
 
 static void
-rw_server(unsigned long i)
+attach_pair(void)
 {
-	(void)i;
-	if (read(up[0], buf, SIZE) != SIZE || write(down[1], buf, SIZE) != SIZE)
-		die_errno("server read/write");
+	in_fd = out_fd = fds[side];
 }
 
-/* The line holds 2i before round trip i, the client makes it 2i + 1,
- * the server 2i + 2. */
 static void
-line_client(unsigned long i)
+attach_connect(void)
 {
-	atomic_store_explicit(line, 2 * i + 1, memory_order_release);
-	while (atomic_load_explicit(line, memory_order_acquire) != 2 * i + 2)
+	int one = 1;
+
+	if (side == CLIENT) {
+		in_fd = socket(listen_addr.ss_family, SOCK_STREAM, 0);
+		if (in_fd == -1 ||
+		    connect(in_fd, (struct sockaddr *)&listen_addr,
+			    listen_len) == -1)
+			die_errno("connect");
+	} else if ((in_fd = accept(fds[2], NULL, NULL)) == -1) {
+		die_errno("accept");
+	}
+	out_fd = in_fd;
+	if (listen_addr.ss_family == AF_INET)
+		setsockopt(in_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static void
+attach_fifo(void)
+{
+	/* Both open "up" first, so the blocking opens pair up. */
+	if (side == CLIENT) {
+		out_fd = open(path[0], O_WRONLY);
+		in_fd = open(path[1], O_RDONLY);
+	} else {
+		in_fd = open(path[0], O_RDONLY);
+		out_fd = open(path[1], O_WRONLY);
+	}
+	if (in_fd == -1 || out_fd == -1)
+		die_errno("open fifo");
+}
+
+/* ---- one message each way: send, then receive ------------------------- */
+
+static void
+rw_send(void)
+{
+	if (write(out_fd, buf, SIZE) != SIZE)
+		die_errno("write");
+}
+
+static void
+rw_recv(void)
+{
+	if (read(in_fd, buf, SIZE) != SIZE)
+		die_errno("read");
+}
+
+static void
+sendrecv_send(void)
+{
+	if (send(out_fd, buf, SIZE, 0) != SIZE)
+		die_errno("send");
+}
+
+static void
+sendrecv_recv(void)
+{
+	if (recv(in_fd, buf, SIZE, 0) != SIZE)
+		die_errno("recv");
+}
+
+/* The semaphores this side takes and gives when it sends or receives:
+ * the client sends on [0] [1], the server on [2] [3]. */
+static int
+out_pair(void)
+{
+	return side == CLIENT ? 0 : 2;
+}
+
+static int
+in_pair(void)
+{
+	return side == CLIENT ? 2 : 0;
+}
+
+static void
+sysv_op(int num, int delta)
+{
+	struct sembuf op = {.sem_num = (unsigned short)num,
+			    .sem_op = (short)delta};
+
+	if (semop(semid, &op, 1) == -1)
+		die_errno("semop");
+}
+
+/* shm-sysv: wait for a free slot, then post a full one; receive: give
+ * the last slot back, wait for a full one. */
+static void
+shm_sysv_send(void)
+{
+	sysv_op(out_pair(), -1);
+	sysv_op(out_pair() + 1, 1);
+}
+
+static void
+shm_sysv_recv(void)
+{
+	sysv_op(in_pair(), 1);
+	sysv_op(in_pair() + 1, -1);
+}
+
+/* sem-sysv: one semop of two operations each way. */
+static void
+sysv_take_give(int take, int give)
+{
+	struct sembuf ops[2] = {{.sem_num = (unsigned short)take, .sem_op = -1},
+				{.sem_num = (unsigned short)give, .sem_op = 1}};
+
+	if (semop(semid, ops, 2) == -1)
+		die_errno("semop");
+}
+
+static void
+sem_sysv_send(void)
+{
+	sysv_take_give(out_pair(), out_pair() + 1);
+}
+
+static void
+sem_sysv_recv(void)
+{
+	sysv_take_give(in_pair() + 1, in_pair());
+}
+
+/* shm-posix and sem-posix: the same with sem_wait and sem_post. */
+static void
+posix_send(void)
+{
+	if (sem_wait(&psem[out_pair()]) == -1 ||
+	    sem_post(&psem[out_pair() + 1]) == -1)
+		die_errno("sem_wait/sem_post");
+}
+
+static void
+posix_recv(void)
+{
+	if (sem_post(&psem[in_pair()]) == -1 ||
+	    sem_wait(&psem[in_pair() + 1]) == -1)
+		die_errno("sem_post/sem_wait");
+}
+
+static void
+msgq_sysv_send(void)
+{
+	long type = side == CLIENT ? 1 : 2;
+
+	memcpy(buf, &type, sizeof(type));
+	if (msgsnd(msqid, buf, SIZE, 0) == -1)
+		die_errno("msgsnd");
+}
+
+static void
+msgq_sysv_recv(void)
+{
+	if (msgrcv(msqid, buf, SIZE + 1, side == CLIENT ? 2 : 1, 0) != SIZE)
+		die_errno("msgrcv");
+}
+
+static void
+msgq_posix_send(void)
+{
+	if (mq_send(mq[side == CLIENT ? 0 : 1], buf, SIZE, 0) == -1)
+		die_errno("mq_send");
+}
+
+static void
+msgq_posix_recv(void)
+{
+	if (mq_receive(mq[side == CLIENT ? 1 : 0], buf, SIZE, NULL) != SIZE)
+		die_errno("mq_receive");
+}
+
+static void
+signal_send(void)
+{
+	if (sigqueue(peer, SIGRTMIN, (union sigval){.sival_int = 1}) == -1)
+		die_errno("sigqueue");
+}
+
+static void
+signal_recv(void)
+{
+	siginfo_t info;
+
+	if (sigwaitinfo(&rt, &info) == -1)
+		die_errno("sigwaitinfo");
+}
+
+/* The line holds an odd number after the client's move and an even one
+ * after the server's; each waits for the other's. */
+static unsigned long moves;
+
+static void
+line_send(void)
+{
+	atomic_store_explicit(line, ++moves, memory_order_release);
+}
+
+static void
+line_recv(void)
+{
+	while (atomic_load_explicit(line, memory_order_acquire) != moves + 1)
 		;
+	moves++;
 }
 
-static void
-line_server(unsigned long i)
-{
-	while (atomic_load_explicit(line, memory_order_acquire) != 2 * i + 1)
-		;
-	atomic_store_explicit(line, 2 * i + 2, memory_order_release);
-}
+/* ---- the modes --------------------------------------------------------- */
 
 static const struct mode {
 	const char *name;
 	void (*setup)(void);
-	void (*client)(unsigned long i);
-	void (*server)(unsigned long i);
+	void (*attach)(void);
+	void (*send)(void);
+	void (*recv)(void);
 } modes[] = {
-	{"pipe", setup_pipe, rw_client, rw_server},
-	{"socket-unix", setup_socketpair, rw_client, rw_server},
-	{"line", setup_line, line_client, line_server},
+	{"shm-sysv", setup_sysv_sem, NULL, shm_sysv_send, shm_sysv_recv},
+	{"shm-posix", setup_posix_sem, NULL, posix_send, posix_recv},
+	{"sem-sysv", setup_sysv_sem, NULL, sem_sysv_send, sem_sysv_recv},
+	{"sem-posix", setup_posix_sem, NULL, posix_send, posix_recv},
+	{"msgq-sysv", setup_msgq_sysv, NULL, msgq_sysv_send, msgq_sysv_recv},
+	{"msgq-posix", setup_msgq_posix, NULL, msgq_posix_send,
+	 msgq_posix_recv},
+	{"pipe", setup_pipe, attach_pipe, rw_send, rw_recv},
+	{"fifo", setup_fifo, attach_fifo, rw_send, rw_recv},
+	{"signal", setup_signal, NULL, signal_send, signal_recv},
+	{"socket-unix", setup_unix, attach_connect, sendrecv_send,
+	 sendrecv_recv},
+	{"socket-unix-dgram", setup_unix_dgram, attach_pair, sendrecv_send,
+	 sendrecv_recv},
+	{"socket-tcp", setup_tcp, attach_connect, sendrecv_send, sendrecv_recv},
+	{"socket-udp", setup_udp, attach_pair, sendrecv_send, sendrecv_recv},
+	{"line", setup_line, NULL, line_send, line_recv},
 };
 
 static void
@@ -130,36 +502,79 @@ cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Remove what setup made; close what it opened. */
+static void
+teardown(void)
+{
+	cleanup_run(); /* the named objects, newest first */
+	for (int i = 0; i < 4; i++)
+		if (fds[i] != -1)
+			close(fds[i]);
+	fds[0] = fds[1] = fds[2] = fds[3] = -1;
+	for (int i = 0; i < 2; i++)
+		if (mq[i] != (mqd_t)-1)
+			mq_close(mq[i]);
+	mq[0] = mq[1] = (mqd_t)-1;
+	if (psem != NULL)
+		munmap(psem, 4 * sizeof(sem_t));
+	if (line != NULL)
+		munmap((void *)line, 4096);
+	psem = NULL;
+	line = NULL;
+	sigprocmask(SIG_UNBLOCK, &rt, NULL);
+}
+
 /* Run mode m: warm-up round trips, then count timed ones; print the p50. */
 static void
 run(const struct mode *m, unsigned long count, int cpu_a, int cpu_b,
     uint64_t *rtt)
 {
-	unsigned long warm = count / 10, i;
+	unsigned long warm = count / 10 + 100, i;
 	int status;
 	pid_t server;
 
+	names_unique(name, sizeof(name), "bare");
 	m->setup();
-	server = fork();
-	if (server == -1)
+	moves = 0;
+	fflush(NULL);
+	if ((server = fork()) == -1)
 		die_errno("fork");
 	if (server == 0) {
+		side = SERVER;
+		peer = getppid();
 		pin(cpu_b);
-		for (i = 0; i < warm + count; i++)
-			m->server(i);
+		if (m->attach != NULL)
+			m->attach();
+		for (i = 0; i < warm + count; i++) {
+			m->recv();
+			m->send();
+		}
 		_exit(0);
 	}
+	side = CLIENT;
+	peer = server;
 	pin(cpu_a);
-	for (i = 0; i < warm; i++)
-		m->client(i);
+	if (m->attach != NULL)
+		m->attach();
+	for (i = 0; i < warm; i++) {
+		m->send();
+		m->recv();
+	}
 	for (i = 0; i < count; i++) {
 		uint64_t t0 = clock_ns();
 
-		m->client(warm + i);
+		m->send();
+		m->recv();
 		rtt[i] = clock_ns() - t0;
 	}
 	if (waitpid(server, &status, 0) == -1 || status != 0)
 		die("%s: the server failed", m->name);
+	if (m->attach == attach_connect || m->attach == attach_fifo) {
+		close(in_fd);
+		if (out_fd != in_fd)
+			close(out_fd);
+	}
+	teardown();
 	qsort(rtt, count, sizeof(*rtt), cmp_u64);
 	printf("%s %d,%d p50_ns %llu\n", m->name, cpu_a, cpu_b,
 	       (unsigned long long)rtt[count / 2]);
@@ -171,6 +586,9 @@ usage(FILE *to)
 {
 	fprintf(to,
 		"usage: %s [-n COUNT] [-c A,B] MODE...\n"
+		"  -n COUNT  timed round trips (default 20000)\n"
+		"  -c A,B    the client on CPU A, the server on B (default "
+		"0,1)\n"
 		"modes:",
 		prog_name());
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
@@ -182,6 +600,7 @@ int
 main(int argc, char **argv)
 {
 	unsigned long count = 20000, a = 0, b = 1;
+	struct sigaction ign = {.sa_handler = SIG_IGN};
 	uint64_t *rtt;
 	int opt;
 
@@ -199,23 +618,29 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (optind == argc || (rtt = malloc(count * sizeof(*rtt))) == NULL) {
+	if (optind == argc) {
 		usage(stderr);
 		return 2;
 	}
-	for (int i = optind; i < argc; i++) {
-		const struct mode *m = NULL;
+	for (int i = optind; i < argc; i++) { /* every name first */
+		size_t k = 0;
 
-		for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++)
-			if (strcmp(modes[k].name, argv[i]) == 0)
-				m = &modes[k];
-		if (m == NULL) {
+		while (k < sizeof(modes) / sizeof(modes[0]) &&
+		       strcmp(modes[k].name, argv[i]) != 0)
+			k++;
+		if (k == sizeof(modes) / sizeof(modes[0])) {
 			warn_msg("no mode %s", argv[i]);
 			usage(stderr);
 			return 2;
 		}
-		run(m, count, (int)a, (int)b, rtt);
 	}
+	if ((rtt = malloc(count * sizeof(*rtt))) == NULL)
+		die_errno("malloc");
+	sigaction(SIGPIPE, &ign, NULL);
+	for (int i = optind; i < argc; i++)
+		for (size_t k = 0; k < sizeof(modes) / sizeof(modes[0]); k++)
+			if (strcmp(modes[k].name, argv[i]) == 0)
+				run(&modes[k], count, (int)a, (int)b, rtt);
 	free(rtt);
 	return 0;
 }

@@ -39,3 +39,9 @@ bench-docs:
 	@mkdir -p docs/img
 	@for p in latency throughput cdf cpu placement; do cp $(RESULTS)/$$p.png docs/img/bench-$$p.png; done
 	@ls -l docs/img/bench-*.png
+
+# Hold ipcbench to its yardsticks: bare system-call loops, one cache line,
+# and the pipe (bench/yardstick.sh; slow, run it on a quiet machine).
+.PHONY: bench-check
+bench-check: $(BIN)/ipcbench $(BIN)/ipcbench-bare
+	@sh bench/yardstick.sh

@@ -232,15 +232,17 @@ list_transports(void)
 		const struct transport *t = transports[i];
 		char why[200] = "";
 		size_t max = t->max_size(why, sizeof(why));
-		char lim[32];
+		char lim[48], size[32];
 
-		if (max == (size_t)-1)
+		if (max == (size_t)-1) {
 			snprintf(lim, sizeof(lim), "any size");
-		else if (max == 0)
+		} else if (max == 0) {
 			snprintf(lim, sizeof(lim), "no payload");
-		else
-			snprintf(lim, sizeof(lim), "up to %zu B", max);
-		printf("%-18s %-5s %-13s %s\n", t->name, wait_name(t->wait),
+		} else {
+			format_size(max, size, sizeof(size));
+			snprintf(lim, sizeof(lim), "up to %s", size);
+		}
+		printf("%-18s %-5s %-15s %s\n", t->name, wait_name(t->wait),
 		       lim, t->summary);
 	}
 }

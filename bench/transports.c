@@ -24,20 +24,13 @@ extern const struct transport socket_udp_transport;
 
 /* DESIGN.md's order: shared memory first, then by folder. */
 const struct transport *const transports[] = {
-	&shm_sysv_transport,
-	&shm_posix_transport,
-	&shm_spin_transport,
-	&sem_sysv_transport,
-	&sem_posix_transport,
-	&msgq_sysv_transport,
-	&msgq_posix_transport,
-	&pipe_transport,
-	&fifo_transport,
-	&signal_transport,
-	&socket_unix_transport,
-	&socket_unix_dgram_transport,
-	&socket_tcp_transport,
-	&socket_udp_transport,
+	&shm_sysv_transport,	&shm_posix_transport,
+	&shm_spin_transport,	&sem_sysv_transport,
+	&sem_posix_transport,	&msgq_sysv_transport,
+	&msgq_posix_transport,	&pipe_transport,
+	&fifo_transport,	&signal_transport,
+	&socket_unix_transport, &socket_unix_dgram_transport,
+	&socket_tcp_transport,	&socket_udp_transport,
 };
 
 const size_t transports_count = sizeof(transports) / sizeof(transports[0]);

@@ -1,0 +1,71 @@
+#!/bin/sh
+# yardstick.sh - does ipcbench measure the mechanisms, or itself?
+#
+#   sh bench/yardstick.sh [ROUNDS]        (make bench-check)
+#
+# Runs, ROUNDS times (default 5) and alternating so that both see the same
+# machine, ipcbench's 64-byte latency on CPUs 0,1 and ipcbench-bare, the
+# same system calls with no harness; then prints the median p50 of each
+# and their ratio, against the targets:
+#   every blocking transport  ipcbench p50 <= 1.10 x its bare loop
+#   shm-spin                  ipcbench p50 <= 2.5 x one cache line bounced
+#   shm-posix, shm-spin       64 KiB throughput >= 8 x the pipe's
+# Exits 1 if a target is missed.  A busy machine blurs all of this: run
+# it on a quiet one.
+set -u
+rounds=${1:-5}
+bin=$(dirname "$0")/../build/bin
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+modes="shm-sysv shm-posix sem-sysv sem-posix msgq-sysv msgq-posix pipe fifo signal socket-unix socket-unix-dgram socket-tcp socket-udp line"
+
+i=0
+while [ "$i" -lt "$rounds" ]; do
+	i=$((i + 1))
+	echo "round $i of $rounds" >&2
+	# shellcheck disable=SC2086 # a list of modes
+	"$bin/ipcbench-bare" -n 20000 $modes >>"$tmp/bare" || exit 1
+	# Latency at 64 bytes (sem-* at 0, signal at 4: what they carry).
+	# The cpus column, "0,1", splits in two fields: p50 is $8, MB/s
+	# the third from the end.
+	"$bin/ipcbench" -q -p latency -s 64 --cpus 0,1 -n 20000 --format csv |
+		awk -F, 'NR > 1 && $8 != "" { print $1, $8 }' >>"$tmp/bench" || exit 1
+	"$bin/ipcbench" -q -m pipe,shm-posix,shm-spin -p throughput -s 64K --cpus 0,1 --format csv |
+		awk -F, 'NR > 1 { print $1, $(NF - 2) }' >>"$tmp/tput" || exit 1
+done
+
+# The median of the values of key k in file f ("key value" lines).
+median() {
+	awk -v k="$1" '$1 == k { print $NF }' "$2" | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+status=0
+line=$(median line "$tmp/bare")
+printf '%-18s %12s %12s %7s  %s\n' transport "bare p50" "ipcbench p50" ratio target
+for m in $modes; do
+	[ "$m" = line ] && continue
+	b=$(median "$m" "$tmp/bare")
+	p=$(median "$m" "$tmp/bench")
+	printf '%-18s %10s ns %10s ns' "$m" "$b" "$p"
+	awk -v b="$b" -v p="$p" -v m="$m" 'BEGIN {
+		r = p / b; lim = 1.10
+		printf " %7.2f  <= %.2f %s\n", r, lim, (r <= lim ? "ok" : "MISSED")
+		exit r <= lim ? 0 : 1 }' || status=1
+done
+p=$(median shm-spin "$tmp/bench")
+printf '%-18s %10s ns %10s ns' "shm-spin vs line" "$line" "$p"
+awk -v b="$line" -v p="$p" 'BEGIN { r = p / b
+	printf " %7.2f  <= 2.50 %s\n", r, (r <= 2.5 ? "ok" : "MISSED")
+	exit r <= 2.5 ? 0 : 1 }' || status=1
+
+pipe=$(median pipe "$tmp/tput")
+printf '\n%-18s %12s %12s %7s  %s\n' "64 KiB stream" "pipe MB/s" "MB/s" ratio target
+for m in shm-posix shm-spin; do
+	t=$(median "$m" "$tmp/tput")
+	printf '%-18s %12s %12s' "$m" "$pipe" "$t"
+	awk -v b="$pipe" -v p="$t" 'BEGIN { r = p / b
+		printf " %7.2f  >= 8 %s\n", r, (r >= 8 ? "ok" : "MISSED")
+		exit r >= 8 ? 0 : 1 }' || status=1
+done
+exit "$status"
