@@ -528,8 +528,7 @@ size_fits(const struct run_spec *spec, struct run_result *r)
 		return 1;
 	r->status = RUN_SKIPPED;
 	if (max == 0)
-		snprintf(r->note, sizeof(r->note),
-			 "carries no payload, only a notification: %s", why);
+		snprintf(r->note, sizeof(r->note), "no payload: %s", why);
 	else
 		snprintf(r->note, sizeof(r->note), "at most %zu bytes: %s", max,
 			 why);

@@ -79,7 +79,7 @@ struct sem_chan {
 static size_t
 sem_max_size(char *why, size_t len)
 {
-	snprintf(why, len, "notification only: a semaphore carries no data");
+	snprintf(why, len, "a semaphore carries no data, only a notification");
 	return 0;
 }
 

@@ -123,16 +123,14 @@ unix_dgram_max_size(char *why, size_t len)
 	max = (size_t)got - UNIX_DGRAM_OVERHEAD;
 	if (max > DGRAM_ALLOC_MAX) {
 		snprintf(why, len,
-			 "%d bytes: SO_SNDBUF would allow %zu, but the kernel "
-			 "allocates most of a datagram in one block, of at "
-			 "most 4 MiB",
-			 DGRAM_ALLOC_MAX, max);
+			 "SO_SNDBUF would allow %zu, but the kernel allocates "
+			 "most of a datagram in one block, of at most 4 MiB",
+			 max);
 		return DGRAM_ALLOC_MAX;
 	}
 	snprintf(why, len,
-		 "%zu bytes: SO_SNDBUF at most %d (2 x net.core.wmem_max), "
-		 "less %d",
-		 max, got, UNIX_DGRAM_OVERHEAD);
+		 "SO_SNDBUF at most %d (2 x net.core.wmem_max), less %d", got,
+		 UNIX_DGRAM_OVERHEAD);
 	return max;
 }
 
@@ -140,9 +138,8 @@ static size_t
 udp_max_size(char *why, size_t len)
 {
 	snprintf(why, len,
-		 "%d bytes: an IPv4 UDP datagram's payload (65535 less 20 of "
-		 "IP header and 8 of UDP header)",
-		 UDP_MAX);
+		 "an IPv4 UDP datagram's payload: 65535 less 20 of IP header "
+		 "and 8 of UDP header");
 	return UDP_MAX;
 }
 
