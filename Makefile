@@ -4,6 +4,8 @@
 #   make run-shm    watch two processes share memory, then check nothing is left
 #   make run-<mech> the same for sem, msgq, pipe, fifo, signal, socket
 #   make run-all    every one of them
+#   make bench      measure every mechanism: table, CSV, JSON, plots (bench/bench.mk)
+#   make plots      draw the plots again from build/results
 #   make test       build and run the cmocka tests (installs cmocka if it can)
 #   make ipcs       list the suite's IPC objects alive on this machine
 #   make ipcs-clean remove those whose processes are gone
