@@ -64,9 +64,20 @@ under_valgrind(void)
 int
 proc_start(struct proc *p, const char *prog, ...)
 {
+	va_list ap;
+	int rc;
+
+	va_start(ap, prog);
+	rc = proc_startv(p, prog, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+proc_startv(struct proc *p, const char *prog, va_list ap)
+{
 	char *argv[32], path[PATH_MAX + 64];
 	int argc = 0, out, err;
-	va_list ap;
 
 	memset(p, 0, sizeof(*p));
 	snprintf(path, sizeof(path), "%s/%s", bin_dir(), prog);
@@ -78,10 +89,8 @@ proc_start(struct proc *p, const char *prog, ...)
 		argv[argc++] = "--errors-for-leak-kinds=definite";
 	}
 	argv[argc++] = path;
-	va_start(ap, prog);
 	while (argc < 31 && (argv[argc] = va_arg(ap, char *)) != NULL)
 		argc++;
-	va_end(ap);
 	argv[argc] = NULL;
 
 	/* Unnamed files: the names go at once, so a test that fails half
@@ -294,6 +303,29 @@ proc_code_shown(const struct proc *p, int want)
 			"pid %ld exited %d, not %d; stdout:\n%s\nstderr:\n%s\n",
 			(long)p->pid, code, want, p->out, p->err);
 	return code;
+}
+
+void
+assert_usage_exit(const char *prog, int code, ...)
+{
+	struct proc p;
+	va_list ap;
+	int rc;
+
+	va_start(ap, code);
+	rc = proc_startv(&p, prog, ap);
+	va_end(ap);
+	assert_int_equal(rc, 0);
+	assert_int_equal(proc_wait(&p, under_valgrind() ? 60000 : 20000), 0);
+	assert_code(&p, code);
+	if (code == 0) { /* -h: usage on stdout, nothing on stderr */
+		assert_non_null(strstr(p.out, "usage: "));
+		assert_string_equal(p.err, "");
+	} else { /* the problem and the usage on stderr */
+		assert_non_null(strstr(p.err, "usage: "));
+		assert_string_equal(p.out, "");
+	}
+	proc_free(&p);
 }
 
 void

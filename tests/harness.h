@@ -33,6 +33,9 @@ struct proc {
  * arguments, a NULL-terminated list.  Returns 0, or -1 with errno set. */
 int proc_start(struct proc *p, const char *prog, ...);
 
+/* proc_start() with the arguments in ap. */
+int proc_startv(struct proc *p, const char *prog, va_list ap);
+
 /* Wait up to timeout_ms for child pid to end, and reap it, its wait
  * status in *status.  If it is still running then, kill it (SIGKILL),
  * reap it and return -1 with ETIMEDOUT; returns 0 when it ended in time. */
@@ -62,6 +65,12 @@ int proc_code_shown(const struct proc *p, int want);
 /* Assert that p exited with code want, showing its output if not. */
 #define assert_code(p, want)                                                   \
 	assert_int_equal(proc_code_shown((p), (want)), (want))
+
+/* Run prog with the given arguments (a NULL-terminated list) and assert
+ * that it exits with code: 0 with its usage on stdout and nothing on
+ * stderr (-h), or another code with the problem and the usage on stderr
+ * and nothing on stdout (a usage error). */
+void assert_usage_exit(const char *prog, int code, ...);
 
 /* Free the output and close the output files. */
 void proc_free(struct proc *p);

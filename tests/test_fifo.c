@@ -646,38 +646,21 @@ test_directory_not_private_is_refused(void **state)
 
 /* Run prog with up to four arguments; assert it exits with code. */
 static void
-assert_exit(const char *prog, int code, const char *a1, const char *a2,
-	    const char *a3, const char *a4)
-{
-	struct proc p;
-
-	assert_int_equal(proc_start(&p, prog, a1, a2, a3, a4, NULL), 0);
-	assert_int_equal(proc_wait(&p, RUN_MS), 0);
-	assert_code(&p, code);
-	if (code == 0) { /* -h: usage on stdout, nothing on stderr */
-		assert_non_null(strstr(p.out, "usage: "));
-		assert_string_equal(p.err, "");
-	} else { /* complaint and usage on stderr */
-		assert_non_null(strstr(p.err, "usage: "));
-		assert_string_equal(p.out, "");
-	}
-	proc_free(&p);
-}
-
-static void
 test_bad_arguments_exit_2(void **state)
 {
 	(void)state;
-	assert_exit("fifo_writer", 0, "-h", NULL, NULL, NULL);
-	assert_exit("fifo_reader", 0, "-h", NULL, NULL, NULL);
-	assert_exit("fifo_writer", 2, "-p", "/x/fifo", "-x", NULL);
-	assert_exit("fifo_writer", 2, "-p", "/x/fifo", "-n", "0");
-	assert_exit("fifo_writer", 2, "-p", "/x/fifo", "-N", "a"); /* none */
-	assert_exit("fifo_writer", 2, "-p", NULL, NULL, NULL);
-	assert_exit("fifo_reader", 2, "-N", "a/b", NULL, NULL);
-	assert_exit("fifo_reader", 2, "-i", "5", NULL, NULL); /* a writer's */
-	assert_exit("fifo_reader", 2, "-t", "0", NULL, NULL);
-	assert_exit("fifo_reader", 2, "stray", NULL, NULL, NULL);
+	assert_usage_exit("fifo_writer", 0, "-h", NULL, NULL, NULL, NULL);
+	assert_usage_exit("fifo_reader", 0, "-h", NULL, NULL, NULL, NULL);
+	assert_usage_exit("fifo_writer", 2, "-p", "/x/fifo", "-x", NULL, NULL);
+	assert_usage_exit("fifo_writer", 2, "-p", "/x/fifo", "-n", "0", NULL);
+	assert_usage_exit("fifo_writer", 2, "-p", "/x/fifo", "-N", "a",
+			  NULL); /* none */
+	assert_usage_exit("fifo_writer", 2, "-p", NULL, NULL, NULL, NULL);
+	assert_usage_exit("fifo_reader", 2, "-N", "a/b", NULL, NULL, NULL);
+	assert_usage_exit("fifo_reader", 2, "-i", "5", NULL, NULL,
+			  NULL); /* a writer's */
+	assert_usage_exit("fifo_reader", 2, "-t", "0", NULL, NULL, NULL);
+	assert_usage_exit("fifo_reader", 2, "stray", NULL, NULL, NULL, NULL);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)

@@ -521,39 +521,22 @@ test_ipcs_clean_keeps_live_queues(void **state)
 }
 
 static void
-assert_exit(const char *prog, int code, const char *arg1, const char *arg2)
-{
-	struct proc p;
-
-	assert_int_equal(proc_start(&p, prog, arg1, arg2, NULL), 0);
-	assert_int_equal(proc_wait(&p, RUN_MS), 0);
-	assert_code(&p, code);
-	if (code == 0) { /* -h: usage on stdout, nothing on stderr */
-		assert_non_null(strstr(p.out, "usage: "));
-		assert_string_equal(p.err, "");
-	} else { /* complaint and usage on stderr */
-		assert_non_null(strstr(p.err, "usage: "));
-		assert_string_equal(p.out, "");
-	}
-	proc_free(&p);
-}
-
-static void
 test_bad_arguments_exit_2(void **state)
 {
 	(void)state;
-	assert_exit(pair->send, 0, "-h", NULL);
-	assert_exit(pair->recv, 0, "-h", NULL);
-	assert_exit(pair->send, 2, "-x", NULL);
-	assert_exit(pair->send, 2, "-n", "0");
-	assert_exit(pair->send, 2, "-s", "0");
-	assert_exit(pair->send, 2, "-s", "4X");
-	assert_exit(pair->send, 2, "-d", "0");
-	assert_exit(pair->send, 2, "-N", "a/b");
-	assert_exit(pair->recv, 2, "-n", "3"); /* not a receiver option */
-	assert_exit(pair->recv, 2, "-s", "64");
-	assert_exit(pair->recv, 2, "-t", "0");
-	assert_exit(pair->recv, 2, "stray", NULL);
+	assert_usage_exit(pair->send, 0, "-h", NULL, NULL);
+	assert_usage_exit(pair->recv, 0, "-h", NULL, NULL);
+	assert_usage_exit(pair->send, 2, "-x", NULL, NULL);
+	assert_usage_exit(pair->send, 2, "-n", "0", NULL);
+	assert_usage_exit(pair->send, 2, "-s", "0", NULL);
+	assert_usage_exit(pair->send, 2, "-s", "4X", NULL);
+	assert_usage_exit(pair->send, 2, "-d", "0", NULL);
+	assert_usage_exit(pair->send, 2, "-N", "a/b", NULL);
+	assert_usage_exit(pair->recv, 2, "-n", "3",
+			  NULL); /* not a receiver option */
+	assert_usage_exit(pair->recv, 2, "-s", "64", NULL);
+	assert_usage_exit(pair->recv, 2, "-t", "0", NULL);
+	assert_usage_exit(pair->recv, 2, "stray", NULL, NULL);
 }
 
 /* The fixture's leak check finds every queue of the run in /dev/mqueue;

@@ -178,33 +178,15 @@ test_sigterm_removes_creator_objects(void **state)
 }
 
 static void
-assert_exit(const char *prog, int code, const char *arg1, const char *arg2)
-{
-	struct proc p;
-
-	assert_int_equal(proc_start(&p, prog, arg1, arg2, NULL), 0);
-	assert_int_equal(proc_wait(&p, RUN_MS), 0);
-	assert_code(&p, code);
-	if (code == 0) {
-		assert_non_null(strstr(p.out, "usage: "));
-		assert_string_equal(p.err, "");
-	} else {
-		assert_non_null(strstr(p.err, "usage: "));
-		assert_string_equal(p.out, "");
-	}
-	proc_free(&p);
-}
-
-static void
 test_bad_arguments_exit_2(void **state)
 {
 	(void)state;
-	assert_exit(worker, 0, "-h", NULL);
-	assert_exit(worker, 2, "-x", NULL);
-	assert_exit(worker, 2, "-n", "0");
-	assert_exit(worker, 2, "-t", "0");
-	assert_exit(worker, 2, "-N", "a/b");
-	assert_exit(worker, 2, "stray", NULL);
+	assert_usage_exit(worker, 0, "-h", NULL, NULL);
+	assert_usage_exit(worker, 2, "-x", NULL, NULL);
+	assert_usage_exit(worker, 2, "-n", "0", NULL);
+	assert_usage_exit(worker, 2, "-t", "0", NULL);
+	assert_usage_exit(worker, 2, "-N", "a/b", NULL);
+	assert_usage_exit(worker, 2, "stray", NULL, NULL);
 }
 
 /* ---- killed while holding the lock --------------------------------------- */

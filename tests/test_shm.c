@@ -371,38 +371,22 @@ test_ipcs_clean_keeps_live_objects(void **state)
 }
 
 static void
-assert_exit(const char *prog, int code, const char *arg1, const char *arg2)
-{
-	struct proc p;
-
-	assert_int_equal(proc_start(&p, prog, arg1, arg2, NULL), 0);
-	assert_int_equal(proc_wait(&p, RUN_MS), 0);
-	assert_code(&p, code);
-	if (code == 0) { /* -h: usage on stdout, nothing on stderr */
-		assert_non_null(strstr(p.out, "usage: "));
-		assert_string_equal(p.err, "");
-	} else { /* complaint and usage on stderr */
-		assert_non_null(strstr(p.err, "usage: "));
-		assert_string_equal(p.out, "");
-	}
-	proc_free(&p);
-}
-
-static void
 test_bad_arguments_exit_2(void **state)
 {
 	(void)state;
-	assert_exit(pair->writer, 0, "-h", NULL);
-	assert_exit(pair->reader, 0, "-h", NULL);
-	assert_exit(pair->writer, 2, "-x", NULL);
-	assert_exit(pair->writer, 2, "-n", "0");
-	assert_exit(pair->writer, 2, "-n", "ten");
-	assert_exit(pair->writer, 2, "-i", "-5");
-	assert_exit(pair->writer, 2, "-N", "a/b");
-	assert_exit(pair->writer, 2, "-n", NULL); /* missing value */
-	assert_exit(pair->reader, 2, "-n", "3");  /* not a reader option */
-	assert_exit(pair->reader, 2, "-t", "0");
-	assert_exit(pair->reader, 2, "stray", NULL);
+	assert_usage_exit(pair->writer, 0, "-h", NULL, NULL);
+	assert_usage_exit(pair->reader, 0, "-h", NULL, NULL);
+	assert_usage_exit(pair->writer, 2, "-x", NULL, NULL);
+	assert_usage_exit(pair->writer, 2, "-n", "0", NULL);
+	assert_usage_exit(pair->writer, 2, "-n", "ten", NULL);
+	assert_usage_exit(pair->writer, 2, "-i", "-5", NULL);
+	assert_usage_exit(pair->writer, 2, "-N", "a/b", NULL);
+	assert_usage_exit(pair->writer, 2, "-n", NULL,
+			  NULL); /* missing value */
+	assert_usage_exit(pair->reader, 2, "-n", "3",
+			  NULL); /* not a reader option */
+	assert_usage_exit(pair->reader, 2, "-t", "0", NULL);
+	assert_usage_exit(pair->reader, 2, "stray", NULL, NULL);
 }
 
 /* The broken demo really runs unsynchronised, and its accounting adds

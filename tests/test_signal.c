@@ -321,48 +321,33 @@ test_sender_leaves_other_process_alone(void **state)
 }
 
 static void
-assert_exit(const char *prog, int code, const char *arg1, const char *arg2)
-{
-	struct proc p;
-
-	assert_int_equal(proc_start(&p, prog, arg1, arg2, NULL), 0);
-	assert_int_equal(proc_wait(&p, RUN_MS), 0);
-	assert_code(&p, code);
-	if (code == 0) { /* -h: usage on stdout, nothing on stderr */
-		assert_non_null(strstr(p.out, "usage: "));
-		assert_string_equal(p.err, "");
-	} else { /* complaint and usage on stderr */
-		assert_non_null(strstr(p.err, "usage: "));
-		assert_string_equal(p.out, "");
-	}
-	proc_free(&p);
-}
-
-static void
 test_bad_arguments_exit_2(void **state)
 {
 	(void)state;
-	assert_exit(sender, 0, "-h", NULL);
-	assert_exit(receivers[0], 0, "-h", NULL);
-	assert_exit(receivers[1], 0, "-h", NULL);
-	assert_exit("signal_broken_race", 0, "-h", NULL);
-	assert_exit("signal_broken_errno", 0, "-h", NULL);
-	assert_exit(sender, 2, NULL, NULL); /* no -p */
-	assert_exit(sender, 2, "-p", "abc");
-	assert_exit(sender, 2, "-p", "0");  /* kill(0) is our process group */
-	assert_exit(sender, 2, "-p", "-1"); /* kill(-1): every process */
-	assert_exit(sender, 2, "-p", "99999999999");
-	assert_exit(sender, 2, "-p", NULL); /* missing value */
-	assert_exit(sender, 2, "-n", "0");
-	assert_exit(sender, 2, "-x", NULL);
+	assert_usage_exit(sender, 0, "-h", NULL, NULL);
+	assert_usage_exit(receivers[0], 0, "-h", NULL, NULL);
+	assert_usage_exit(receivers[1], 0, "-h", NULL, NULL);
+	assert_usage_exit("signal_broken_race", 0, "-h", NULL, NULL);
+	assert_usage_exit("signal_broken_errno", 0, "-h", NULL, NULL);
+	assert_usage_exit(sender, 2, NULL, NULL, NULL); /* no -p */
+	assert_usage_exit(sender, 2, "-p", "abc", NULL);
+	assert_usage_exit(sender, 2, "-p", "0",
+			  NULL); /* kill(0) is our process group */
+	assert_usage_exit(sender, 2, "-p", "-1",
+			  NULL); /* kill(-1): every process */
+	assert_usage_exit(sender, 2, "-p", "99999999999", NULL);
+	assert_usage_exit(sender, 2, "-p", NULL, NULL); /* missing value */
+	assert_usage_exit(sender, 2, "-n", "0", NULL);
+	assert_usage_exit(sender, 2, "-x", NULL, NULL);
 	for (int i = 0; i < 2; i++) {
-		assert_exit(receivers[i], 2, "-t", "0");
-		assert_exit(receivers[i], 2, "-t", NULL);
-		assert_exit(receivers[i], 2, "-n", "3"); /* not theirs */
-		assert_exit(receivers[i], 2, "stray", NULL);
+		assert_usage_exit(receivers[i], 2, "-t", "0", NULL);
+		assert_usage_exit(receivers[i], 2, "-t", NULL, NULL);
+		assert_usage_exit(receivers[i], 2, "-n", "3",
+				  NULL); /* not theirs */
+		assert_usage_exit(receivers[i], 2, "stray", NULL, NULL);
 	}
-	assert_exit("signal_broken_race", 2, "-n", "0");
-	assert_exit("signal_broken_errno", 2, "-i", "5");
+	assert_usage_exit("signal_broken_race", 2, "-n", "0", NULL);
+	assert_usage_exit("signal_broken_errno", 2, "-i", "5", NULL);
 }
 
 /* Run once for each receiver. */

@@ -484,25 +484,6 @@ test_fdpass_parent_reads_childs_file(void **state)
 }
 
 static void
-assert_exit(const char *prog, int code, const char *a1, const char *a2,
-	    const char *err)
-{
-	struct proc p;
-
-	assert_int_equal(proc_start(&p, prog, a1, a2, NULL), 0);
-	finish(&p, code);
-	if (code == 0) { /* -h: usage on stdout, nothing on stderr */
-		assert_non_null(strstr(p.out, "usage: "));
-		assert_string_equal(p.err, "");
-	} else { /* the problem and the usage on stderr */
-		assert_non_null(strstr(p.err, "usage: "));
-		assert_non_null(strstr(p.err, err));
-		assert_string_equal(p.out, "");
-	}
-	proc_free(&p);
-}
-
-static void
 test_bad_arguments_exit_2(void **state)
 {
 	static const char *const progs[] = {
@@ -514,26 +495,37 @@ test_bad_arguments_exit_2(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
-		assert_exit(progs[i], 0, "-h", NULL, NULL);
-		assert_exit(progs[i], 2, "-x", NULL, "-x: unknown option");
+		assert_usage_exit(progs[i], 0, "-h", NULL, NULL, NULL);
+		assert_usage_exit(progs[i], 2, "-x", NULL, "-x: unknown option",
+				  NULL);
 	}
-	assert_exit("socket_tcp_server", 2, "-l", "foo", "is not HOST:PORT");
-	assert_exit("socket_udp_server", 2, "-l", "127.0.0.1:65536",
-		    "has no port from 0 to 65535");
-	assert_exit("socket_tcp_client", 2, "-c", "127.0.0.1:0",
-		    "has no port from 1 to 65535");
-	assert_exit("socket_tcp_client", 2, "-c", ":80", "is not HOST:PORT");
-	assert_exit("socket_udp_client", 2, "-c", "127.0.0.1",
-		    "is not HOST:PORT");
-	assert_exit("socket_tcp_client", 2, "-n", "3", "give -c HOST:PORT");
-	assert_exit("socket_udp_client", 2, "-c", "no-such-host.invalid:80",
-		    "names no IPv4 host");
-	assert_exit("socket_unix_client", 2, "-n", "3", "give -p PATH");
-	assert_exit("socket_unix_client", 2, "-a", "-p/x", "give -p PATH");
-	assert_exit("socket_unix_server", 2, "-k", "0", "-k: '0' is not");
-	assert_exit("socket_unix_server", 2, "-N", "a/b", "is not a name");
-	assert_exit("socket_udp_client", 2, "-s", "65492", "-s: '65492'");
-	assert_exit("socket_pair", 2, "stray", NULL, "unexpected argument");
+	assert_usage_exit("socket_tcp_server", 2, "-l", "foo",
+			  "is not HOST:PORT", NULL);
+	assert_usage_exit("socket_udp_server", 2, "-l", "127.0.0.1:65536",
+			  "has no port from 0 to 65535", NULL);
+	assert_usage_exit("socket_tcp_client", 2, "-c", "127.0.0.1:0",
+			  "has no port from 1 to 65535", NULL);
+	assert_usage_exit("socket_tcp_client", 2, "-c", ":80",
+			  "is not HOST:PORT", NULL);
+	assert_usage_exit("socket_udp_client", 2, "-c", "127.0.0.1",
+			  "is not HOST:PORT", NULL);
+	assert_usage_exit("socket_tcp_client", 2, "-n", "3",
+			  "give -c HOST:PORT", NULL);
+	assert_usage_exit("socket_udp_client", 2, "-c",
+			  "no-such-host.invalid:80", "names no IPv4 host",
+			  NULL);
+	assert_usage_exit("socket_unix_client", 2, "-n", "3", "give -p PATH",
+			  NULL);
+	assert_usage_exit("socket_unix_client", 2, "-a", "-p/x", "give -p PATH",
+			  NULL);
+	assert_usage_exit("socket_unix_server", 2, "-k", "0", "-k: '0' is not",
+			  NULL);
+	assert_usage_exit("socket_unix_server", 2, "-N", "a/b", "is not a name",
+			  NULL);
+	assert_usage_exit("socket_udp_client", 2, "-s", "65492", "-s: '65492'",
+			  NULL);
+	assert_usage_exit("socket_pair", 2, "stray", NULL,
+			  "unexpected argument", NULL);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
