@@ -37,6 +37,7 @@
 
 #include "cleanup.h"
 #include "names.h"
+#include "sysctl.h"
 #include "transport.h"
 
 /* Messages a POSIX queue holds: a few, as the rings' slots, and within the
@@ -65,36 +66,23 @@ struct msgq_chan {
 	struct sysv_msg *sendbuf, *recvbuf; /* the type is used by sysv */
 };
 
-/* Read one unsigned number from a /proc file.  Returns it, or 0. */
-static unsigned long long
-read_ull(const char *path)
-{
-	unsigned long long v = 0;
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%llu", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
-}
-
 static size_t
 msgq_sysv_max_size(char *why, size_t len)
 {
-	unsigned long long max = read_ull("/proc/sys/kernel/msgmax");
-	unsigned long long mnb = read_ull("/proc/sys/kernel/msgmnb");
+	unsigned long max = 0, mnb = 0; /* 0 (carries nothing) if unreadable */
+
+	sysctl_read(SYSCTL_MSGMAX, &max);
+	sysctl_read(SYSCTL_MSGMNB, &mnb);
 
 	if (max <= mnb)
 		snprintf(why, len,
-			 "/proc/sys/kernel/msgmax = %llu (a message; a queue "
-			 "holds msgmnb = %llu bytes)",
+			 "/proc/sys/kernel/msgmax = %lu (a message; a queue "
+			 "holds msgmnb = %lu bytes)",
 			 max, mnb);
 	else
 		snprintf(why, len,
-			 "/proc/sys/kernel/msgmnb = %llu (a queue's bytes; "
-			 "msgmax = %llu)",
+			 "/proc/sys/kernel/msgmnb = %lu (a queue's bytes; "
+			 "msgmax = %lu)",
 			 mnb, max);
 	return (size_t)(max <= mnb ? max : mnb);
 }
@@ -102,9 +90,10 @@ msgq_sysv_max_size(char *why, size_t len)
 static size_t
 msgq_posix_max_size(char *why, size_t len)
 {
-	unsigned long long max = read_ull("/proc/sys/fs/mqueue/msgsize_max");
+	unsigned long max = 0; /* 0 (carries nothing) if unreadable */
 
-	snprintf(why, len, "/proc/sys/fs/mqueue/msgsize_max = %llu", max);
+	sysctl_read(SYSCTL_MQ_MSGSIZE_MAX, &max);
+	snprintf(why, len, "/proc/sys/fs/mqueue/msgsize_max = %lu", max);
 	return (size_t)max;
 }
 
@@ -186,16 +175,17 @@ static int
 msgq_posix_setup(struct channel *ch)
 {
 	struct msgq_chan *p = chan_new(ch);
-	unsigned long long msg_max = read_ull("/proc/sys/fs/mqueue/msg_max");
+	unsigned long msg_max = 0;
 	struct mq_attr attr = {
-		.mq_maxmsg =
-			msg_max != 0 && msg_max < DEPTH ? (long)msg_max : DEPTH,
+		.mq_maxmsg = DEPTH,
 		.mq_msgsize = ch->size ? (long)ch->size : 1,
 	};
 	char base[NAMES_FULL_MAX];
 
 	if (p == NULL)
 		return -1;
+	if (sysctl_read(SYSCTL_MQ_MSG_MAX, &msg_max) == 0 && msg_max < DEPTH)
+		attr.mq_maxmsg = (long)msg_max; /* more would be EINVAL */
 	if (names_posix(base, sizeof(base), ch->name) == -1)
 		return setup_failed(ch);
 	for (int i = 0; i < QUEUES; i++) {

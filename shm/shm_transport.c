@@ -80,6 +80,7 @@
 
 #include "cleanup.h"
 #include "names.h"
+#include "sysctl.h"
 #include "transport.h"
 
 #define CACHE_LINE 64
@@ -161,20 +162,6 @@ struct shm_chan {
 	int holding;	    /* recv() returned a slot not yet given back */
 };
 
-/* Read one unsigned number from a /proc file into *v.  Returns 0 or -1. */
-static int
-read_ull(const char *path, unsigned long long *v)
-{
-	FILE *f = fopen(path, "r");
-	int ok;
-
-	if (f == NULL)
-		return -1;
-	ok = fscanf(f, "%llu", v) == 1;
-	fclose(f);
-	return ok ? 0 : -1;
-}
-
 static size_t
 round_line(size_t n)
 {
@@ -225,12 +212,13 @@ shm_posix_max_size(char *why, size_t len)
 static size_t
 shm_sysv_max_size(char *why, size_t len)
 {
-	unsigned long long shmmax, shmall, limit, rings, stride;
+	unsigned long shmmax, shmall;
+	unsigned long long limit, rings, stride;
 	unsigned long long page = (unsigned long long)sysconf(_SC_PAGESIZE);
 	unsigned long long mem = (unsigned long long)sysconf(_SC_PHYS_PAGES);
 
-	if (read_ull("/proc/sys/kernel/shmmax", &shmmax) == -1 ||
-	    read_ull("/proc/sys/kernel/shmall", &shmall) == -1) {
+	if (sysctl_read("/proc/sys/kernel/shmmax", &shmmax) == -1 ||
+	    sysctl_read("/proc/sys/kernel/shmall", &shmall) == -1) {
 		snprintf(why, len,
 			 "none known: /proc/sys/kernel/shmmax "
 			 "unreadable");
@@ -241,8 +229,8 @@ shm_sysv_max_size(char *why, size_t len)
 		limit = shmmax;
 	if (limit <= sizeof(struct seg) + 2 * SLOTS_MAX * CACHE_LINE) {
 		snprintf(why, len,
-			 "0: /proc/sys/kernel/shmmax = %llu, shmall = %llu "
-			 "pages leave no room for two rings",
+			 "/proc/sys/kernel/shmmax = %lu, shmall = %lu pages "
+			 "leave no room for two rings",
 			 shmmax, shmall);
 		return 0;
 	}
@@ -254,16 +242,16 @@ shm_sysv_max_size(char *why, size_t len)
 	stride = stride / CACHE_LINE * CACHE_LINE;
 	if (stride >= mem * page || stride >= SIZE_MAX) {
 		snprintf(why, len,
-			 "none: /proc/sys/kernel/shmmax = %llu and shmall = "
-			 "%llu pages exceed this machine's memory",
+			 "none: /proc/sys/kernel/shmmax = %lu and shmall = "
+			 "%lu pages exceed this machine's memory",
 			 shmmax, shmall);
 		return SIZE_MAX;
 	}
 	snprintf(why, len,
-		 "%llu: two rings of %d slots must fit "
-		 "/proc/sys/kernel/shmmax = %llu (shmall = %llu pages)",
-		 stride, rings >= 2ULL * RING_BYTES ? SLOTS_MIN : SLOTS_MAX,
-		 shmmax, shmall);
+		 "two rings of %d slots must fit /proc/sys/kernel/shmmax = "
+		 "%lu (shmall = %lu pages)",
+		 rings >= 2ULL * RING_BYTES ? SLOTS_MIN : SLOTS_MAX, shmmax,
+		 shmall);
 	return (size_t)stride;
 }
 
