@@ -36,9 +36,16 @@ printf 'IPC limits (/proc/sys): '
 tr -d '\n' <"$dir/bench.json" | sed -n 's/.*"ipc_limits": {\([^}]*\)}.*/\1/p' |
 	sed 's/"//g; s/, /; /g'
 echo
+# Why each skipped or failed row has no numbers, from bench.json (one
+# result a line): "mech,pattern,size,cpus<TAB>skipped: reason".
+reasons=$(mktemp) || exit 1
+trap 'rm -f "$reasons"' EXIT
+sed -n 's/^{"mech": "\([^"]*\)", "pattern": "\([^"]*\)", "size": \([0-9]*\), .*"cpus": "\([^"]*\)", .*"skipped": "\([^"]*\)", "error": null.*/\1,\2,\3,\4	skipped: \5/p
+	s/^{"mech": "\([^"]*\)", "pattern": "\([^"]*\)", "size": \([0-9]*\), .*"cpus": "\([^"]*\)", .*"skipped": null, "error": "\([^"]*\)".*/\1,\2,\3,\4	failed: \5/p' \
+	"$dir/bench.json" | sed 's/,\([0-9]*\),\([0-9]*\)	/,\1+\2	/' >"$reasons"
 # bench.csv, with the quoted cpus column made safe for awk's comma split.
 tail -n +2 "$dir/bench.csv" | sed 's/"\([0-9]*\),\([0-9]*\)"/\1+\2/; s/"any"/any/' |
-awk -F, '
+awk -F, -v reasons="$reasons" '
 function human(ns) {
 	if (ns == "") return ""
 	if (ns < 1000) return sprintf("%d ns", ns)
@@ -49,6 +56,12 @@ function size(s) {
 	if (s >= 1048576 && s % 1048576 == 0) return (s / 1048576) " MiB"
 	if (s >= 1024 && s % 1024 == 0) return (s / 1024) " KiB"
 	return s " B"
+}
+BEGIN {
+	while ((getline l < reasons) > 0) {
+		split(l, r, "\t")
+		why[r[1]] = r[2]
+	}
 }
 {
 	key = $2 SUBSEP $3 SUBSEP $5
@@ -85,7 +98,9 @@ END {
 		for (i = 1; i <= m; i++) {
 			split(row[key, idx[i]], f, ",")
 			if (f[4] == "") {
-				printf "| - | %s | skipped or failed: see bench.json | | | | | | | |\n", f[1]
+				w = why[f[1] "," f[2] "," f[3] "," f[5]]
+				if (w == "") w = "skipped or failed: see bench.json"
+				printf "| - | %s | %s | | | | |%s\n", f[1], w, k[1] == "latency" ? " | | |" : ""
 				continue
 			}
 			if (k[1] == "latency")
