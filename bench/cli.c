@@ -87,9 +87,12 @@ cli_sizes(const char *list, size_t *out, size_t max, char *err, size_t errlen)
 	while ((rc = next_item(&list, item, sizeof(item), err, errlen)) == 1) {
 		size_t v;
 
-		if (parse_size(item, 0, CLI_SIZE_LIMIT, &v) == -1) {
+		/* From 1: a byte stream has no way to carry an empty
+		 * message (a notification transport is measured at its own
+		 * size 0 anyway). */
+		if (parse_size(item, 1, CLI_SIZE_LIMIT, &v) == -1) {
 			snprintf(err, errlen,
-				 "\"%s\" is not a size from 0 to 64M (such as "
+				 "\"%s\" is not a size from 1 to 64M (such as "
 				 "64, 4K, 1M)",
 				 item);
 			return -1;

@@ -137,10 +137,10 @@ sizes_parse_sort_and_drop_repeats(void **state)
 	assert_int_equal(out[1], 4096);
 	assert_int_equal(out[2], 65536);
 	assert_int_equal(out[3], 1048576);
-	assert_int_equal(cli_sizes("1M,64,64,0,4KiB", out, CLI_SIZES_MAX, err,
+	assert_int_equal(cli_sizes("1M,64,64,1,4KiB", out, CLI_SIZES_MAX, err,
 				   sizeof(err)),
 			 4);
-	assert_int_equal(out[0], 0);
+	assert_int_equal(out[0], 1);
 	assert_int_equal(out[1], 64);
 	assert_int_equal(out[2], 4096);
 	assert_int_equal(out[3], 1048576);
@@ -149,8 +149,8 @@ sizes_parse_sort_and_drop_repeats(void **state)
 static void
 bad_sizes_are_refused_with_a_reason(void **state)
 {
-	static const char *const bad[] = {"",	"64,", ",64",  "12Q",
-					  "-1", "65M", "4K,x", "1.5K"};
+	static const char *const bad[] = {"",	 "64,",	 ",64",	 "12Q", "-1",
+					  "65M", "4K,x", "1.5K", "0",	"64,0"};
 	size_t out[CLI_SIZES_MAX];
 	char err[256];
 
