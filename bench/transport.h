@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "cleanup.h"
 #include "names.h"
 
 enum side {
@@ -94,5 +95,36 @@ extern const size_t transports_count;
 
 /* The transport called name, or NULL. */
 const struct transport *transport_find(const char *name);
+
+/* ---- what transports share ------------------------------------------- */
+
+/* Close *fd unless it is -1, and make it -1. */
+void transport_close(int *fd);
+
+/* Remove the object setup() made and registered with cleanup under
+ * *handle, stop tracking it, and make *handle -1; nothing if it is -1. */
+void transport_remove(enum obj_kind kind, const char *name, int *handle);
+
+/* A byte stream through two file descriptors, one each way (pipe, fifo).
+ * A transport built on it keeps a struct fd_stream as the first member of
+ * its priv, so that the fdstream_* functions serve as its send_buf, send,
+ * recv and detach: a message is one write_full() and one read_full() of
+ * exactly its length, and end of file is EPIPE (the peer has gone). */
+struct fd_stream {
+	int in, out;		 /* this side's ends after attach, else -1 */
+	char *sendbuf, *recvbuf; /* room for one message each */
+};
+
+/* Allocate the buffers for messages of up to size bytes; the ends -1.
+ * Returns 0, or -1 with errno ENOMEM. */
+int fdstream_init(struct fd_stream *s, size_t size);
+
+/* Close the ends and free the buffers; safe after a failed init. */
+void fdstream_free(struct fd_stream *s);
+
+void *fdstream_send_buf(struct channel *ch, size_t len);
+int fdstream_send(struct channel *ch, size_t len);
+const void *fdstream_recv(struct channel *ch, size_t len);
+void fdstream_detach(struct channel *ch);
 
 #endif

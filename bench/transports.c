@@ -1,10 +1,15 @@
-/* transports.c - the table of every transport: see transport.h.
+/* transports.c - the table of every transport, and what they share: see
+ * transport.h.
  *
  * Each transport lives in its mechanism's folder (pipe/pipe_transport.c);
  * this table is the one place that lists them, in the order --list prints.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "io.h"
 #include "transport.h"
 
 extern const struct transport shm_sysv_transport;
@@ -42,4 +47,87 @@ transport_find(const char *name)
 		if (strcmp(transports[i]->name, name) == 0)
 			return transports[i];
 	return NULL;
+}
+
+void
+transport_close(int *fd)
+{
+	if (*fd != -1)
+		close(*fd);
+	*fd = -1;
+}
+
+void
+transport_remove(enum obj_kind kind, const char *name, int *handle)
+{
+	if (*handle == -1)
+		return;
+	obj_remove(kind, -1, name);
+	cleanup_forget(*handle);
+	*handle = -1;
+}
+
+int
+fdstream_init(struct fd_stream *s, size_t size)
+{
+	s->in = s->out = -1;
+	s->sendbuf = malloc(size ? size : 1);
+	s->recvbuf = malloc(size ? size : 1);
+	if (s->sendbuf == NULL || s->recvbuf == NULL) {
+		fdstream_free(s);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+void
+fdstream_free(struct fd_stream *s)
+{
+	transport_close(&s->in);
+	transport_close(&s->out);
+	free(s->sendbuf);
+	free(s->recvbuf);
+	s->sendbuf = s->recvbuf = NULL;
+}
+
+void *
+fdstream_send_buf(struct channel *ch, size_t len)
+{
+	struct fd_stream *s = ch->priv; /* its first member */
+
+	(void)len;
+	return s->sendbuf;
+}
+
+int
+fdstream_send(struct channel *ch, size_t len)
+{
+	struct fd_stream *s = ch->priv;
+
+	return write_full(s->out, s->sendbuf, len) == -1 ? -1 : 0;
+}
+
+const void *
+fdstream_recv(struct channel *ch, size_t len)
+{
+	struct fd_stream *s = ch->priv;
+	ssize_t n = read_full(s->in, s->recvbuf, len);
+
+	if (n == -1)
+		return NULL;
+	if ((size_t)n < len) { /* end of file: every write end closed */
+		errno = EPIPE;
+		return NULL;
+	}
+	return s->recvbuf;
+}
+
+void
+fdstream_detach(struct channel *ch)
+{
+	struct fd_stream *s = ch->priv;
+
+	transport_close(&s->in);
+	transport_close(&s->out);
 }

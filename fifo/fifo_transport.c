@@ -1,8 +1,9 @@
 /* fifo_transport.c - the benchmark's "fifo": two named pipes, one for each
  * direction, in a private directory the coordinator makes.
  *
- * Once open, a FIFO is a pipe: the same kernel object, the same write()
- * and read() as pipe_transport.c, so the two should measure alike; what
+ * Once open, a FIFO is a pipe: the same kernel object, and the same
+ * write() and read() (transport.h's fdstream_* functions, which
+ * pipe_transport.c uses too), so the two should measure alike; what
  * differs is the rendezvous.  setup() makes the directory with mkdtemp()
  * (mode 0700, so no other user can swap the files) and the two FIFOs in
  * it; each side opens both in attach().  An open of a FIFO blocks until
@@ -23,17 +24,15 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "io.h"
 #include "names.h"
 #include "transport.h"
 
 struct fifo_chan {
+	struct fd_stream s; /* first: the fdstream_* functions use it */
 	char dir[PATH_MAX];
 	char up[PATH_MAX];    /* client -> server */
 	char down[PATH_MAX];  /* server -> client */
 	int hdir, hup, hdown; /* cleanup handles, -1 when not made */
-	int in, out;	      /* this side's ends, after attach */
-	char *sendbuf, *recvbuf;
 };
 
 static size_t
@@ -44,38 +43,16 @@ fifo_max_size(char *why, size_t len)
 }
 
 static void
-close_fd(int *fd)
-{
-	if (*fd != -1)
-		close(*fd);
-	*fd = -1;
-}
-
-/* Remove one object this side made, and stop tracking it. */
-static void
-remove_made(enum obj_kind kind, const char *path, int *handle)
-{
-	if (*handle == -1)
-		return;
-	obj_remove(kind, -1, path);
-	cleanup_forget(*handle);
-	*handle = -1;
-}
-
-static void
 fifo_teardown(struct channel *ch)
 {
 	struct fifo_chan *p = ch->priv;
 
 	if (p == NULL)
 		return;
-	close_fd(&p->in);
-	close_fd(&p->out);
-	remove_made(OBJ_PATH, p->down, &p->hdown); /* the files first, */
-	remove_made(OBJ_PATH, p->up, &p->hup);
-	remove_made(OBJ_DIR, p->dir, &p->hdir); /* then their directory */
-	free(p->sendbuf);
-	free(p->recvbuf);
+	transport_remove(OBJ_PATH, p->down, &p->hdown); /* the files first, */
+	transport_remove(OBJ_PATH, p->up, &p->hup);
+	transport_remove(OBJ_DIR, p->dir, &p->hdir); /* then their directory */
+	fdstream_free(&p->s);
 	free(p);
 	ch->priv = NULL;
 }
@@ -111,9 +88,8 @@ fifo_setup(struct channel *ch)
 	if (p == NULL)
 		return -1;
 	ch->priv = p;
-	p->hdir = p->hup = p->hdown = p->in = p->out = -1;
-	if ((p->sendbuf = malloc(ch->size ? ch->size : 1)) == NULL ||
-	    (p->recvbuf = malloc(ch->size ? ch->size : 1)) == NULL ||
+	p->hdir = p->hup = p->hdown = -1;
+	if (fdstream_init(&p->s, ch->size) == -1 ||
 	    names_dir_template(p->dir, sizeof(p->dir), ch->name) == -1 ||
 	    mkdtemp(p->dir) == NULL)
 		goto fail;
@@ -140,54 +116,15 @@ fifo_attach(struct channel *ch)
 	struct fifo_chan *p = ch->priv;
 
 	if (ch->side == SIDE_CLIENT) { /* "up" first on both sides */
-		p->out = open(p->up, O_WRONLY | O_CLOEXEC);
-		p->in = p->out == -1 ? -1 : open(p->down, O_RDONLY | O_CLOEXEC);
+		p->s.out = open(p->up, O_WRONLY | O_CLOEXEC);
+		p->s.in = p->s.out == -1 ? -1
+					 : open(p->down, O_RDONLY | O_CLOEXEC);
 	} else {
-		p->in = open(p->up, O_RDONLY | O_CLOEXEC);
-		p->out = p->in == -1 ? -1 : open(p->down, O_WRONLY | O_CLOEXEC);
+		p->s.in = open(p->up, O_RDONLY | O_CLOEXEC);
+		p->s.out = p->s.in == -1 ? -1
+					 : open(p->down, O_WRONLY | O_CLOEXEC);
 	}
-	return p->in == -1 || p->out == -1 ? -1 : 0;
-}
-
-static void *
-fifo_send_buf(struct channel *ch, size_t len)
-{
-	struct fifo_chan *p = ch->priv;
-
-	(void)len;
-	return p->sendbuf;
-}
-
-static int
-fifo_send(struct channel *ch, size_t len)
-{
-	struct fifo_chan *p = ch->priv;
-
-	return write_full(p->out, p->sendbuf, len) == -1 ? -1 : 0;
-}
-
-static const void *
-fifo_recv(struct channel *ch, size_t len)
-{
-	struct fifo_chan *p = ch->priv;
-	ssize_t n = read_full(p->in, p->recvbuf, len);
-
-	if (n == -1)
-		return NULL;
-	if ((size_t)n < len) { /* end of file: the writer has gone */
-		errno = EPIPE;
-		return NULL;
-	}
-	return p->recvbuf;
-}
-
-static void
-fifo_detach(struct channel *ch)
-{
-	struct fifo_chan *p = ch->priv;
-
-	close_fd(&p->in);
-	close_fd(&p->out);
+	return p->s.in == -1 || p->s.out == -1 ? -1 : 0;
 }
 
 const struct transport fifo_transport = {
@@ -198,9 +135,9 @@ const struct transport fifo_transport = {
 	.max_size = fifo_max_size,
 	.setup = fifo_setup,
 	.attach = fifo_attach,
-	.send_buf = fifo_send_buf,
-	.send = fifo_send,
-	.recv = fifo_recv,
-	.detach = fifo_detach,
+	.send_buf = fdstream_send_buf,
+	.send = fdstream_send,
+	.recv = fdstream_recv,
+	.detach = fdstream_detach,
 	.teardown = fifo_teardown,
 };

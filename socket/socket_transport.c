@@ -64,6 +64,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "io.h"
 #include "names.h"
 #include "transport.h"
 
@@ -144,40 +145,21 @@ udp_max_size(char *why, size_t len)
 }
 
 static void
-close_fd(int *fd)
-{
-	if (*fd != -1)
-		close(*fd);
-	*fd = -1;
-}
-
-/* Remove one object setup() made, and stop tracking it. */
-static void
-remove_made(enum obj_kind kind, const char *path, int *handle)
-{
-	if (*handle == -1)
-		return;
-	obj_remove(kind, -1, path);
-	cleanup_forget(*handle);
-	*handle = -1;
-}
-
-static void
 sock_teardown(struct channel *ch)
 {
 	struct sock_chan *p = ch->priv;
 
 	if (p == NULL)
 		return;
-	close_fd(&p->fd);
-	close_fd(&p->ackfd);
+	transport_close(&p->fd);
+	transport_close(&p->ackfd);
 	for (int i = 0; i < 2; i++) {
-		close_fd(&p->made[i]);
-		close_fd(&p->acks[i]);
+		transport_close(&p->made[i]);
+		transport_close(&p->acks[i]);
 	}
-	close_fd(&p->listener);
-	remove_made(OBJ_PATH, p->addr.un.sun_path, &p->hpath); /* file, */
-	remove_made(OBJ_DIR, p->dir, &p->hdir);		       /* then dir */
+	transport_close(&p->listener);
+	transport_remove(OBJ_PATH, p->addr.un.sun_path, &p->hpath); /* file, */
+	transport_remove(OBJ_DIR, p->dir, &p->hdir); /* then dir */
 	free(p->sendbuf);
 	free(p->recvbuf);
 	free(p);
@@ -393,7 +375,7 @@ stream_attach(struct channel *ch)
 	int tcp = p->addr.in.sin_family == AF_INET, one = 1;
 
 	if (ch->side == SIDE_CLIENT) {
-		close_fd(&p->listener); /* the server's */
+		transport_close(&p->listener); /* the server's */
 		if ((p->fd = socket(p->addr.in.sin_family,
 				    SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 		    connect(p->fd, (struct sockaddr *)&p->addr, p->addrlen) ==
@@ -401,7 +383,7 @@ stream_attach(struct channel *ch)
 			return -1;
 	} else {
 		p->fd = accept(p->listener, NULL, NULL);
-		close_fd(&p->listener); /* one connection only */
+		transport_close(&p->listener); /* one connection only */
 		if (p->fd == -1)
 			return -1;
 	}
@@ -422,8 +404,8 @@ dgram_attach(struct channel *ch)
 	p->fd = p->made[mine];
 	p->ackfd = p->acks[mine];
 	p->made[mine] = p->acks[mine] = -1; /* fd, ackfd own them */
-	close_fd(&p->made[!mine]);
-	close_fd(&p->acks[!mine]);
+	transport_close(&p->made[!mine]);
+	transport_close(&p->acks[!mine]);
 	return 0;
 }
 
@@ -440,20 +422,8 @@ static int
 stream_send(struct channel *ch, size_t len)
 {
 	struct sock_chan *p = ch->priv;
-	size_t done = 0;
 
-	while (done < len) {
-		ssize_t n = send(p->fd, p->sendbuf + done, len - done,
-				 MSG_NOSIGNAL);
-
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		done += (size_t)n;
-	}
-	return 0;
+	return send_full(p->fd, p->sendbuf, len) == -1 ? -1 : 0;
 }
 
 static const void *
@@ -546,8 +516,8 @@ sock_detach(struct channel *ch)
 {
 	struct sock_chan *p = ch->priv;
 
-	close_fd(&p->fd);
-	close_fd(&p->ackfd);
+	transport_close(&p->fd);
+	transport_close(&p->ackfd);
 }
 
 const struct transport socket_unix_transport = {
