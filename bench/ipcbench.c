@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "err.h"
 #include "meta.h"
 #include "names.h"
+#include "opts.h"
 #include "output.h"
 #include "parse.h"
 #include "transport.h"
@@ -72,21 +72,6 @@ struct options {
 	int quiet, list;
 };
 
-static _Noreturn void usage_error(const char *fmt, ...) IPCLAB_PRINTF(1, 2);
-
-static _Noreturn void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog_name());
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%s", usage_text);
-	exit(2);
-}
-
 static void
 parse_options(struct options *o, int argc, char **argv)
 {
@@ -127,9 +112,11 @@ parse_options(struct options *o, int argc, char **argv)
 			if (strcmp(optarg, "all") != 0 &&
 			    strcmp(optarg, "latency") != 0 &&
 			    strcmp(optarg, "throughput") != 0)
-				usage_error("-p %s: say latency, throughput or "
-					    "all",
-					    optarg);
+				opts_usage_error(
+					usage_text,
+					"-p %s: say latency, throughput or "
+					"all",
+					optarg);
 			o->run.latency = strcmp(optarg, "throughput") != 0;
 			o->run.throughput = strcmp(optarg, "latency") != 0;
 			break;
@@ -139,32 +126,41 @@ parse_options(struct options *o, int argc, char **argv)
 		case 'n':
 			if (parse_uint(optarg, 1, ENGINE_SAMPLES_MAX * 10,
 				       &o->run.count) == -1)
-				usage_error("-n %s: give a count from 1 to %lu",
-					    optarg, ENGINE_SAMPLES_MAX * 10);
+				opts_usage_error(
+					usage_text,
+					"-n %s: give a count from 1 to %lu",
+					optarg, ENGINE_SAMPLES_MAX * 10);
 			break;
 		case OPT_WARMUP:
 			if (parse_uint(optarg, 0, 10000000, &o->run.warmup) ==
 			    -1)
-				usage_error("--warmup %s: give a count from 0 "
-					    "to 10000000",
-					    optarg);
+				opts_usage_error(
+					usage_text,
+					"--warmup %s: give a count from 0 "
+					"to 10000000",
+					optarg);
 			break;
 		case OPT_CPUS:
 			if (o->run.ncpus == CLI_PLACEMENTS_MAX)
-				usage_error("--cpus: at most %d placements",
-					    CLI_PLACEMENTS_MAX);
+				opts_usage_error(
+					usage_text,
+					"--cpus: at most %d placements",
+					CLI_PLACEMENTS_MAX);
 			if (cli_placement(optarg, &o->run.cpus[o->run.ncpus],
 					  err, sizeof(err)) == -1)
-				usage_error("--cpus %s: %s", optarg, err);
+				opts_usage_error(usage_text, "--cpus %s: %s",
+						 optarg, err);
 			o->run.ncpus++;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "table") != 0 &&
 			    strcmp(optarg, "csv") != 0 &&
 			    strcmp(optarg, "json") != 0)
-				usage_error("--format %s: say table, csv or "
-					    "json",
-					    optarg);
+				opts_usage_error(
+					usage_text,
+					"--format %s: say table, csv or "
+					"json",
+					optarg);
 			o->format = optarg;
 			break;
 		case 'o':
@@ -175,16 +171,19 @@ parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_TIMEOUT:
 			if (parse_uint(optarg, 1, 86400, &secs) == -1)
-				usage_error("--timeout %s: give seconds from 1 "
-					    "to 86400",
-					    optarg);
+				opts_usage_error(
+					usage_text,
+					"--timeout %s: give seconds from 1 "
+					"to 86400",
+					optarg);
 			o->run.timeout_s = (unsigned)secs;
 			break;
 		case 'N':
 			if (names_check(optarg) == -1)
-				usage_error("-N %s: a name is 1 to %d of "
-					    "A-Z a-z 0-9 . _ -",
-					    optarg, NAMES_SHORT_MAX);
+				opts_usage_error(usage_text,
+						 "-N %s: a name is 1 to %d of "
+						 "A-Z a-z 0-9 . _ -",
+						 optarg, NAMES_SHORT_MAX);
 			o->run.name = optarg;
 			break;
 		case 'q':
@@ -194,23 +193,28 @@ parse_options(struct options *o, int argc, char **argv)
 			fputs(usage_text, stdout);
 			exit(0);
 		case ':':
-			usage_error("%s needs a value", argv[optind - 1]);
+			opts_usage_error(usage_text, "%s needs a value",
+					 argv[optind - 1]);
 		default: /* optopt is the letter of an unknown short one */
 			if (optopt != 0)
-				usage_error("unknown option -%c", optopt);
-			usage_error("unknown option %s", argv[optind - 1]);
+				opts_usage_error(usage_text,
+						 "unknown option -%c", optopt);
+			opts_usage_error(usage_text, "unknown option %s",
+					 argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		usage_error("unexpected argument %s", argv[optind]);
+		opts_usage_error(usage_text, "unexpected argument %s",
+				 argv[optind]);
 	if ((n = cli_mechs(mechs, o->run.mechs, CLI_MECHS_MAX, err,
 			   sizeof(err))) <= 0)
-		usage_error("-m %s: %s", mechs,
-			    n == 0 ? "no transport named" : err);
+		opts_usage_error(usage_text, "-m %s: %s", mechs,
+				 n == 0 ? "no transport named" : err);
 	o->run.nmechs = (size_t)n;
 	if ((n = cli_sizes(sizes, o->run.sizes, CLI_SIZES_MAX, err,
 			   sizeof(err))) <= 0)
-		usage_error("-s %s: %s", sizes, n == 0 ? "no size given" : err);
+		opts_usage_error(usage_text, "-s %s: %s", sizes,
+				 n == 0 ? "no size given" : err);
 	o->run.nsizes = (size_t)n;
 	if (o->run.ncpus == 0) {
 		struct placement p = cli_default_placement();

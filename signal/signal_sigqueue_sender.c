@@ -15,7 +15,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "opts.h"
 #include "parse.h"
 #include "signal_sigqueue.h"
 
@@ -42,30 +42,6 @@ static unsigned long pid_arg, burst = 1000, count = 10, interval_ms = 100,
 			      timeout_s = 10;
 static pid_t receiver;
 
-static _Noreturn void usage_error(const char *fmt, ...) IPCLAB_PRINTF(1, 2);
-
-/* Say what is wrong and how to call us, and exit 2, as opts_parse does. */
-static void
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog_name());
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n%s", usage);
-	exit(2);
-}
-
-static void
-number(int opt, unsigned long min, unsigned long max, unsigned long *out)
-{
-	if (parse_uint(optarg, min, max, out) == -1)
-		usage_error("-%c: '%s' is not a whole number from %lu to %lu",
-			    opt, optarg, min, max);
-}
-
 static void
 parse_args(int argc, char **argv)
 {
@@ -77,30 +53,33 @@ parse_args(int argc, char **argv)
 			fputs(usage, stdout);
 			exit(0);
 		case 'p': /* 1 and up: 0 and -1 mean groups to kill(2) */
-			number(c, 1, INT_MAX, &pid_arg);
+			opts_number(c, optarg, 1, INT_MAX, &pid_arg, usage);
 			break;
 		case 'b':
-			number(c, 1, 1000000, &burst);
+			opts_number(c, optarg, 1, 1000000, &burst, usage);
 			break;
 		case 'n':
-			number(c, 1, 1000000, &count);
+			opts_number(c, optarg, 1, 1000000, &count, usage);
 			break;
 		case 'i':
-			number(c, 0, 60000, &interval_ms);
+			opts_number(c, optarg, 0, 60000, &interval_ms, usage);
 			break;
 		case 't':
-			number(c, 1, 3600, &timeout_s);
+			opts_number(c, optarg, 1, 3600, &timeout_s, usage);
 			break;
 		case ':':
-			usage_error("-%c: needs a value", optopt);
+			opts_usage_error(usage, "-%c: needs a value", optopt);
 		default:
-			usage_error("-%c: unknown option", optopt);
+			opts_usage_error(usage, "-%c: unknown option", optopt);
 		}
 	}
 	if (optind < argc)
-		usage_error("'%s': unexpected argument", argv[optind]);
+		opts_usage_error(usage, "'%s': unexpected argument",
+				 argv[optind]);
 	if (pid_arg == 0)
-		usage_error("-p PID is required: the pid the receiver printed");
+		opts_usage_error(
+			usage,
+			"-p PID is required: the pid the receiver printed");
 	receiver = (pid_t)pid_arg;
 }
 

@@ -55,6 +55,28 @@ bin_dir(void)
 	return dir;
 }
 
+void
+proc_listening_on(const struct proc *p, char *addr, size_t size,
+		  unsigned timeout_ms)
+{
+	uint64_t deadline = clock_ns() + timeout_ms * NS_PER_MS;
+	char out[8192], *line = NULL, *nl = NULL, *sp;
+	ssize_t n;
+
+	while (nl == NULL && clock_ns() < deadline) {
+		sleep_ms(5);
+		n = pread(p->out_fd, out, sizeof(out) - 1, 0);
+		out[n > 0 ? n : 0] = '\0';
+		line = strstr(out, " listening on ");
+		nl = line != NULL ? strchr(line, '\n') : NULL;
+	}
+	assert_non_null(nl); /* the whole line is there */
+	*nl = '\0';
+	sp = strrchr(line, ' ');
+	assert_true(strlen(sp + 1) < size);
+	strcpy(addr, sp + 1);
+}
+
 int
 under_valgrind(void)
 {

@@ -51,6 +51,12 @@ int proc_wait(struct proc *p, unsigned timeout_ms);
 int proc_wait_output(const struct proc *p, const char *text,
 		     unsigned timeout_ms);
 
+/* Wait up to timeout_ms for p's line "... listening on ADDRESS" (a FIFO's
+ * or a socket's path, or HOST:PORT; the first such line) and copy ADDRESS
+ * into addr; fail the test if it does not come or does not fit. */
+void proc_listening_on(const struct proc *p, char *addr, size_t size,
+		       unsigned timeout_ms);
+
 /* Whether programs run under valgrind (make valgrind): they start far
  * slower, so a test that races a program's pace must give it longer. */
 int under_valgrind(void);

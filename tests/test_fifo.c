@@ -55,29 +55,6 @@ assert_all_messages(const char *out, pid_t writer, int n)
 		assert_int_equal(count_str(out, " from writer "), n);
 }
 
-/* Wait for reader r's line "... listening on PATH" (after the line about
- * a stale FIFO, if any) and copy PATH into path. */
-static void
-reader_path(const struct proc *r, char *path, size_t size)
-{
-	uint64_t deadline = clock_ns() + RUN_MS * NS_PER_MS;
-	char out[8192], *line = NULL, *nl = NULL, *sp;
-	ssize_t n;
-
-	while (nl == NULL && clock_ns() < deadline) {
-		sleep_ms(5);
-		n = pread(r->out_fd, out, sizeof(out) - 1, 0);
-		out[n > 0 ? n : 0] = '\0';
-		line = strstr(out, " listening on ");
-		nl = line != NULL ? strchr(line, '\n') : NULL;
-	}
-	assert_non_null(nl); /* the whole line is there */
-	*nl = '\0';
-	sp = strrchr(line, ' ');
-	assert_true(strlen(sp + 1) < size);
-	strcpy(path, sp + 1);
-}
-
 /* Start a reader in a directory of its own (-N name), serving writers
  * writers; wait until it says where its FIFO is, and put that in path. */
 static void
@@ -86,7 +63,7 @@ start_reader(struct proc *r, const char *name, const char *writers, char *path)
 	assert_int_equal(proc_start(r, "fifo_reader", "-N", name, "-n", writers,
 				    "-t", "10", NULL),
 			 0);
-	reader_path(r, path, FIFO_PATH_MAX);
+	proc_listening_on(r, path, FIFO_PATH_MAX, RUN_MS);
 }
 
 /* Start a reader at the user's path (-p) and wait until it is there. */
@@ -98,7 +75,7 @@ start_reader_at(struct proc *r, const char *path, const char *writers)
 	assert_int_equal(proc_start(r, "fifo_reader", "-p", path, "-n", writers,
 				    "-t", "10", NULL),
 			 0);
-	reader_path(r, said, sizeof(said));
+	proc_listening_on(r, said, sizeof(said), RUN_MS);
 	assert_string_equal(said, path);
 }
 

@@ -25,36 +25,13 @@ name_of(void **state)
 	return ((struct fixture *)*state)->name;
 }
 
-/* Wait for server s's line "... listening on ADDRESS" (the first, unless
- * it removed a stale socket first) and copy ADDRESS into addr. */
-static void
-server_addr(const struct proc *s, char *addr, size_t size)
-{
-	uint64_t deadline = clock_ns() + RUN_MS * NS_PER_MS;
-	char out[4096], *line = NULL, *nl = NULL, *sp;
-	ssize_t n;
-
-	while (nl == NULL && clock_ns() < deadline) {
-		sleep_ms(5);
-		n = pread(s->out_fd, out, sizeof(out) - 1, 0);
-		out[n > 0 ? n : 0] = '\0';
-		line = strstr(out, " listening on ");
-		nl = line != NULL ? strchr(line, '\n') : NULL;
-	}
-	assert_non_null(nl); /* the whole line is there */
-	*nl = '\0';
-	sp = strrchr(line, ' ');
-	assert_true(strlen(sp + 1) < size);
-	strcpy(addr, sp + 1);
-}
-
 /* Start server prog with args (up to 4, NULL-terminated), name first. */
 static void
 start_server(struct proc *s, const char *prog, const char *a1, const char *a2,
 	     const char *a3, const char *a4, char *addr, size_t size)
 {
 	assert_int_equal(proc_start(s, prog, a1, a2, a3, a4, NULL), 0);
-	server_addr(s, addr, size);
+	proc_listening_on(s, addr, size, RUN_MS);
 }
 
 /* Assert that p ended in time with code want. */
