@@ -49,7 +49,10 @@ static size_t size; /* 0: text messages */
 static void
 other_opt(int o, char *val)
 {
-	if (o == 'p')
+	if (o == 'p' && val[0] == '\0')
+		/* an empty sun_path would be the abstract name of NULs */
+		opts_usage_error(usage, "-p: an empty path names no file");
+	else if (o == 'p')
 		path = val;
 	else if (o == 'a')
 		abstract = 1;
