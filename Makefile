@@ -11,6 +11,7 @@
 #   make ipcs-clean remove those whose processes are gone
 #   make check      the tests again under AddressSanitizer and UBSan
 #   make valgrind   the tests again, every program under valgrind (slow)
+#   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS each (not in CI)
 #   make clean      remove build/
 
 CC      ?= cc
@@ -44,7 +45,7 @@ TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare \
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
 .SECONDARY:
-.PHONY: all run-all test test-run check valgrind ipcs ipcs-clean deps clean
+.PHONY: all run-all test test-run check valgrind fuzz ipcs ipcs-clean deps clean
 
 all: $(DEMOS) $(TOOLS)
 
@@ -107,6 +108,29 @@ check:
 valgrind:
 	@sh tools/need.sh cmocka valgrind
 	@IPCLAB_VALGRIND=1 $(MAKE) --no-print-directory test-run
+
+# The parsers under libFuzzer (clang), with ASan and UBSan: each target in
+# tests/fuzz/ is built from the sources themselves, and runs FUZZ_SECONDS;
+# what it finds is saved in build/fuzz/.  Its corpus grows from run to run.
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=all -Itests/fuzz -Isocket
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRC) $(BENCH_SRC)
+	@mkdir -p $(B)/fuzz
+	clang $(filter-out -MMD -MP,$(BASE_CFLAGS)) $(FUZZ_FLAGS) -o $@ \
+		$< $(LIB_SRC) $(BENCH_SRC) $(LDLIBS) -lm
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+		mkdir -p $$f.corpus && \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		    -print_final_stats=1 -artifact_prefix=$$f- $$f.corpus \
+		    >$$f.log 2>&1; rc=$$?; \
+		echo "$$(basename $$f): $$(sed -n 's/^stat::number_of_executed_units: *//p' $$f.log) runs in $(FUZZ_SECONDS) s, exit $$rc (log $$f.log)"; \
+		[ $$rc -eq 0 ] || { tail -30 $$f.log; exit 1; }; \
+	done
 
 ipcs: $(TOOLS)
 	@$(BIN)/ipclab-ipcs
