@@ -380,13 +380,13 @@ try(struct program *p, const char *what, enum expect expect, const char *a0,
 
 /* ---- reading a program's options from its -h -------------------------- */
 
+/* The kind of a WORD; one not in words[] (P, F, LIST) is a word. */
 static enum kind
-kind_of(const char *word, const char *longopt)
+kind_of(const char *word)
 {
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		if (strcmp(words[i].word, word) == 0)
 			return words[i].kind;
-	(void)longopt;
 	return K_WORD;
 }
 
@@ -425,7 +425,7 @@ parse_line(const char *line, struct option_desc *d)
 		if (n >= sizeof(d->word))
 			return 0;
 		memcpy(d->word, c + 1, n);
-		d->kind = kind_of(d->word, d->longopt);
+		d->kind = kind_of(d->word);
 		if (strcmp(d->longopt, "sizes") == 0)
 			d->kind = K_WORD; /* a list: see good_value */
 	}
