@@ -34,8 +34,7 @@ owner_describe(uid_t uid, struct owner *who)
 		snprintf(who->desc, sizeof(who->desc), "uid %u (%s)",
 			 (unsigned)uid, pw->pw_name);
 	else
-		snprintf(who->desc, sizeof(who->desc), "uid %u",
-			 (unsigned)uid);
+		snprintf(who->desc, sizeof(who->desc), "uid %u", (unsigned)uid);
 }
 
 /* Whether uid and cuid are both ours; if not, who names the other. */
@@ -163,7 +162,8 @@ owner_check_posix(enum obj_kind kind, const char *name, struct owner *who)
 		errno = EINVAL; /* a POSIX name: one slash, the first char */
 		return -1;
 	}
-	snprintf(path, sizeof(path), fmt, kind == OBJ_POSIX_SEM ? name + 1 : name);
+	snprintf(path, sizeof(path), fmt,
+		 kind == OBJ_POSIX_SEM ? name + 1 : name);
 	if (lstat(path, &st) == -1) {
 		owner_describe((uid_t)-1, who);
 		return -1;

@@ -50,9 +50,9 @@
 #define semun sem_semun /* sem_sysv.h and shm_sysv.h both define it */
 #include "../sem/sem_sysv.h"
 #undef semun
-#define SEM_COUNT SHM_SEM_COUNT /* and both name their semaphores */
-#define SEM_EMPTY SHM_SEM_EMPTY
-#define SEM_FULL  SHM_SEM_FULL
+#define SEM_COUNT  SHM_SEM_COUNT /* and both name their semaphores */
+#define SEM_EMPTY  SHM_SEM_EMPTY
+#define SEM_FULL   SHM_SEM_FULL
 #define SEM_READER SHM_SEM_READER
 #include "../shm/shm_posix.h"
 #include "../shm/shm_sysv.h"
@@ -69,7 +69,7 @@ enum mech { SHM_SYSV, SHM_POSIX, MSGQ_SYSV, MSGQ_POSIX, SEM_SYSV, SEM_POSIX };
 /* The names a run of the victim's uid meets at, computed for that uid. */
 struct names {
 	key_t key;
-	char posix[NAMES_FULL_MAX];	 /* "/ipclab-<uid>-<name>" */
+	char posix[NAMES_FULL_MAX];	/* "/ipclab-<uid>-<name>" */
 	char reply[NAMES_FULL_MAX + 8]; /* and ".reply", msgq_posix's */
 };
 
@@ -107,9 +107,9 @@ make_objects(const struct attack *a)
 	struct shm_sysv_msg *sm;
 	struct sem_sysv_seg *ss;
 	struct mq_attr attr = {0};
-	unsigned short shm_init[3] = {0, 1, 1};	   /* empty 0, full 1 */
-	unsigned short sem_init_v[3] = {0, 0, 1};   /* lock opened below */
-	struct sembuf open = {SEM_LOCK, +1, 0};     /* sets sem_otime */
+	unsigned short shm_init[3] = {0, 1, 1};	  /* empty 0, full 1 */
+	unsigned short sem_init_v[3] = {0, 0, 1}; /* lock opened below */
+	struct sembuf open = {SEM_LOCK, +1, 0};	  /* sets sem_otime */
 	union sem_semun arg;
 	int id, fd;
 	mqd_t q;
@@ -118,8 +118,8 @@ make_objects(const struct attack *a)
 	switch (a->mech) {
 	case SHM_SYSV:
 		arg.array = shm_init;
-		if ((id = semget(a->n.key, 3, IPC_CREAT | IPC_EXCL | a->mode)) ==
-			    -1 ||
+		if ((id = semget(a->n.key, 3,
+				 IPC_CREAT | IPC_EXCL | a->mode)) == -1 ||
 		    semctl(id, 0, SETALL, arg) == -1)
 			_exit(10);
 		if ((id = shmget(a->n.key, sizeof(*sm),
@@ -133,8 +133,8 @@ make_objects(const struct attack *a)
 		fd = shm_open(a->n.posix, O_CREAT | O_EXCL | O_RDWR, a->mode);
 		if (fd == -1 || ftruncate(fd, sizeof(*ps)) == -1)
 			_exit(12);
-		ps = mmap(NULL, sizeof(*ps), PROT_READ | PROT_WRITE,
-			  MAP_SHARED, fd, 0);
+		ps = mmap(NULL, sizeof(*ps), PROT_READ | PROT_WRITE, MAP_SHARED,
+			  fd, 0);
 		if (ps == MAP_FAILED)
 			_exit(13);
 		sem_init(&ps->empty, 1, 0);
@@ -181,7 +181,8 @@ make_objects(const struct attack *a)
 				 IPC_CREAT | IPC_EXCL | a->mode)) == -1 ||
 		    semctl(id, 0, SETALL, arg) == -1)
 			_exit(20);
-		fd = shmget(a->n.key, sizeof(*ss), IPC_CREAT | IPC_EXCL | a->mode);
+		fd = shmget(a->n.key, sizeof(*ss),
+			    IPC_CREAT | IPC_EXCL | a->mode);
 		if (fd == -1 || (ss = shmat(fd, NULL, 0)) == (void *)-1)
 			_exit(21);
 		ss->expected = 5;
@@ -197,8 +198,8 @@ make_objects(const struct attack *a)
 		fd = shm_open(a->n.posix, O_CREAT | O_EXCL | O_RDWR, a->mode);
 		if (fd == -1 || ftruncate(fd, sizeof(*qs)) == -1)
 			_exit(24);
-		qs = mmap(NULL, sizeof(*qs), PROT_READ | PROT_WRITE,
-			  MAP_SHARED, fd, 0);
+		qs = mmap(NULL, sizeof(*qs), PROT_READ | PROT_WRITE, MAP_SHARED,
+			  fd, 0);
 		if (qs == MAP_FAILED)
 			_exit(25);
 		qs->creator = getpid();
@@ -231,8 +232,8 @@ remove_objects(const struct names *n)
 static void
 become(uid_t uid, gid_t gid)
 {
-	if (uid != (uid_t)-1 &&
-	    (setgroups(0, NULL) == -1 || setgid(gid) == -1 || setuid(uid) == -1))
+	if (uid != (uid_t)-1 && (setgroups(0, NULL) == -1 ||
+				 setgid(gid) == -1 || setuid(uid) == -1))
 		_exit(9);
 }
 
@@ -434,8 +435,8 @@ assert_untouched(const struct attack *a)
 		struct shm_posix_seg *ps;
 
 		assert_int_not_equal(fd = shm_open(a->n.posix, O_RDWR, 0), -1);
-		ps = mmap(NULL, sizeof(*ps), PROT_READ | PROT_WRITE,
-			  MAP_SHARED, fd, 0);
+		ps = mmap(NULL, sizeof(*ps), PROT_READ | PROT_WRITE, MAP_SHARED,
+			  fd, 0);
 		close(fd);
 		assert_true(ps != MAP_FAILED);
 		assert_int_equal(sem_getvalue(&ps->full, &val), 0);
@@ -487,8 +488,8 @@ assert_untouched(const struct attack *a)
 		sem_close(s);
 		assert_int_equal(val, 1);
 		assert_int_not_equal(fd = shm_open(a->n.posix, O_RDWR, 0), -1);
-		qs = mmap(NULL, sizeof(*qs), PROT_READ | PROT_WRITE,
-			  MAP_SHARED, fd, 0);
+		qs = mmap(NULL, sizeof(*qs), PROT_READ | PROT_WRITE, MAP_SHARED,
+			  fd, 0);
 		close(fd);
 		assert_true(qs != MAP_FAILED);
 		assert_int_equal(atomic_load(&qs->guest), 0);
@@ -674,9 +675,9 @@ ipcs_as(uid_t uid, gid_t gid, const char *arg)
 	char *out;
 	int rc;
 
-	rc = uid == (uid_t)-1 ? proc_start(&p, "ipclab-ipcs", arg, NULL)
-			      : proc_start_as(&p, uid, gid, "ipclab-ipcs", arg,
-					      NULL);
+	rc = uid == (uid_t)-1
+		     ? proc_start(&p, "ipclab-ipcs", arg, NULL)
+		     : proc_start_as(&p, uid, gid, "ipclab-ipcs", arg, NULL);
 	assert_int_equal(rc, 0);
 	assert_int_equal(proc_wait(&p, TIMEOUT_MS), 0);
 	assert_code(&p, 0);
