@@ -18,30 +18,6 @@
 
 #include "harness.h"
 
-static char top[PATH_MAX]; /* the tree: where tools/docs-check.awk is */
-
-/* Run script with sh -c in dir, at most 120 s; its output (stdout and
- * stderr) into out.  Returns its exit status, or -1. */
-static int
-run_in(const char *dir, const char *script, char *out, size_t size)
-{
-	char cmd[8192];
-	FILE *f;
-	size_t n;
-	int rc;
-
-	rc = snprintf(cmd, sizeof(cmd),
-		      "cd '%s' && IPCLAB_TOP='%s' timeout 120 sh -c '%s' 2>&1",
-		      dir, top, script);
-	assert_true(rc > 0 && (size_t)rc < sizeof(cmd));
-	f = popen(cmd, "r");
-	assert_non_null(f);
-	n = fread(out, 1, size - 1, f);
-	out[n] = '\0';
-	rc = pclose(f);
-	return rc == -1 || !WIFEXITED(rc) ? -1 : WEXITSTATUS(rc);
-}
-
 static int
 setup(void **state)
 {
@@ -82,7 +58,7 @@ put(const char *dir, const char *name, const char *text)
 static int
 check(const char *dir, char *out, size_t size)
 {
-	return run_in(dir, "awk -f \"$IPCLAB_TOP/tools/docs-check.awk\" page.md",
+	return sh_run(dir, "awk -f \"$IPCLAB_TOP/tools/docs-check.awk\" page.md",
 		      out, size);
 }
 
@@ -194,18 +170,18 @@ test_real_docs_fail_when_quoted_code_changes(void **state)
 	char out[16384];
 
 	assert_int_equal(
-		run_in(dir,
+		sh_run(dir,
 		       "cd \"$IPCLAB_TOP\" && tar --exclude=./build --exclude=./.git "
 		       "-cf - . | (cd \"$OLDPWD\" && tar -xf -)",
 		       out, sizeof(out)),
 		0);
-	assert_int_equal(run_in(dir, "sh tools/docs-check.sh", out, sizeof(out)),
+	assert_int_equal(sh_run(dir, "sh tools/docs-check.sh", out, sizeof(out)),
 			 0);
 
 	/* The first <!-- excerpt: F --> block's first line L: append a
 	 * comment to the line of F that holds L. */
 	assert_int_equal(
-		run_in(dir,
+		sh_run(dir,
 		       "set -e; m=$(grep -rhn -A2 \"^<!-- excerpt: \" docs | head -n 3); "
 		       "f=$(echo \"$m\" | sed -n \"1s/.*excerpt: \\([^ ]*\\) -->.*/\\1/p\"); "
 		       "l=$(echo \"$m\" | sed -n 3p | sed \"s/^[0-9]*-//; s/^[[:space:]]*//\"); "
@@ -216,7 +192,7 @@ test_real_docs_fail_when_quoted_code_changes(void **state)
 		       out, sizeof(out)),
 		0);
 	print_message("%s", out);
-	assert_int_equal(run_in(dir, "sh tools/docs-check.sh", out, sizeof(out)),
+	assert_int_equal(sh_run(dir, "sh tools/docs-check.sh", out, sizeof(out)),
 			 1);
 	assert_non_null(strstr(out, "excerpt: line 1 of the block"));
 }
@@ -242,7 +218,7 @@ main(void)
 			teardown),
 	};
 
-	if (!getcwd(top, sizeof(top)) || access("tools/docs-check.awk", R_OK)) {
+	if (access("tools/docs-check.awk", R_OK)) {
 		fprintf(stderr, "test_docs: run it from the top of the tree\n");
 		return 1;
 	}
