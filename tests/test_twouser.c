@@ -628,6 +628,20 @@ msgq_posix_recv_says_whose_queue_it_may_not_open(void **state)
 	user_told_whose(MSGQ_POSIX, "msgq_posix_recv");
 }
 
+static void
+sem_sysv_worker_says_whose_set_it_may_not_join(void **state)
+{
+	(void)state;
+	user_told_whose(SEM_SYSV, "sem_sysv_worker");
+}
+
+static void
+sem_posix_worker_says_whose_semaphore_it_may_not_open(void **state)
+{
+	(void)state;
+	user_told_whose(SEM_POSIX, "sem_posix_worker");
+}
+
 /* ---- the sweep: neither user's --clean touches the other's ------------ */
 
 /* Make stale objects of names n as uid (-1: root): a System V segment
@@ -762,6 +776,8 @@ main(void)
 		FIXTURE(shm_posix_reader_says_whose_object_it_may_not_open),
 		FIXTURE(msgq_sysv_recv_says_whose_queue_it_may_not_read),
 		FIXTURE(msgq_posix_recv_says_whose_queue_it_may_not_open),
+		FIXTURE(sem_sysv_worker_says_whose_set_it_may_not_join),
+		FIXTURE(sem_posix_worker_says_whose_semaphore_it_may_not_open),
 		FIXTURE(clean_leaves_the_other_users_stale_objects),
 		FIXTURE(ipcs_says_unknown_for_another_users_object_it_cannot_judge),
 	};
