@@ -160,8 +160,18 @@ join(void)
 	pid_t none = 0;
 	int fd;
 
-	if ((sem = sem_open(name, 0)) == SEM_FAILED)
+	if ((sem = sem_open(name, 0)) == SEM_FAILED) {
+		int err = errno;
+
+		if (err == EACCES && /* someone else's, mode 0600 */
+		    owner_check_posix(OBJ_POSIX_SEM, name, &who) == -1 &&
+		    errno == EPERM)
+			die("semaphore %s belongs to %s, not to you: sem_open "
+			    "says permission denied",
+			    name, who.desc);
+		errno = err;
 		die_errno("sem_open %s", name);
+	}
 	/* The name is derived from a public one: anyone can make the
 	 * semaphore and segment first, mode 0666, so that we count on their
 	 * counter.  Root may open anything: join only what we own.  A
