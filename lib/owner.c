@@ -94,21 +94,21 @@ owner_check_sysv(enum obj_kind kind, int id, struct owner *who)
 	struct msqid_ds msg;
 	union semun arg = {.buf = &sem};
 	const char *table, *idcol;
-	int rc, err;
+	int err;
 
 	switch (kind) {
 	case OBJ_SYSV_SHM:
-		if ((rc = shmctl(id, IPC_STAT, &shm)) == 0)
+		if (shmctl(id, IPC_STAT, &shm) == 0)
 			return judge(shm.shm_perm.uid, shm.shm_perm.cuid, who);
 		table = "shm", idcol = "shmid";
 		break;
 	case OBJ_SYSV_SEM:
-		if ((rc = semctl(id, 0, IPC_STAT, arg)) == 0)
+		if (semctl(id, 0, IPC_STAT, arg) == 0)
 			return judge(sem.sem_perm.uid, sem.sem_perm.cuid, who);
 		table = "sem", idcol = "semid";
 		break;
 	case OBJ_SYSV_MSG:
-		if ((rc = msgctl(id, IPC_STAT, &msg)) == 0)
+		if (msgctl(id, IPC_STAT, &msg) == 0)
 			return judge(msg.msg_perm.uid, msg.msg_perm.cuid, who);
 		table = "msg", idcol = "msqid";
 		break;
