@@ -15,7 +15,6 @@
 #   make valgrind   the tests again, every program under valgrind (slow)
 #   make clean      remove build/
 
-CC      ?= cc
 CFLAGS  ?= -O2 -g
 # Always on, even when CFLAGS is given on the command line (make check).
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
