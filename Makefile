@@ -40,8 +40,7 @@ BENCH_SRC := $(filter-out bench/ipcbench.c bench/bare.c,$(wildcard bench/*.c)) \
 TEST_SRC := $(wildcard tests/test_*.c)
 
 DEMOS   := $(patsubst %.c,$(BIN)/%,$(notdir $(DEMO_SRC)))
-TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare \
-	   $(if $(wildcard bench/ipcbench.c),$(BIN)/ipcbench)
+TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare $(BIN)/ipcbench
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
 .SECONDARY:
