@@ -44,6 +44,8 @@ TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare $(BIN)/ipcbench
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
 .SECONDARY:
+# A recipe that fails leaves no half-written target to be taken as done.
+.DELETE_ON_ERROR:
 .PHONY: all run-all test test-run docs-check check valgrind ipcs ipcs-clean deps clean
 
 all: $(DEMOS) $(TOOLS)
