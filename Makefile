@@ -17,8 +17,10 @@
 
 CFLAGS  ?= -O2 -g
 # Always on, even when CFLAGS is given on the command line (make check).
+# -Ibench is not here: only the benchmark, the transports and the tests
+# may include its headers (below), so a demo that tries fails to build.
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	   -Wall -Wextra -Werror -Ilib -Ibench -MMD -MP
+	   -Wall -Wextra -Werror -Ilib -MMD -MP
 LDLIBS  += -lrt -pthread
 
 B       := build
@@ -34,7 +36,7 @@ DEMO_SRC := $(filter-out %_transport.c,$(foreach m,$(MECHS),$(wildcard $(m)/$(m)
 TOOL_SRC := tools/ipclab-ipcs.c
 # ipcbench: bench/ipcbench.c is its main; the rest of bench/ and every
 # <mech>/<mech>_transport.c make the benchmark's library.  bench/bare.c is
-# the yardstick: the same system calls with no harness around them.
+# ipcbench-bare, the yardstick: the same system calls with no harness.
 BENCH_SRC := $(filter-out bench/ipcbench.c bench/bare.c,$(wildcard bench/*.c)) \
 	     $(foreach m,$(MECHS),$(wildcard $(m)/$(m)_transport.c))
 TEST_SRC := $(wildcard tests/test_*.c)
@@ -42,6 +44,10 @@ TEST_SRC := $(wildcard tests/test_*.c)
 DEMOS   := $(patsubst %.c,$(BIN)/%,$(notdir $(DEMO_SRC)))
 TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare $(BIN)/ipcbench
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
+
+obj      = $(patsubst %.c,$(B)/obj/%.o,$(1))
+ALL_OBJ := $(call obj,$(LIB_SRC) $(DEMO_SRC) $(TOOL_SRC) $(BENCH_SRC) \
+	     $(TEST_SRC) tests/harness.c bench/ipcbench.c bench/bare.c)
 
 .SECONDARY:
 # A recipe that fails leaves no half-written target to be taken as done.
@@ -54,36 +60,43 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(LIB): $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC))
+# Who may include the benchmark's headers: bench/, the transports, tests.
+$(B)/obj/bench/%.o $(B)/obj/%_transport.o: EXTRA_CFLAGS += -Ibench
+$(B)/obj/tests/%.o: EXTRA_CFLAGS += -Itests -Ibench
+
+# Every program is linked the same way; what differs is its objects and,
+# for a few, one more library.
+define link
+@mkdir -p $(BIN)
+$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+endef
+
+$(LIB): $(call obj,$(LIB_SRC))
+	$(AR) rcs $@ $^
+
+$(BLIB): $(call obj,$(BENCH_SRC))
 	$(AR) rcs $@ $^
 
 # A demo is one file: build/bin/shm_sysv_writer from shm/shm_sysv_writer.c.
 define demo_rule
 $$(BIN)/$(1)_%: $$(B)/obj/$(1)/$(1)_%.o $$(LIB)
-	@mkdir -p $$(BIN)
-	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(link)
 endef
 $(foreach m,$(MECHS),$(eval $(call demo_rule,$(m))))
 
 $(BIN)/ipclab-ipcs: $(B)/obj/tools/ipclab-ipcs.o $(LIB)
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BLIB): $(patsubst %.c,$(B)/obj/%.o,$(BENCH_SRC))
-	$(AR) rcs $@ $^
+	$(link)
 
 $(BIN)/ipcbench-bare: $(B)/obj/bench/bare.o $(LIB)
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(link)
 
+$(BIN)/ipcbench: LDLIBS += -lm
 $(BIN)/ipcbench: $(B)/obj/bench/ipcbench.o $(BLIB) $(LIB)
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+	$(link)
 
-$(B)/obj/tests/%.o: EXTRA_CFLAGS := -Itests
+$(BIN)/test_%: LDLIBS := -lcmocka $(LDLIBS) -lm
 $(BIN)/test_%: $(B)/obj/tests/test_%.o $(B)/obj/tests/harness.o $(BLIB) $(LIB)
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS) -lm
+	$(link)
 
 # Each run-<mech> target starts the demos as a learner would by hand,
 # then shows that nothing was left behind (tools/left-behind.sh).
@@ -128,4 +141,4 @@ deps:
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(ALL_OBJ:.o=.d)
