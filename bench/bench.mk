@@ -6,8 +6,16 @@
 RESULTS := $(B)/results
 .PHONY: bench plots bench-docs
 
-# The build's version, recorded in bench.json's meta.
-$(B)/obj/bench/meta.o: EXTRA_CFLAGS += -DIPCLAB_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo unknown)"'
+# The build's version, recorded in bench.json's meta.  $(B)/version is
+# rewritten only when git describe changes, and meta.o depends on it, so a
+# new commit rebuilds meta.o and nothing else.
+VERSION = $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+.PHONY: FORCE
+$(B)/version: FORCE
+	@mkdir -p $(B)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+$(B)/obj/bench/meta.o: $(B)/version
+$(B)/obj/bench/meta.o: EXTRA_CFLAGS += -DIPCLAB_VERSION='"$(VERSION)"'
 
 # A failed measurement makes ipcbench exit 1: the plots are still drawn
 # from the rest, and make bench fails at the end.  gnuplot is installed
