@@ -107,7 +107,7 @@ run-all: $(DEMOS) $(TOOLS)
 	@for t in $(RUN_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; echo; done
 
 test:
-	@sh tools/need.sh cmocka
+	@$(MAKE) --no-print-directory deps DEPS=cmocka
 	@$(MAKE) --no-print-directory test-run
 	@sh tools/docs-check.sh
 
@@ -120,13 +120,13 @@ test-run: $(DEMOS) $(TOOLS) $(TESTS)
 	@sh tools/run-tests.sh $(TESTS)
 
 check:
-	@sh tools/need.sh cmocka
+	@$(MAKE) --no-print-directory deps DEPS=cmocka
 	@$(MAKE) --no-print-directory B=build/asan \
 		CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' test-run
 
 valgrind:
-	@sh tools/need.sh cmocka valgrind
+	@$(MAKE) --no-print-directory deps DEPS="cmocka valgrind"
 	@IPCLAB_VALGRIND=1 $(MAKE) --no-print-directory test-run
 
 ipcs: $(TOOLS)
@@ -135,8 +135,11 @@ ipcs: $(TOOLS)
 ipcs-clean: $(TOOLS)
 	@$(BIN)/ipclab-ipcs --clean
 
+# The one place that installs what is missing (tools/need.sh): test,
+# check, valgrind and bench ask it for what they need.
+DEPS := cmocka gnuplot
 deps:
-	@sh tools/need.sh cmocka gnuplot
+	@sh tools/need.sh $(DEPS)
 
 clean:
 	rm -rf $(B)

@@ -26,7 +26,7 @@ bench: $(BIN)/ipcbench
 	@echo "$(BIN)/ipcbench --save $(RESULTS)"; \
 	$(BIN)/ipcbench --save $(RESULTS); status=$$?; \
 	[ $$status -le 1 ] || exit $$status; \
-	if sh tools/need.sh gnuplot; then \
+	if $(MAKE) --no-print-directory deps DEPS=gnuplot; then \
 		$(MAKE) --no-print-directory plots || exit 1; \
 	else \
 		echo "make bench: the plots were not drawn (no gnuplot); the table and files are in $(RESULTS)."; \
@@ -36,7 +36,7 @@ bench: $(BIN)/ipcbench
 
 plots:
 	@test -f $(RESULTS)/bench.csv || { echo "no $(RESULTS)/bench.csv: run make bench first" >&2; exit 1; }
-	@sh tools/need.sh gnuplot
+	@$(MAKE) --no-print-directory deps DEPS=gnuplot
 	gnuplot -e "dir='$(RESULTS)'" bench/plots.gp
 	@ls $(RESULTS)/*.png $(RESULTS)/*.svg
 
