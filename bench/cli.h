@@ -14,7 +14,6 @@
 #define CLI_MECHS_MAX	   64
 #define CLI_SIZES_MAX	   32
 #define CLI_SIZE_LIMIT	   (64UL << 20) /* the largest message: 64 MiB */
-#define CLI_PLACEMENTS_MAX 8		/* placements one run may measure */
 
 /* Parse a comma-separated list of transport names ("pipe,shm-posix", or
  * "all") into out (room for max).  Returns how many, or -1. */
@@ -43,7 +42,7 @@ struct plan_opts {
 	size_t sizes[CLI_SIZES_MAX]; /* ascending, as cli_sizes() leaves them */
 	size_t nsizes;
 	unsigned long count, warmup; /* or ENGINE_AUTO */
-	struct placement cpus[CLI_PLACEMENTS_MAX];
+	struct placement cpus[PLACEMENTS_MAX];
 	size_t ncpus;
 	int default_cpus;   /* no --cpus given: cpus[1..] measure less */
 	const char *name;   /* -N, or NULL */

@@ -44,6 +44,7 @@ struct placement {
 };
 
 #define PLACEMENT_ANY ((struct placement){-1, -1})
+#define PLACEMENTS_MAX 8 /* placements one run may measure */
 
 #define ENGINE_AUTO	   (~0UL)    /* count or warmup: chosen per run */
 #define ENGINE_SAMPLES_MAX 1000000UL /* latency samples in one run */

@@ -141,11 +141,11 @@ parse_options(struct options *o, int argc, char **argv)
 					optarg);
 			break;
 		case OPT_CPUS:
-			if (o->run.ncpus == CLI_PLACEMENTS_MAX)
+			if (o->run.ncpus == PLACEMENTS_MAX)
 				opts_usage_error(
 					usage_text,
 					"--cpus: at most %d placements",
-					CLI_PLACEMENTS_MAX);
+					PLACEMENTS_MAX);
 			if (cli_placement(optarg, &o->run.cpus[o->run.ncpus],
 					  err, sizeof(err)) == -1)
 				opts_usage_error(usage_text, "--cpus %s: %s",

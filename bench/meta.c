@@ -138,7 +138,7 @@ meta_collect(struct meta *m, const struct placement *pins, size_t n)
 		close(p[0]);
 		close(p[1]);
 	}
-	for (size_t i = 0; i < n && i < CLI_PLACEMENTS_MAX; i++)
+	for (size_t i = 0; i < n && i < PLACEMENTS_MAX; i++)
 		m->pinning[m->npinning++] = pins[i];
 	for (size_t i = 0; i < sizeof(limit_paths) / sizeof(limit_paths[0]) &&
 			   i < META_LIMITS;
