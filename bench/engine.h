@@ -74,13 +74,6 @@ enum run_status {
 	RUN_FAILED,  /* note holds the error */
 };
 
-/* One point of a latency CDF: the fraction of round trips that took at
- * most ns nanoseconds. */
-struct cdf_point {
-	double frac;
-	uint64_t ns;
-};
-
 /* What one measurement found. */
 struct run_result {
 	const struct transport *t;

@@ -121,6 +121,31 @@ percentiles_of_one_and_two_samples(void **state)
 	assert_int_equal(s.max, 0);
 }
 
+/* The CDF: as many points as asked, in order of fraction, from the
+ * minimum (fraction 0) to the maximum (fraction 1) with the tail between. */
+static void
+cdf_runs_from_min_to_max_in_order(void **state)
+{
+	uint64_t s[1000];
+	struct cdf_point c[64];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < 1000; i++)
+		s[i] = i + 1;
+	n = stats_cdf(s, 1000, c, 64);
+	assert_int_equal(n, 64);
+	assert_true(c[0].frac == 0.0);
+	assert_int_equal(c[0].ns, 1);
+	assert_true(c[n - 1].frac == 1.0);
+	assert_int_equal(c[n - 1].ns, 1000);
+	for (size_t i = 1; i < n; i++) {
+		assert_true(c[i - 1].frac <= c[i].frac);
+		assert_true(c[i - 1].ns <= c[i].ns);
+	}
+	assert_true(c[n - 2].frac > 0.99); /* the tail is there */
+}
+
 /* --- option lists --------------------------------------------------- */
 
 static void
@@ -937,6 +962,7 @@ main(void)
 		cmocka_unit_test(percentile_ranks_are_exact_at_round_fractions),
 		cmocka_unit_test(percentiles_with_ties_and_unsorted_input),
 		cmocka_unit_test(percentiles_of_one_and_two_samples),
+		cmocka_unit_test(cdf_runs_from_min_to_max_in_order),
 		cmocka_unit_test(sizes_parse_sort_and_drop_repeats),
 		cmocka_unit_test(bad_sizes_are_refused_with_a_reason),
 		cmocka_unit_test(placements_parse_and_refuse),
