@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "plan.h"
 #include "engine.h"
 #include "err.h"
 #include "meta.h"
@@ -367,7 +368,7 @@ main(int argc, char **argv)
 	}
 	/* A write to a peer that has gone fails with EPIPE instead. */
 	sigaction(SIGPIPE, &ign, NULL);
-	if ((runs = cli_plan(&o.run, &n)) == NULL)
+	if ((runs = plan_runs(&o.run, &n)) == NULL)
 		die_errno("calloc");
 	results = calloc(n ? n : 1, sizeof(*results));
 	if (results == NULL)

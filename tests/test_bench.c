@@ -27,6 +27,7 @@
 #include "meta.h"
 #include "names.h"
 #include "output.h"
+#include "plan.h"
 #include "stats.h"
 #include "transport.h"
 
@@ -297,7 +298,7 @@ plan_measures_notifications_at_their_own_size(void **state)
 
 	(void)state;
 	o.default_cpus = 1;
-	r = cli_plan(&o, &n);
+	r = plan_runs(&o, &n);
 	assert_non_null(r);
 	/* first placement: 2 notifications + 2 sizes x 3, both patterns;
 	 * then latency at 64 B only, on each of the other two */
@@ -315,12 +316,12 @@ plan_measures_notifications_at_their_own_size(void **state)
 	expect_run(&r[25], &note4, PAT_LATENCY, 64, -1);
 	free(r);
 	o.default_cpus = 0; /* --cpus given: everything everywhere */
-	r = cli_plan(&o, &n);
+	r = plan_runs(&o, &n);
 	assert_int_equal(n, 3 * 16);
 	free(r);
 	o.latency = 0;
 	o.ncpus = 1;
-	r = cli_plan(&o, &n);
+	r = plan_runs(&o, &n);
 	assert_int_equal(n, 8);
 	assert_int_equal(r[0].pattern, PAT_THROUGHPUT);
 	free(r);
