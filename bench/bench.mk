@@ -49,7 +49,7 @@ bench-docs:
 	@ls -l docs/img/bench-*.png
 
 # Hold ipcbench to its yardsticks: bare system-call loops, one cache line,
-# and the pipe (bench/yardstick.sh; slow, run it on a quiet machine).
+# and the pipe (bench/bare-check.sh; slow, run it on a quiet machine).
 .PHONY: bench-check
 bench-check: $(BIN)/ipcbench $(BIN)/ipcbench-bare
-	@sh bench/yardstick.sh
+	@sh bench/bare-check.sh

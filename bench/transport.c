@@ -1,4 +1,4 @@
-/* transports.c - the table of every transport, and what they share: see
+/* transport.c - the table of every transport, and what they share: see
  * transport.h.
  *
  * Each transport lives in its mechanism's folder (pipe/pipe_transport.c);
