@@ -71,10 +71,14 @@ define link
 $(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 endef
 
+# Archives are made anew, so that a renamed or removed source leaves no
+# stale member behind to clash with its successor.
 $(LIB): $(call obj,$(LIB_SRC))
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 $(BLIB): $(call obj,$(BENCH_SRC))
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 # A demo is one file: build/bin/shm_sysv_writer from shm/shm_sysv_writer.c.
