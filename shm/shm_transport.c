@@ -321,7 +321,7 @@ static int
 make_posix(struct channel *ch, struct shm_chan *p)
 {
 	void *at;
-	int fd, rc;
+	int fd, rc, saved;
 
 	if (names_posix(p->posix, sizeof(p->posix), ch->name) == -1)
 		return -1;
@@ -329,16 +329,16 @@ make_posix(struct channel *ch, struct shm_chan *p)
 	if (fd == -1)
 		return -1;
 	p->posix_made = 1;
-	if ((p->posix_h = cleanup_add_name(OBJ_POSIX_SHM, p->posix)) == -1 ||
-	    (rc = posix_fallocate(fd, 0, (off_t)p->seg_len)) != 0 ||
-	    (at = mmap(NULL, p->seg_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		       0)) == MAP_FAILED) {
-		int saved = p->posix_h == -1 ? errno : rc != 0 ? rc : errno;
-
-		close(fd);
-		errno = saved;
-		return -1;
+	if ((p->posix_h = cleanup_add_name(OBJ_POSIX_SHM, p->posix)) == -1)
+		goto fail;
+	/* posix_fallocate returns the error instead of setting errno */
+	if ((rc = posix_fallocate(fd, 0, (off_t)p->seg_len)) != 0) {
+		errno = rc;
+		goto fail;
 	}
+	at = mmap(NULL, p->seg_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (at == MAP_FAILED)
+		goto fail;
 	close(fd); /* the mapping keeps the object */
 	p->seg = at;
 	if (p->kind != KIND_POSIX)
@@ -353,6 +353,11 @@ make_posix(struct channel *ch, struct shm_chan *p)
 			return -1;
 	}
 	return 0;
+fail:
+	saved = errno; /* close() must not hide why */
+	close(fd);
+	errno = saved;
+	return -1;
 }
 
 static int
@@ -367,13 +372,8 @@ shm_setup(struct channel *ch, enum kind kind)
 	p->shmid = p->semid = -1;
 	p->shm_h = p->sem_h = p->posix_h = -1;
 	if (layout(p, ch->size) == -1 ||
-	    (kind == KIND_SYSV ? make_sysv(ch, p) : make_posix(ch, p)) == -1) {
-		int saved = errno;
-
-		shm_teardown(ch);
-		errno = saved;
+	    (kind == KIND_SYSV ? make_sysv(ch, p) : make_posix(ch, p)) == -1)
 		return -1;
-	}
 	return 0; /* a new segment is zero-filled: head = tail = 0 */
 }
 
