@@ -47,7 +47,7 @@ struct side_ctx {
 	struct shared *sh;
 	struct report *rep;
 	const char *who; /* "client" or "server" */
-	size_t len;	 /* bytes a message */
+	size_t len;	 /* bytes per message */
 	uint64_t seq;	 /* sequence number of the next message */
 	unsigned long warm, count, cap;
 	int auto_warm, auto_count;

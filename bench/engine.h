@@ -59,7 +59,7 @@ struct placement {
 struct run_spec {
 	const struct transport *t;
 	enum pattern pattern;
-	size_t size;	       /* bytes a message, <= the transport's max */
+	size_t size;	       /* bytes per message, <= the transport's max */
 	unsigned long count;   /* round trips or messages; ENGINE_AUTO */
 	unsigned long warmup;  /* untimed ones before; ENGINE_AUTO */
 	struct placement cpus; /* where client and server run */
@@ -93,8 +93,8 @@ struct run_result {
 };
 
 /* Make the measurement spec describes, filling *r.  Returns 0 when the run
- * was made or skipped (r->status), -1 when it failed (r->note says why).  Every object the transport made is
- * removed before it returns, and no child is left running.  The caller
+ * was made or skipped (r->status), -1 when it failed (r->note says why).
+ * Every object the transport made is removed before it returns, and no child is left running.  The caller
  * ignores SIGPIPE, so that a write to a peer that is gone fails with
  * EPIPE. */
 int engine_run(const struct run_spec *spec, struct run_result *r);

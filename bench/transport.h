@@ -56,8 +56,9 @@ struct transport {
 	enum wait_kind wait;
 
 	/* The largest message it can carry on this machine: SIZE_MAX if it
-	 * has no limit of its own, 0 if it carries only a notification.  Writes why it is the limit into
-	 * why ("/proc/sys/fs/mqueue/msgsize_max = 8192"), for the rows of
+	 * has no limit of its own, 0 if it carries only a notification.
+	 * Writes why it is the limit into why
+	 * ("/proc/sys/fs/mqueue/msgsize_max = 8192"), for the rows of
 	 * sizes it must skip. */
 	size_t (*max_size)(char *why, size_t len);
 

@@ -50,7 +50,7 @@
  * Sizes: a ring has SLOTS_MAX slots, fewer (down to 2) once that would
  * pass RING_BYTES, so a 1 MiB run maps 16 MiB and bigger messages do not
  * take eight times their size.  A System V segment must fit
- * /proc/sys/kernel/shmmax (bytes a segment) and shmall (pages in all);
+ * /proc/sys/kernel/shmmax (bytes per segment) and shmall (pages in all);
  * a POSIX object only the room in /dev/shm, so setup() reserves its pages
  * (posix_fallocate) and a full /dev/shm fails setup() with ENOSPC instead
  * of killing a side with SIGBUS later.
@@ -84,7 +84,7 @@
 #include "transport.h"
 
 #define CACHE_LINE 64
-#define SLOTS_MAX  8	     /* slots a ring, at most */
+#define SLOTS_MAX  8	     /* slots per ring, at most */
 #define SLOTS_MIN  2	     /* so one slot is written while one is read */
 #define RING_BYTES (8 << 20) /* a ring's slots, beyond which it has fewer */
 /* Polls before a waiting shm-spin side yields its CPU.  A pause took 10 to
@@ -148,7 +148,7 @@ struct end {
 struct shm_chan {
 	enum kind kind;
 	unsigned slots;	  /* a ring */
-	size_t stride;	  /* bytes a slot: the size in whole cache lines */
+	size_t stride;	  /* bytes per slot: the size in whole cache lines */
 	size_t seg_len;	  /* bytes of the segment */
 	struct seg *seg;  /* mapped (attached) at, or NULL */
 	int shmid, semid; /* shm-sysv, or -1 */
