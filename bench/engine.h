@@ -94,9 +94,9 @@ struct run_result {
 
 /* Make the measurement spec describes, filling *r.  Returns 0 when the run
  * was made or skipped (r->status), -1 when it failed (r->note says why).
- * Every object the transport made is removed before it returns, and no child is left running.  The caller
- * ignores SIGPIPE, so that a write to a peer that is gone fails with
- * EPIPE. */
+ * Every object the transport made is removed before it returns, and no
+ * child is left running.  The caller ignores SIGPIPE, so that a write to a
+ * peer that is gone fails with EPIPE. */
 int engine_run(const struct run_spec *spec, struct run_result *r);
 
 /* "latency" or "throughput". */
