@@ -25,7 +25,6 @@
 #include "harness.h"
 #include "io.h"
 
-/* The directory this test program lives in: build/bin. */
 /* A temporary file with no name: it goes when the last descriptor does. */
 static int
 open_unnamed(void)
@@ -41,6 +40,7 @@ open_unnamed(void)
 	return fd;
 }
 
+/* The directory this test program lives in: build/bin. */
 static const char *
 bin_dir(void)
 {
