@@ -1,9 +1,8 @@
 /* socket_minimal_server.c - the smallest correct UNIX domain socket server.
  * Makes a private directory (mkdtemp: mode 0700, a random name no other
  * user can create first), binds a stream socket file in it, and prints its
- * path for socket_minimal_client.  Serves one client (accept() waits 10 s
- * at most): echoes until end of file, then removes file and directory.
- *
+ * path for socket_minimal_client.  Serves one client (accept() and each
+ * read wait 10 s at most): echoes until end of file, then removes both.
  *   $ build/bin/socket_minimal_server &
  *   socket_minimal_server 4242: listening on /tmp/ipclab-1000-socket-minimal.Xb3kQz/socket
  *   $ build/bin/socket_minimal_client /tmp/ipclab-1000-socket-minimal.Xb3kQz/socket
@@ -58,8 +57,9 @@ main(int argc, char **argv)
 		goto out;
 	printf("socket_minimal_server %ld: listening on %s\n", (long)getpid(),
 	       sa.sun_path);
-	if ((cfd = accept(lfd, NULL, NULL)) == -1) /* 10 s at most */
-		goto out;
+	if ((cfd = accept(lfd, NULL, NULL)) == -1 || /* 10 s at most... */
+	    setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1)
+		goto out; /* ...and so each read: cfd is a new socket */
 	while ((got = read(cfd, buf, sizeof(buf))) > 0) { /* 0: end of file */
 		if (send(cfd, buf, got, MSG_NOSIGNAL) !=
 		    got) /* EPIPE, no kill */
