@@ -6,14 +6,10 @@
  * COUNT lines, and closes its end, which is how the reader learns it is
  * done (end of file).  It makes nothing, so it removes nothing.
  *
- *   $ ./reader &                # built as fifo_minimal_reader.c says
- *   reader 4242: listening on /tmp/ipclab-1000-fifo-minimal.k3Xz9a/fifo
  *   $ ./writer /tmp/ipclab-1000-fifo-minimal.k3Xz9a/fifo 3
  *   writer 4243: opened the FIFO: a reader is there
  *   writer 4243: wrote 3 lines, closed my end
- *   hello 1 from 4243
- *   ...
- *   reader 4242: end of file; removed the FIFO and its directory
+ * (the whole session, reader first: see fifo_minimal_reader.c)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
