@@ -1,9 +1,8 @@
 /* msgq_minimal_recv.c - receive messages from a System V message queue.
  *
- * Waits up to 10 s for msgq_minimal_send's queue (the key made from your
- * uid, or KEY), takes messages of type 1 until an empty one comes, and
- * answers with a message of type 2 that says how many came.  The sender
- * made the queue and removes it; this program only uses it.
+ * Waits up to 10 s for msgq_minimal_send's queue (at the key made from
+ * your uid, or KEY), takes messages of type 1 until an empty one comes,
+ * and answers with type 2.  It made nothing, so it removes nothing.
  *
  *   $ cc -Wall -Wextra -Werror msgq_minimal_recv.c -o msgq_minimal_recv
  *   $ ./msgq_minimal_send & ./msgq_minimal_recv

@@ -1,15 +1,13 @@
 /* msgq_minimal_send.c - send messages through a System V message queue.
  *
- * Makes a queue (msgget, IPC_CREAT | IPC_EXCL, mode 0600) at a key made
- * from your uid (or KEY), sends COUNT messages of type 1 and then an empty
- * one, which means "that was all", and waits for msgq_minimal_recv's
- * answer, type 2; then removes the queue.  msgsnd's size counts the text
- * only, never the long mtype in front of it (see msgq_broken_msgsz.c).
+ * Makes a queue (IPC_CREAT | IPC_EXCL, mode 0600) at a key made from your
+ * uid (or KEY), sends COUNT messages of type 1 and an empty one that says
+ * "that was all", waits for msgq_minimal_recv's answer (type 2), and
+ * removes the queue.  msgsnd's size counts the text, never the mtype.
  *
  *   $ cc -Wall -Wextra -Werror msgq_minimal_send.c -o msgq_minimal_send
  *   $ ./msgq_minimal_send & ./msgq_minimal_recv
  *   msgq_minimal_send: queue 5 (key 0x1c00fffe): sending 5 messages
- *   msgq_minimal_recv: "hello 1 from 4242" (18 bytes, type 1)
  *   ...
  *   msgq_minimal_send: the receiver says "got 5"; queue removed
  */
