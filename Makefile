@@ -6,7 +6,9 @@
 #   make run-all    every one of them
 #   make bench      measure every mechanism: table, CSV, JSON, plots (bench/bench.mk)
 #   make plots      draw the plots again from build/results
-#   make test       build and run the cmocka tests (installs cmocka if it can)
+#   make test       build and run the cmocka tests (installs cmocka if it can),
+#                   then make docs-check
+#   make docs-check the docs still quote the code as it is, and every link holds
 #   make ipcs       list the suite's IPC objects alive on this machine
 #   make ipcs-clean remove those whose processes are gone
 #   make check      the tests again under AddressSanitizer and UBSan
@@ -44,7 +46,7 @@ TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare \
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
 .SECONDARY:
-.PHONY: all run-all test test-run check valgrind ipcs ipcs-clean deps clean
+.PHONY: all run-all test test-run docs-check check valgrind ipcs ipcs-clean deps clean
 
 all: $(DEMOS) $(TOOLS)
 
@@ -94,6 +96,12 @@ run-all: $(DEMOS) $(TOOLS)
 test:
 	@sh tools/need.sh cmocka
 	@$(MAKE) --no-print-directory test-run
+	@sh tools/docs-check.sh
+
+# Every excerpt in docs/ still matches the file it quotes, every link and
+# anchor resolves (tools/docs-check.awk says how excerpts are marked).
+docs-check:
+	@sh tools/docs-check.sh
 
 test-run: $(DEMOS) $(TOOLS) $(TESTS)
 	@sh tools/run-tests.sh $(TESTS)

@@ -524,3 +524,29 @@ fixture_teardown(void **state)
 	free(f);
 	return left == 0 ? 0 : -1;
 }
+
+int
+sh_run(const char *dir, const char *script, char *out, size_t size)
+{
+	char top[PATH_MAX], cmd[8192];
+	FILE *f;
+	size_t n;
+	int rc;
+
+	if (!getcwd(top, sizeof(top)))
+		return -1;
+	rc = snprintf(cmd, sizeof(cmd),
+		      "cd '%s' && IPCLAB_TOP='%s' timeout 120 sh -c '%s' 2>&1",
+		      dir, top, script);
+	if (rc < 0 || (size_t)rc >= sizeof(cmd) || strchr(script, '\''))
+		return -1;
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, size - 1, f);
+	out[n] = '\0';
+	while (fgetc(f) != EOF) /* the rest, so that the script never blocks */
+		;
+	rc = pclose(f);
+	return rc == -1 || !WIFEXITED(rc) ? -1 : WEXITSTATUS(rc);
+}

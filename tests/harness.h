@@ -143,4 +143,10 @@ struct fixture {
 int fixture_setup(void **state);
 int fixture_teardown(void **state);
 
+/* Run script with sh -c in directory dir, for at most 120 s (timeout(1)),
+ * with IPCLAB_TOP set to the directory the test started in (the top of the
+ * tree); its stdout and stderr, cut to size - 1 bytes, into out.  Returns
+ * its exit status, or -1 if it could not run or was killed. */
+int sh_run(const char *dir, const char *script, char *out, size_t size);
+
 #endif
