@@ -123,7 +123,8 @@ report_after(const char after[8])
 int
 main(int argc, char **argv)
 {
-	size_t wrong = sizeof(struct msg), right = sizeof(((struct msg *)0)->text);
+	size_t wrong = sizeof(struct msg),
+	       right = sizeof(((struct msg *)0)->text);
 	int reg, hit_wrong, hit_right;
 	char after[8];
 	ssize_t n;

@@ -21,8 +21,8 @@
 #define USAGE "usage: msgq_minimal_recv [KEY]\n"
 
 struct msg {
-	long mtype;	/* > 0: we ask for type 1 only */
-	char text[64];	/* the body: msgrcv's size counts only this */
+	long mtype;    /* > 0: we ask for type 1 only */
+	char text[64]; /* the body: msgrcv's size counts only this */
 };
 
 static key_t key;
@@ -51,10 +51,11 @@ main(int argc, char **argv)
 	if (argc > 2 || *end != '\0' || key <= 0)
 		return fprintf(stderr, "msgq_minimal_recv: bad KEY\n" USAGE), 2;
 	setvbuf(stdout, NULL, _IOLBF, 0); /* a line at a time, even to a pipe */
+	/* The sender makes the queue: until it has, msgget fails, ENOENT. */
 	for (int tries = 0; (q = msgget(key, 0)) == -1; tries++) {
 		if (errno != ENOENT || tries == 100) /* 100 * 0.1 s */
-			die("msgget"); /* ENOENT: start msgq_minimal_send */
-		usleep(100000); /* the sender has not made it yet */
+			die("msgget");
+		usleep(100000);
 	}
 	/* Type 1 only: the oldest message of that type, waiting for one. */
 	while ((n = msgrcv(q, &m, sizeof(m.text), 1, 0)) > 0) {

@@ -22,8 +22,8 @@
 #define USAGE "usage: msgq_minimal_send [KEY]\n"
 
 struct msg {
-	long mtype;	/* > 0: the receiver picks by it */
-	char text[64];	/* the body: msgsnd's size counts only this */
+	long mtype;    /* > 0: the receiver picks by it */
+	char text[64]; /* the body: msgsnd's size counts only this */
 };
 
 static key_t key;
