@@ -51,7 +51,9 @@ enum expect {
 };
 
 /* The kinds of value an option takes, from the WORD in its -h line. */
-enum kind { K_NUMBER, K_SIZE, K_NAME, K_PATH, K_ADDRESS, K_CPUS, K_WORD };
+enum kind {
+	K_NUMBER, K_SIZE, K_NAME, K_PATH, K_ADDRESS, K_CPUS, K_KEY, K_WORD
+};
 
 static const struct {
 	const char *word;
@@ -63,7 +65,7 @@ static const struct {
 	{"N", K_NUMBER},       {"S", K_NUMBER},		{"SIZE", K_SIZE},
 	{"NAME", K_NAME},      {"PATH", K_PATH},	{"FILE", K_PATH},
 	{"DIR", K_PATH},       {"HOST:PORT", K_ADDRESS}, {"ADDRESS:PORT", K_ADDRESS},
-	{"A,B", K_CPUS},       {"A,B|any", K_CPUS},
+	{"A,B", K_CPUS},       {"A,B|any", K_CPUS},	{"KEY", K_KEY},
 };
 
 static char long_name[301], long_path[201], long_host[320];
@@ -140,6 +142,14 @@ static const struct vector values[] = {
 	/* the same CPU for both is a placement the help names: A,A */
 	{K_CPUS, "the same CPU twice", "0,0", ACCEPTED,
 	 "client and server on one CPU is a placement ipcbench measures"},
+	/* a System V key, as strtol reads it (0x1c000001 is one too) */
+	{K_KEY, "empty", "", REFUSED, NULL},
+	{K_KEY, "negative", "-1", REFUSED, NULL},
+	{K_KEY, "zero", "0", REFUSED, NULL}, /* IPC_PRIVATE, not a meeting */
+	{K_KEY, "huge", "99999999999999999999999", REFUSED, NULL},
+	{K_KEY, "1 once cut to 32 bits", "4294967297", REFUSED, NULL},
+	{K_KEY, "non-numeric", "ten", REFUSED, NULL},
+	{K_KEY, "trailing garbage", "5x", REFUSED, NULL},
 	{K_WORD, "empty", "", REFUSED, NULL},
 	{K_WORD, "unknown", "nonsense", REFUSED, NULL},
 	{K_WORD, "300 characters", long_name, REFUSED, NULL},
@@ -170,6 +180,15 @@ static const struct exception {
 	{"ipcbench", "-o", "200 bytes", RUN_FAILS,
 	 "a path of legal length in a directory that does not exist: "
 	 "ENOENT at run time (checked before measuring)"},
+	/* The minimal rung reads COUNT with strtol(3), which skips leading
+	 * white space and takes a sign: " 5" and "+5" are 5 there, as the
+	 * chapter's plain-libc programs mean them to be. */
+	{NULL, "COUNT", "leading space", ACCEPTED,
+	 "strtol's number: the minimal rung uses plain libc"},
+	{NULL, "COUNT", "plus sign", ACCEPTED,
+	 "strtol's number: the minimal rung uses plain libc"},
+	{"fifo_minimal_writer", "PATH", "200 bytes", RUN_FAILS,
+	 "a path of legal length where no FIFO is: open fails, ENOENT"},
 	{"ipcbench", "--save", "200 bytes", RUN_FAILS,
 	 "a path of legal length in a directory that does not exist: "
 	 "ENOENT at run time (checked before measuring)"},
@@ -209,6 +228,8 @@ good_value(enum kind k, const char *word, const char *longopt)
 		return "127.0.0.1:1";
 	case K_CPUS:
 		return "0,0";
+	case K_KEY:
+		return "1";
 	case K_WORD:
 		if (strcmp(longopt, "mech") == 0)
 			return "pipe";
@@ -232,11 +253,21 @@ struct option_desc {
 	char dflt[64];	   /* "(default X)" on its line, for -N */
 };
 
+/* An operand, from the usage line: "usage: prog PATH [COUNT]". */
+struct operand {
+	char word[32];
+	enum kind kind;
+};
+
+#define MAX_OPERANDS 2
+
 struct program {
 	char name[NAME_MAX + 1];
 	char path[PATH_MAX];
 	struct option_desc opts[MAX_OPTS];
 	int nopts;
+	struct operand operands[MAX_OPERANDS];
+	int noperands, variadic; /* variadic: "MODE..." or "[ARG...]" */
 	const char *probe; /* what shows a vector was accepted */
 	const char *prefix[4]; /* prepended: keeps an accepted run short */
 	int vectors, failures;
@@ -439,6 +470,48 @@ parse_line(const char *line, struct option_desc *d)
 	return 1;
 }
 
+/* The operands of p from the first line of its help, "usage: prog ...":
+ * the upper-case WORDs that are not the value of an option before them
+ * ("[-n COUNT]"); "WORD..." makes the program variadic. */
+static void
+parse_usage(struct program *p, const char *help)
+{
+	char line[512], *tok, *save = NULL;
+	int after_option = 0;
+	size_t n = strcspn(help, "\n");
+
+	if (strncmp(help, "usage: ", 7) != 0 || n >= sizeof(line))
+		return;
+	memcpy(line, help, n);
+	line[n] = '\0';
+	strtok_r(line, " ", &save); /* "usage:" */
+	strtok_r(NULL, " ", &save); /* the program */
+	while ((tok = strtok_r(NULL, " ", &save)) != NULL) {
+		size_t len;
+
+		tok += strspn(tok, "[");
+		len = strcspn(tok, "]");
+		tok[len] = '\0';
+		if (tok[0] == '-') {
+			after_option = 1;
+			continue;
+		}
+		if (after_option || tok[0] < 'A' || tok[0] > 'Z') {
+			after_option = 0;
+			continue;
+		}
+		if (len > 3 && strcmp(tok + len - 3, "...") == 0)
+			p->variadic = 1;
+		else if (p->noperands < MAX_OPERANDS &&
+			 len < sizeof(p->operands[0].word)) {
+			struct operand *o = &p->operands[p->noperands++];
+
+			strcpy(o->word, tok);
+			o->kind = kind_of(tok);
+		}
+	}
+}
+
 /* Fill p's options from "p -h"; fail the test if -h does not exit 0. */
 static void
 read_options(struct program *p)
@@ -450,6 +523,7 @@ read_options(struct program *p)
 	run(p, argv, &o);
 	if (o.timed_out || !WIFEXITED(o.status) || WEXITSTATUS(o.status) != 0)
 		fail_msg("%s -h: did not exit 0", p->name);
+	parse_usage(p, o.out);
 	for (line = strtok_r(o.out, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct option_desc d;
@@ -524,6 +598,56 @@ option_vectors(struct program *p, const struct option_desc *d)
 	}
 }
 
+/* A valid value for operand o, to put before the one under test: a path
+ * in our TMPDIR that does not exist. */
+static const char *
+good_operand(const struct operand *o)
+{
+	static char none[PATH_MAX + 8];
+
+	if (o->kind != K_PATH)
+		return good_value(o->kind, o->word, "");
+	snprintf(none, sizeof(none), "%s/none", tmpdir);
+	return none;
+}
+
+/* Vectors for the operands of a program such as "prog PATH [COUNT]":
+ * each bad value in each place, the places before it good; and one
+ * operand too many.  Only refusals: a program of the minimal rung takes
+ * -h alone, first, so nothing can show that an operand was accepted
+ * without running it. */
+static void
+operand_vectors(struct program *p)
+{
+	const char *a[4] = {NULL, NULL, NULL, NULL};
+	char what[160];
+
+	for (int i = 0; i < p->noperands; i++) {
+		const struct operand *o = &p->operands[i];
+
+		for (size_t k = 0; k < sizeof(values) / sizeof(values[0]);
+		     k++) {
+			const struct vector *v = &values[k];
+			enum expect e;
+
+			if (v->kind != o->kind)
+				continue;
+			e = expectation(p->name, o->word, v->what, v->expect);
+			if (e == ACCEPTED)
+				continue;
+			snprintf(what, sizeof(what), "operand %s %s", o->word,
+				 v->what);
+			for (int j = 0; j < i; j++)
+				a[j] = good_operand(&p->operands[j]);
+			a[i] = v->val;
+			try(p, what, e, a[0], a[1], a[2], a[3]);
+		}
+		a[i] = good_operand(o);
+	}
+	a[p->noperands] = "extra";
+	try(p, "an operand too many", REFUSED, a[0], a[1], a[2], a[3]);
+}
+
 /* Vectors for every program, with or without options. */
 static void
 program_vectors(struct program *p)
@@ -535,7 +659,9 @@ program_vectors(struct program *p)
 		option_vectors(p, &p->opts[i]);
 	try(p, "unknown option", REFUSED, "-Z", NULL, NULL, NULL);
 	try(p, "unknown long option", REFUSED, "--bogus", NULL, NULL, NULL);
-	if (!operands) {
+	if (p->noperands > 0 && !p->variadic) {
+		operand_vectors(p);
+	} else if (!operands) {
 		try(p, "an extra operand", REFUSED, "extra", NULL, NULL, NULL);
 		try(p, "an empty operand", REFUSED, "", NULL, NULL, NULL);
 		try(p, "a 300-character operand", REFUSED, long_name, NULL,
