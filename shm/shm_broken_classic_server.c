@@ -26,9 +26,10 @@
 #define KEY  0x1234 /* one number for every user and every run */
 #define SIZE 256
 
-static const char usage[] = "usage: shm_broken_classic_server\n"
-			    "Write 25 messages into the segment at key 0x1234, "
-			    "one every 2 s. Broken on purpose: see docs/shm.md.\n";
+static const char usage[] =
+	"usage: shm_broken_classic_server\n"
+	"Write 25 messages into the segment at key 0x1234, "
+	"one every 2 s. Broken on purpose: see docs/shm.md.\n";
 
 int
 main(int argc, char **argv)

@@ -52,7 +52,7 @@ main(int argc, char **argv)
 	for (int tries = 1; (shmid = shmget(key, 0, 0)) < 0; tries++) {
 		if (errno != ENOENT || tries == 100)
 			fail("shmget"); /* ENOENT: no server came */
-		nanosleep(&nap, NULL); /* the server may not be there yet */
+		nanosleep(&nap, NULL);	/* the server may not be there yet */
 	}
 	if ((semid = semget(key, 0, 0)) < 0) /* made before the segment */
 		fail("semget");

@@ -430,7 +430,6 @@ test_broken_nosync_accounts_and_cleans(void **state)
 	proc_free(&p);
 }
 
-
 /* ---- the minimal pair and the classic pair: fixed keys ---- */
 
 #define CLASSIC_KEY  0x1234 /* shm_broken_classic_*.c */
@@ -642,8 +641,8 @@ test_minimal_server_alone_gives_up_and_removes(void **state)
 	assert_int_equal(key_objects(minimal_key(minimal_n)), 2);
 	assert_int_equal(proc_wait(&s, RUN_MS + 10000), 0);
 	assert_code(&s, 1);
-	assert_string_equal(s.err,
-			    "semtimedop EMPTY: Resource temporarily unavailable\n");
+	assert_string_equal(
+		s.err, "semtimedop EMPTY: Resource temporarily unavailable\n");
 	proc_free(&s);
 }
 
@@ -684,8 +683,7 @@ test_classic_client_without_server(void **state)
 
 	(void)state;
 	classic_key_free_or_skip();
-	assert_int_equal(proc_start(&c, "shm_broken_classic_client", NULL),
-			 0);
+	assert_int_equal(proc_start(&c, "shm_broken_classic_client", NULL), 0);
 	assert_int_equal(proc_wait(&c, RUN_MS), 0);
 	assert_code(&c, 255);
 	assert_string_equal(c.out, "shmget error");
@@ -748,12 +746,12 @@ test_classic_server_killed_leaves_its_segment(void **state)
 
 	(void)state;
 	classic_key_free_or_skip();
-	assert_int_equal(proc_start(&s, "shm_broken_classic_server", NULL),
-			 0);
+	assert_int_equal(proc_start(&s, "shm_broken_classic_server", NULL), 0);
 	id = classic_id = wait_segment_of(CLASSIC_KEY, s.pid, RUN_MS);
 	assert_int_not_equal(id, -1);
 	/* It writes message 1 at once, message 2 only 2 s later. */
-	assert_true(wait_segment_holds(id, "message 1 from the server", RUN_MS));
+	assert_true(
+		wait_segment_holds(id, "message 1 from the server", RUN_MS));
 	kill(s.pid, SIGTERM);
 	assert_int_equal(proc_wait(&s, RUN_MS), 0);
 	assert_code(&s, 128 + SIGTERM);
@@ -781,8 +779,7 @@ test_classic_server_joins_a_segment_it_did_not_make(void **state)
 		skip(); /* made meanwhile by someone else */
 	assert_int_not_equal(id, -1);
 	classic_id = id;
-	assert_int_equal(proc_start(&s, "shm_broken_classic_server", NULL),
-			 0);
+	assert_int_equal(proc_start(&s, "shm_broken_classic_server", NULL), 0);
 	written = wait_segment_holds(id, "message 1 from the server", RUN_MS);
 	assert_true(written); /* into our segment, with no error */
 	kill(s.pid, SIGTERM);
@@ -854,8 +851,9 @@ main(void)
 	failed += cmocka_run_group_tests_name("shm-posix", tests, NULL, NULL);
 	failed += cmocka_run_group_tests_name("shm-broken", broken_tests, NULL,
 					      NULL);
-	failed += cmocka_run_group_tests_name("shm-minimal", minimal_tests,
-					      minimal_setup, fixed_keys_teardown);
+	failed +=
+		cmocka_run_group_tests_name("shm-minimal", minimal_tests,
+					    minimal_setup, fixed_keys_teardown);
 	failed += cmocka_run_group_tests_name("shm-classic", classic_tests,
 					      fixed_keys_setup,
 					      fixed_keys_teardown);
