@@ -688,6 +688,7 @@ test_classic_client_without_server(void **state)
 	assert_code(&c, 255);
 	assert_string_equal(c.out, "shmget error");
 	assert_string_equal(c.err, "");
+	assert_int_equal(key_objects(CLASSIC_KEY), 0); /* it made nothing */
 	proc_free(&c);
 }
 
