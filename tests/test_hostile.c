@@ -187,6 +187,13 @@ static const struct exception {
 	 "strtol's number: the minimal rung uses plain libc"},
 	{NULL, "COUNT", "plus sign", ACCEPTED,
 	 "strtol's number: the minimal rung uses plain libc"},
+	{NULL, "N", "leading space", ACCEPTED,
+	 "strtol's number: the minimal rung uses plain libc"},
+	{NULL, "N", "plus sign", ACCEPTED,
+	 "strtol's number: the minimal rung uses plain libc"},
+	{NULL, "N", "zero", ACCEPTED,
+	 "shm_minimal_*'s N is the last byte of the key, 0 to 255 as its "
+	 "usage says"},
 	{"fifo_minimal_writer", "PATH", "200 bytes", RUN_FAILS,
 	 "a path of legal length where no FIFO is: open fails, ENOENT"},
 	{"ipcbench", "--save", "200 bytes", RUN_FAILS,
