@@ -139,7 +139,7 @@ valgrind:
 # what it finds is saved in build/fuzz/.  Its corpus grows from run to run.
 FUZZ_SECONDS ?= 30
 FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
-	      -fno-sanitize-recover=all -Itests/fuzz -Isocket
+	      -fno-sanitize-recover=all -Itests/fuzz -Ibench -Isocket
 FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRC) $(BENCH_SRC)
