@@ -105,6 +105,12 @@ void transport_close(int *fd);
  * *handle, stop tracking it, and make *handle -1; nothing if it is -1. */
 void transport_remove(enum obj_kind kind, const char *name, int *handle);
 
+/* Before a transport makes its private directory for channel name:
+ * remove the stale ones a SIGKILLed ipcbench left (sweep_stale_dirs):
+ * those of the same name, or, for the default names_unique() name
+ * "<pid>-<n>-bench" that each run changes, those of every such name. */
+void transport_sweep_dirs(const char *name);
+
 /* A byte stream through two file descriptors, one each way (pipe, fifo).
  * A transport built on it keeps a struct fd_stream as the first member of
  * its priv, so that the fdstream_* functions serve as its send_buf, send,

@@ -27,8 +27,8 @@
  * file; both programs check the length first and say so plainly.
  *
  *   $ build/bin/socket_unix_server -k 2 &
- *   socket_unix_server 4242: listening on /tmp/ipclab-1000-socket-unix.k3Xz9a/socket
- *   $ build/bin/socket_unix_client -p /tmp/ipclab-1000-socket-unix.k3Xz9a/socket
+ *   socket_unix_server 4242: listening on /tmp/ipclab-1000-socket-unix.4242.k3Xz9a/socket
+ *   $ build/bin/socket_unix_client -p /tmp/ipclab-1000-socket-unix.4242.k3Xz9a/socket
  */
 #ifndef IPCLAB_SOCKET_UNIX_H
 #define IPCLAB_SOCKET_UNIX_H
