@@ -789,8 +789,8 @@ remove_if_stale(const struct ipc_obj *o, void *arg)
 	struct stale_ctx *c = arg;
 	char line[512];
 
-	if (o->live || o->uid != c->uid)
-		return 0;
+	if (o->live || o->uid != c->uid || o->kind == OBJ_DIR)
+		return 0; /* directories: sweep_stale_dirs() */
 	sweep_describe(o, line, sizeof(line));
 	if (sweep_remove(o) == -1) {
 		if (errno != EIDRM && errno != ENOENT && errno != EINVAL)

@@ -60,8 +60,10 @@ int sweep_each(int (*visit)(const struct ipc_obj *obj, void *arg), void *arg);
  * obj is not there any more). */
 int sweep_remove(const struct ipc_obj *obj);
 
-/* Remove every stale object owned by uid, printing one line for each to
- * log (if not NULL).  Returns how many were removed, or -1 with errno set. */
+/* Remove every stale IPC object owned by uid, printing one line for each
+ * to log (if not NULL); not the private directories, which each program
+ * sweeps by its own name (sweep_stale_dirs), and ipclab-ipcs --clean.
+ * Returns how many were removed, or -1 with errno set. */
 int sweep_stale(uid_t uid, FILE *log);
 
 /* The column names above sweep_describe()'s lines, into buf. */

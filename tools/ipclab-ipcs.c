@@ -91,8 +91,13 @@ clean_stale(const struct list_ctx *names)
 {
 	struct clean_ctx c = {names, 0, 0};
 
-	if (names->nnames == 0)
-		return sweep_stale(getuid(), stdout);
+	if (names->nnames == 0) {
+		int n = sweep_stale(getuid(), stdout), m;
+
+		if (n == -1 || (m = sweep_stale_dirs("*", stdout)) == -1)
+			return -1;
+		return n + m;
+	}
 	if (sweep_each(clean_named, &c) == -1)
 		return -1;
 	if (c.failed) {
