@@ -10,6 +10,7 @@
 #   make ipcs       list the suite's IPC objects alive on this machine
 #   make ipcs-clean remove those whose processes are gone
 #   make check      the tests again under AddressSanitizer and UBSan
+#   make soak       many kill points (IPCLAB_KILLPOINTS, default 300)
 #   make valgrind   the tests again, every program under valgrind (slow)
 #   make clean      remove build/
 
@@ -44,7 +45,7 @@ TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare \
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
 .SECONDARY:
-.PHONY: all run-all test test-run check valgrind ipcs ipcs-clean deps clean
+.PHONY: all run-all test test-run check soak valgrind ipcs ipcs-clean deps clean
 
 all: $(DEMOS) $(TOOLS)
 
@@ -103,6 +104,12 @@ check:
 	@$(MAKE) --no-print-directory B=build/asan \
 		CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' test-run
+
+# Every demo pair and ipcbench transport killed at many random moments
+# (tests/test_killpoints.c; make test runs a bounded sample of it).
+soak: $(DEMOS) $(TOOLS) $(BIN)/test_killpoints
+	@sh tools/need.sh cmocka
+	IPCLAB_KILLPOINTS=$${IPCLAB_KILLPOINTS:-300} $(BIN)/test_killpoints
 
 valgrind:
 	@sh tools/need.sh cmocka valgrind
