@@ -42,43 +42,47 @@
  * after "listening on"; PID the server's pid; TRANSPORT the transport. */
 struct kcase {
 	const char *label;
+	unsigned max_ms; /* kill within this long: the case still runs */
 	const char *server[MAX_ARGS];
 	const char *client[MAX_ARGS];
 };
 
 /* The demo pairs (and single programs that fork their own peer). */
 static const struct kcase pairs[] = {
-	{"shm-sysv",
+	{"shm-sysv", 800,
 	 {"shm_sysv_writer", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"shm_sysv_reader", "-N", "NAME", "-t", "3"}},
-	{"shm-posix",
+	{"shm-posix", 800,
 	 {"shm_posix_writer", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"shm_posix_reader", "-N", "NAME", "-t", "3"}},
-	{"sem-sysv",
+	{"sem-sysv", 800,
 	 {"sem_sysv_worker", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"sem_sysv_worker", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"}},
-	{"sem-posix",
+	{"sem-posix", 800,
 	 {"sem_posix_worker", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"sem_posix_worker", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"}},
-	{"sem-posix-prodcons", {"sem_posix_prodcons", "-N", "NAME"}, {NULL}},
-	{"msgq-sysv",
+	{"sem-posix-prodcons", 800,
+	 {"sem_posix_prodcons", "-N", "NAME", "-n", "20"},
+	 {NULL}},
+	{"msgq-sysv", 800,
 	 {"msgq_sysv_send", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"msgq_sysv_recv", "-N", "NAME", "-t", "3"}},
-	{"msgq-posix",
+	{"msgq-posix", 800,
 	 {"msgq_posix_send", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"msgq_posix_recv", "-N", "NAME", "-t", "3"}},
-	{"fifo",
+	{"fifo", 800,
 	 {"fifo_reader", "-N", "NAME", "-t", "3"},
 	 {"fifo_writer", "-p", "ADDR", "-n", "20", "-i", "50", "-t", "3"}},
-	{"socket-unix",
+	{"socket-unix", 800,
 	 {"socket_unix_server", "-N", "NAME", "-t", "3"},
 	 {"socket_unix_client", "-p", "ADDR", "-n", "20", "-i", "50"}},
-	{"socket-unix-dgram", {"socket_unix_dgram", "-N", "NAME", "-n", "14"},
+	{"socket-unix-dgram", 300, /* it reads after 300 ms, then is done */
+	 {"socket_unix_dgram", "-N", "NAME", "-n", "14"},
 	 {NULL}},
-	{"socket-tcp",
+	{"socket-tcp", 800,
 	 {"socket_tcp_server", "-l", "127.0.0.1:0", "-t", "3"},
 	 {"socket_tcp_client", "-c", "ADDR", "-n", "20", "-i", "50"}},
-	{"signal",
+	{"signal", 800,
 	 {"signal_sigqueue_receiver", "-t", "3"},
 	 {"signal_sigqueue_sender", "-p", "PID", "-n", "20", "-i", "50", "-t",
 	  "3"}},
@@ -87,8 +91,9 @@ static const struct kcase pairs[] = {
 /* ipcbench, once for each transport of --list. */
 static const struct kcase bench = {
 	"ipcbench",
+	800, /* a million round trips: it runs until killed */
 	{"ipcbench", "-m", "TRANSPORT", "-N", "NAME", "-p", "latency", "-s",
-	 "64", "-n", "5000", "--cpus", "any", "-q", "--timeout", "5"},
+	 "64", "-n", "1000000", "--cpus", "any", "-q", "--timeout", "5"},
 	{NULL},
 };
 
@@ -187,11 +192,13 @@ kill_point(const struct kcase *c, const char *transport, int sig,
 	/* No survivor: each ends within SURVIVE_MS (proc_wait kills it and
 	 * fails otherwise). */
 	if (proc_wait(&s, SURVIVE_MS) != 0)
-		fail_msg("%s: the server still ran %d s after SIG%s", c->label,
-			 SURVIVE_MS / 1000, sig_name(sig));
+		fail_msg("%s%s%s: the server still ran %d s after SIG%s",
+			 c->label, transport ? " " : "",
+			 transport ? transport : "", SURVIVE_MS / 1000,
+			 sig_name(sig));
 	if (has_client && proc_wait(&k, SURVIVE_MS) != 0)
-		fail_msg("%s: the client still ran %d s after SIG%s", c->label,
-			 SURVIVE_MS / 1000, sig_name(sig));
+		fail_msg("%s: the client still ran %d s after SIG%s",
+			 c->label, SURVIVE_MS / 1000, sig_name(sig));
 	if (sig != SIGKILL) {
 		left = objects_alive(name);
 	} else {
@@ -212,8 +219,9 @@ kill_point(const struct kcase *c, const char *transport, int sig,
 	}
 	if (left != 0) {
 		objects_remove(name);
-		fail_msg("%s: %d object(s) of %s left after SIG%s%s", c->label,
-			 left, name, sig_name(sig),
+		fail_msg("%s%s%s: %d object(s) of %s left after SIG%s%s",
+			 c->label, transport ? " " : "",
+			 transport ? transport : "", left, name, sig_name(sig),
 			 sig == SIGKILL ? " and ipclab-ipcs --clean" : "");
 	}
 	proc_free(&s);
@@ -244,15 +252,13 @@ random_kill_points(void **state)
 	for (; done < points; done++) {
 		size_t pick = (size_t)rand() % (npairs + (size_t)ntransports);
 		int sig = sigs[rand() % 3], target = rand() % 3;
-		unsigned delay = (unsigned)(rand() % 600);
+		const struct kcase *c = pick < npairs ? &pairs[pick] : &bench;
+		unsigned delay = (unsigned)rand() % c->max_ms;
 
 		if (!soak && clock_ns() - t0 > BUDGET_S * NS_PER_S)
 			break; /* a bounded sample in make test */
-		if (pick < npairs)
-			kill_point(&pairs[pick], NULL, sig, delay, target);
-		else
-			kill_point(&bench, transports[pick - npairs], sig,
-				   delay, target);
+		kill_point(c, pick < npairs ? NULL : transports[pick - npairs],
+			   sig, delay, target);
 	}
 	printf("kill points: %ld run, none left a survivor or an object "
 	       "(seed %u)\n",
