@@ -48,7 +48,7 @@ static const char usage[] =
 	"  -n WRITERS  serve this many writers, keeping a dummy write end open\n"
 	"              between them (default 1: read until end of file)\n"
 	"  -t SECONDS  give up if no writer comes for this long (default 10)\n"
-	"  -N NAME     FIFO in $TMPDIR/ipclab-<uid>-NAME.XXXXXX/fifo, made\n"
+	"  -N NAME     FIFO in $TMPDIR/ipclab-<uid>-NAME.PID.XXXXXX/fifo, made\n"
 	"              with mkdtemp (default fifo)\n"
 	"  -p PATH     FIFO at PATH instead, in a directory that is yours and\n"
 	"              private (mode 0700); a stale FIFO there is replaced\n"
@@ -101,7 +101,8 @@ make_fifo(void)
 		die("-p: path too long");
 	}
 	base = fifo_base_of(path);
-	if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+	if (base[0] == '\0' || strcmp(base, ".") == 0 ||
+	    strcmp(base, "..") == 0)
 		die("-p %s: give the FIFO a name after the last '/'", path);
 	if ((dir_fd = fifo_dir_open(dir, &why)) == -1)
 		die("%s: %s; refusing to put a FIFO there", dir,

@@ -134,8 +134,7 @@ reader_gone(int fd, unsigned long seq)
 	if (dfd != -1 && fstat(dfd, &dst) == 0 &&
 	    fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISFIFO(st.st_mode) && st.st_uid == geteuid() &&
-	    fifo_has_reader_at(dfd, base) == 0 &&
-	    unlinkat(dfd, base, 0) == 0) {
+	    fifo_has_reader_at(dfd, base) == 0 && unlinkat(dfd, base, 0) == 0) {
 		/* rmdir by path: only if the name still leads to the very
 		 * directory checked (rmdir never follows a symlink). */
 		if (fifo_dir_is_temp(dir) && lstat(dir, &now) == 0 &&

@@ -103,8 +103,8 @@ names_dir_template(char *buf, size_t size, const char *name)
 static int
 parse_digits(const char *p, const char *end, unsigned long *val)
 {
-	if (end <= p || end - p > 10 || strspn(p, "0123456789") <
-						 (size_t)(end - p))
+	if (end <= p || end - p > 10 ||
+	    strspn(p, "0123456789") < (size_t)(end - p))
 		return 0;
 	*val = strtoul(p, NULL, 10);
 	return 1;

@@ -4,8 +4,9 @@
  * Where to put that file is the first question.  A fixed path such as
  * /tmp/ipclab.sock lets any other user create it first (or a symlink of
  * that name) and so stand in for our server; so the server makes a private
- * directory, mode 0700, with mkdtemp(): $TMPDIR/ipclab-<uid>-NAME.XXXXXX,
- * the six X's a random suffix, and binds the socket file "socket" in it.
+ * directory, mode 0700, with mkdtemp(): $TMPDIR/ipclab-<uid>-NAME.PID.XXXXXX,
+ * the server's pid (so a sweep can tell when it is gone) and six X's, a
+ * random suffix; and binds the socket file "socket" in it.
  *
  * A random name cannot be guessed, by other users or by our own client: so
  * the server prints the path ("... listening on PATH")

@@ -41,7 +41,7 @@ static const char usage[] =
 	"Send COUNT datagrams from a child to a named UNIX datagram socket.\n"
 	"  -n COUNT    datagrams to send (default 14)\n"
 	"  -t SECONDS  give up on a stuck peer after this long (default 10)\n"
-	"  -N NAME     socket in $TMPDIR/ipclab-<uid>-NAME.XXXXXX/socket\n"
+	"  -N NAME     socket in $TMPDIR/ipclab-<uid>-NAME.PID.XXXXXX/socket\n"
 	"              (default socket-unix-dgram)\n"
 	"  -h          show this help\n";
 

@@ -40,7 +40,7 @@ static const char usage[] =
 	"  -k CLIENTS  serve this many clients, one after another (default 1)\n"
 	"  -t SECONDS  give up when no client comes, or one is silent, this long\n"
 	"              (default 10)\n"
-	"  -N NAME     socket in $TMPDIR/ipclab-<uid>-NAME.XXXXXX/socket\n"
+	"  -N NAME     socket in $TMPDIR/ipclab-<uid>-NAME.PID.XXXXXX/socket\n"
 	"              (default socket-unix)\n"
 	"  -a          abstract name @ipclab-<uid>-NAME instead: no file at all\n"
 	"  -h          show this help\n";

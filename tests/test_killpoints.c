@@ -32,10 +32,10 @@
 #include "names.h"
 #include "sweep.h"
 
-#define MAX_ARGS	 16
-#define SURVIVE_MS	 20000 /* no process of a case runs longer after */
-#define BUDGET_S	 45    /* make test: no new point after this */
-#define DEFAULT_POINTS	 12
+#define MAX_ARGS       16
+#define SURVIVE_MS     20000 /* no process of a case runs longer after */
+#define BUDGET_S       45    /* make test: no new point after this */
+#define DEFAULT_POINTS 12
 
 /* One case: the server's argument vector, and the client's (or none).
  * Tokens: NAME is the point's unique name; ADDR what the server printed
@@ -49,40 +49,52 @@ struct kcase {
 
 /* The demo pairs (and single programs that fork their own peer). */
 static const struct kcase pairs[] = {
-	{"shm-sysv", 800,
+	{"shm-sysv",
+	 800,
 	 {"shm_sysv_writer", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"shm_sysv_reader", "-N", "NAME", "-t", "3"}},
-	{"shm-posix", 800,
+	{"shm-posix",
+	 800,
 	 {"shm_posix_writer", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"shm_posix_reader", "-N", "NAME", "-t", "3"}},
-	{"sem-sysv", 800,
+	{"sem-sysv",
+	 800,
 	 {"sem_sysv_worker", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"sem_sysv_worker", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"}},
-	{"sem-posix", 800,
+	{"sem-posix",
+	 800,
 	 {"sem_posix_worker", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"sem_posix_worker", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"}},
-	{"sem-posix-prodcons", 800,
+	{"sem-posix-prodcons",
+	 800,
 	 {"sem_posix_prodcons", "-N", "NAME", "-n", "20"},
 	 {NULL}},
-	{"msgq-sysv", 800,
+	{"msgq-sysv",
+	 800,
 	 {"msgq_sysv_send", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"msgq_sysv_recv", "-N", "NAME", "-t", "3"}},
-	{"msgq-posix", 800,
+	{"msgq-posix",
+	 800,
 	 {"msgq_posix_send", "-N", "NAME", "-n", "20", "-i", "50", "-t", "3"},
 	 {"msgq_posix_recv", "-N", "NAME", "-t", "3"}},
-	{"fifo", 800,
+	{"fifo",
+	 800,
 	 {"fifo_reader", "-N", "NAME", "-t", "3"},
 	 {"fifo_writer", "-p", "ADDR", "-n", "20", "-i", "50", "-t", "3"}},
-	{"socket-unix", 800,
+	{"socket-unix",
+	 800,
 	 {"socket_unix_server", "-N", "NAME", "-t", "3"},
 	 {"socket_unix_client", "-p", "ADDR", "-n", "20", "-i", "50"}},
-	{"socket-unix-dgram", 300, /* it reads after 300 ms, then is done */
+	{"socket-unix-dgram",
+	 300, /* it reads after 300 ms, then is done */
 	 {"socket_unix_dgram", "-N", "NAME", "-n", "14"},
 	 {NULL}},
-	{"socket-tcp", 800,
+	{"socket-tcp",
+	 800,
 	 {"socket_tcp_server", "-l", "127.0.0.1:0", "-t", "3"},
 	 {"socket_tcp_client", "-c", "ADDR", "-n", "20", "-i", "50"}},
-	{"signal", 800,
+	{"signal",
+	 800,
 	 {"signal_sigqueue_receiver", "-t", "3"},
 	 {"signal_sigqueue_sender", "-p", "PID", "-n", "20", "-i", "50", "-t",
 	  "3"}},
@@ -176,8 +188,10 @@ kill_point(const struct kcase *c, const char *transport, int sig,
 	printf("kill point: %s%s%s, SIG%s after %u ms to %s\n", c->label,
 	       transport ? " " : "", transport ? transport : "", sig_name(sig),
 	       delay_ms,
-	       !has_client ? "it" : target == 0 ? "server" : target == 1 ? "client"
-									: "both");
+	       !has_client   ? "it"
+	       : target == 0 ? "server"
+	       : target == 1 ? "client"
+			     : "both");
 	start(&s, c->server, name, "", 0, transport);
 	if (has_client) {
 		if (needs_addr(c))
@@ -197,8 +211,8 @@ kill_point(const struct kcase *c, const char *transport, int sig,
 			 transport ? transport : "", SURVIVE_MS / 1000,
 			 sig_name(sig));
 	if (has_client && proc_wait(&k, SURVIVE_MS) != 0)
-		fail_msg("%s: the client still ran %d s after SIG%s",
-			 c->label, SURVIVE_MS / 1000, sig_name(sig));
+		fail_msg("%s: the client still ran %d s after SIG%s", c->label,
+			 SURVIVE_MS / 1000, sig_name(sig));
 	if (sig != SIGKILL) {
 		left = objects_alive(name);
 	} else {

@@ -273,7 +273,8 @@ only_our_form_owner_and_type_are_listed(void **state)
 	fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0600);
 	assert_true(fd != -1);
 	close(fd);
-	assert_true(snprintf(nopid, PATH_MAX, "%s/" IPCLAB_PREFIX "%u-%s.AbC129",
+	assert_true(snprintf(nopid, PATH_MAX,
+			     "%s/" IPCLAB_PREFIX "%u-%s.AbC129",
 			     names_tmp_dir(), (unsigned)getuid(),
 			     name_of(state)) < PATH_MAX);
 	assert_int_equal(mkdir(nopid, 0700), 0);

@@ -217,11 +217,10 @@ make_old(const char *path)
 /* The name a stale private directory of uid would have, with a dead
  * creator: "/tmp/ipclab-<uid>-<name>.<pid>.<six>". */
 static void
-stale_name(char *buf, size_t size, uid_t uid, const char *name,
-	   const char *six)
+stale_name(char *buf, size_t size, uid_t uid, const char *name, const char *six)
 {
-	snprintf(buf, size, "%s/" IPCLAB_PREFIX "%u-%s.%ld.%s",
-		 names_tmp_dir(), (unsigned)uid, name, (long)dead_pid(), six);
+	snprintf(buf, size, "%s/" IPCLAB_PREFIX "%u-%s.%ld.%s", names_tmp_dir(),
+		 (unsigned)uid, name, (long)dead_pid(), six);
 }
 
 /* The symlink attack: the intruder puts a symlink named like a stale
@@ -310,8 +309,8 @@ foreign_directory_named_like_ours_is_neither_used_nor_removed(void **state)
 	assert_int_equal(run("fifo_reader", "-p", fifo, "-t", "1", NULL), 1);
 	assert_int_equal(run("fifo_writer", "-p", fifo, "-t", "1", NULL), 1);
 	assert_non_null(mkdtemp(mine));
-	assert_true(snprintf(path, sizeof(path), "%s/../%s/fifo", mine, strrchr(dir, '/') + 1) <
-		    (int)sizeof(path));
+	assert_true(snprintf(path, sizeof(path), "%s/../%s/fifo", mine,
+			     strrchr(dir, '/') + 1) < (int)sizeof(path));
 	assert_int_equal(run("fifo_reader", "-p", path, "-t", "1", NULL), 1);
 	assert_int_equal(run("fifo_writer", "-p", path, "-t", "1", NULL), 1);
 	assert_int_equal(rmdir(mine), 0); /* nothing made in ours either */
@@ -359,8 +358,8 @@ static void
 neither_users_clean_touches_the_others(void **state)
 {
 	const char *name = ((struct fixture *)*state)->name;
-	char *argv_reader[] = {"fifo_reader", "-N", (char *)name, "-t", "30",
-			       NULL};
+	char *argv_reader[] = {"fifo_reader", "-N", (char *)name,
+			       "-t",	      "30", NULL};
 	char *argv_clean[] = {"ipclab-ipcs", "--clean", NULL};
 	char ours[PATH_MAX], theirs[PATH_MAX];
 	struct proc r;
@@ -369,9 +368,8 @@ neither_users_clean_touches_the_others(void **state)
 	int status;
 
 	need_root();
-	assert_int_equal(proc_start(&r, "fifo_reader", "-N", name, "-t", "30",
-				    NULL),
-			 0);
+	assert_int_equal(
+		proc_start(&r, "fifo_reader", "-N", name, "-t", "30", NULL), 0);
 	wait_for_dir(getuid(), name, ours, sizeof(ours));
 	assert_int_equal(proc_wait_output(&r, "listening on", RUN_MS), 0);
 	kill(r.pid, SIGKILL);
@@ -387,7 +385,7 @@ neither_users_clean_touches_the_others(void **state)
 	pid = start_as_user("ipclab-ipcs", argv_clean);
 	assert_int_equal(wait_child(pid, RUN_MS, &status), 0);
 	assert_int_equal(status, 0);
-	assert_int_equal(lstat(ours, &st), 0); /* ours: untouched */
+	assert_int_equal(lstat(ours, &st), 0);	  /* ours: untouched */
 	assert_int_equal(lstat(theirs, &st), -1); /* theirs: their clean */
 
 	/* Again, for our clean: the intruder's stale directory stays. */
@@ -396,9 +394,8 @@ neither_users_clean_touches_the_others(void **state)
 	sleep_ms(300);
 	kill(pid, SIGKILL);
 	assert_int_equal(wait_child(pid, RUN_MS, &status), 0);
-	assert_int_equal(run("ipclab-ipcs", "--mine", "-N", name, "--clean",
-			     NULL),
-			 0);
+	assert_int_equal(
+		run("ipclab-ipcs", "--mine", "-N", name, "--clean", NULL), 0);
 	assert_int_equal(lstat(ours, &st), -1);	 /* ours: gone */
 	assert_int_equal(lstat(theirs, &st), 0); /* theirs: untouched */
 	assert_true(snprintf(ours, sizeof(ours), "rm -rf '%s'", theirs) <
