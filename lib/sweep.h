@@ -95,8 +95,8 @@ void sweep_describe(const struct ipc_obj *obj, char *buf, size_t size);
  * symlink or a ".." could redirect is ever followed. */
 
 /* Call visit(obj, arg) for every private directory of every user in
- * names_tmp_dir() (sweep_each() without the IPC objects).  Returns 0, or
- * -1 with errno set if the directory could not be read. */
+ * names_tmp_dir() (sweep_each() without the IPC objects); none if that
+ * directory cannot be read.  Returns 0, or -1 with errno ENOMEM. */
 int sweep_dirs_each(int (*visit)(const struct ipc_obj *obj, void *arg),
 		    void *arg);
 
