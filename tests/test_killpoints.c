@@ -15,7 +15,7 @@
  *     yet counts as live for SWEEP_GRACE_S seconds).
  * The points are drawn from a seed (IPCLAB_SEED, or the time), printed
  * first, so a failure can be run again.  `make test` runs a bounded sample
- * (IPCLAB_KILLPOINTS, default 12, and no new point after 45 s); `make
+ * (IPCLAB_KILLPOINTS, default 12, and no new point after 35 s); `make
  * soak` runs many more.  To add a demo pair, add a line to the table.
  */
 #include <signal.h>
@@ -34,7 +34,7 @@
 
 #define MAX_ARGS       16
 #define SURVIVE_MS     20000 /* no process of a case runs longer after */
-#define BUDGET_S       45    /* make test: no new point after this */
+#define BUDGET_S       35    /* make test: no new point after this */
 #define DEFAULT_POINTS 12
 
 /* One case: the server's argument vector, and the client's (or none).
