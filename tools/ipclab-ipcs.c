@@ -30,8 +30,9 @@ static const char usage[] =
 	"List the ipclab IPC objects on this machine, live and stale, and the\n"
 	"private directories (of FIFOs and sockets) in $TMPDIR or /tmp.\n"
 	"  --mine         only objects you own\n"
-	"  -N NAME        only your objects of this name (key or\n"
-	"                 /ipclab-<uid>-NAME); may be given several times\n"
+	"  -N NAME        only your objects of this name (key, or\n"
+	"                 /ipclab-<uid>-NAME and NAME.SUFFIX); may be given\n"
+	"                 several times\n"
 	"  --clean        remove your stale objects (never a live one, never\n"
 	"                 another user's); with -N, only those of the names\n"
 	"                 given\n"
@@ -48,13 +49,25 @@ struct list_ctx {
 	int shown;
 };
 
+/* Whether POSIX name is posix, or posix followed by "." and a suffix: a
+ * run's objects ("/ipclab-0-x.up", "/ipclab-0-x.reply"), as the tests'
+ * leak check counts them. */
+static int
+of_name(const char *name, const char *posix)
+{
+	size_t n = strlen(posix);
+
+	return strncmp(name, posix, n) == 0 &&
+	       (name[n] == '\0' || name[n] == '.');
+}
+
 /* Whether o is one of the objects -N named. */
 static int
 named(const struct list_ctx *c, const struct ipc_obj *o)
 {
 	for (int i = 0; i < c->nnames; i++) {
 		if (o->kind <= OBJ_SYSV_MSG ? o->key == c->keys[i]
-					    : strcmp(o->name, c->posix[i]) == 0)
+					    : of_name(o->name, c->posix[i]))
 			return 1;
 	}
 	return 0;
