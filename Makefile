@@ -6,7 +6,9 @@
 #   make run-all    every one of them
 #   make bench      measure every mechanism: table, CSV, JSON, plots (bench/bench.mk)
 #   make plots      draw the plots again from build/results
-#   make test       build and run the cmocka tests (installs cmocka if it can)
+#   make test       build and run the cmocka tests (installs cmocka if it can),
+#                   then make docs-check
+#   make docs-check the docs still quote the code as it is, and every link holds
 #   make ipcs       list the suite's IPC objects alive on this machine
 #   make ipcs-clean remove those whose processes are gone
 #   make check      the tests again under AddressSanitizer and UBSan
@@ -14,11 +16,12 @@
 #   make valgrind   the tests again, every program under valgrind (slow)
 #   make clean      remove build/
 
-CC      ?= cc
 CFLAGS  ?= -O2 -g
 # Always on, even when CFLAGS is given on the command line (make check).
+# -Ibench is not here: only the benchmark, the transports and the tests
+# may include its headers (below), so a demo that tries fails to build.
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	   -Wall -Wextra -Werror -Ilib -Ibench -MMD -MP
+	   -Wall -Wextra -Werror -Ilib -MMD -MP
 LDLIBS  += -lrt -pthread
 
 B       := build
@@ -34,18 +37,23 @@ DEMO_SRC := $(filter-out %_transport.c,$(foreach m,$(MECHS),$(wildcard $(m)/$(m)
 TOOL_SRC := tools/ipclab-ipcs.c
 # ipcbench: bench/ipcbench.c is its main; the rest of bench/ and every
 # <mech>/<mech>_transport.c make the benchmark's library.  bench/bare.c is
-# the yardstick: the same system calls with no harness around them.
+# ipcbench-bare, the yardstick: the same system calls with no harness.
 BENCH_SRC := $(filter-out bench/ipcbench.c bench/bare.c,$(wildcard bench/*.c)) \
 	     $(foreach m,$(MECHS),$(wildcard $(m)/$(m)_transport.c))
 TEST_SRC := $(wildcard tests/test_*.c)
 
 DEMOS   := $(patsubst %.c,$(BIN)/%,$(notdir $(DEMO_SRC)))
-TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare \
-	   $(if $(wildcard bench/ipcbench.c),$(BIN)/ipcbench)
+TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare $(BIN)/ipcbench
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
+obj      = $(patsubst %.c,$(B)/obj/%.o,$(1))
+ALL_OBJ := $(call obj,$(LIB_SRC) $(DEMO_SRC) $(TOOL_SRC) $(BENCH_SRC) \
+	     $(TEST_SRC) tests/harness.c bench/ipcbench.c bench/bare.c)
+
 .SECONDARY:
-.PHONY: all run-all test test-run check soak valgrind ipcs ipcs-clean deps clean
+# A recipe that fails leaves no half-written target to be taken as done.
+.DELETE_ON_ERROR:
+.PHONY: all run-all test test-run docs-check check soak valgrind ipcs ipcs-clean deps clean
 
 all: $(DEMOS) $(TOOLS)
 
@@ -53,36 +61,47 @@ $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(LIB): $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRC))
+# Who may include the benchmark's headers: bench/, the transports, tests.
+$(B)/obj/bench/%.o $(B)/obj/%_transport.o: EXTRA_CFLAGS += -Ibench
+$(B)/obj/tests/%.o: EXTRA_CFLAGS += -Itests -Ibench
+
+# Every program is linked the same way; what differs is its objects and,
+# for a few, one more library.
+define link
+@mkdir -p $(BIN)
+$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+endef
+
+# Archives are made anew, so that a renamed or removed source leaves no
+# stale member behind to clash with its successor.
+$(LIB): $(call obj,$(LIB_SRC))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BLIB): $(call obj,$(BENCH_SRC))
+	@rm -f $@
 	$(AR) rcs $@ $^
 
 # A demo is one file: build/bin/shm_sysv_writer from shm/shm_sysv_writer.c.
 define demo_rule
 $$(BIN)/$(1)_%: $$(B)/obj/$(1)/$(1)_%.o $$(LIB)
-	@mkdir -p $$(BIN)
-	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(link)
 endef
 $(foreach m,$(MECHS),$(eval $(call demo_rule,$(m))))
 
 $(BIN)/ipclab-ipcs: $(B)/obj/tools/ipclab-ipcs.o $(LIB)
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-
-$(BLIB): $(patsubst %.c,$(B)/obj/%.o,$(BENCH_SRC))
-	$(AR) rcs $@ $^
+	$(link)
 
 $(BIN)/ipcbench-bare: $(B)/obj/bench/bare.o $(LIB)
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(link)
 
+$(BIN)/ipcbench: LDLIBS += -lm
 $(BIN)/ipcbench: $(B)/obj/bench/ipcbench.o $(BLIB) $(LIB)
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+	$(link)
 
-$(B)/obj/tests/%.o: EXTRA_CFLAGS := -Itests
+$(BIN)/test_%: LDLIBS := -lcmocka $(LDLIBS) -lm
 $(BIN)/test_%: $(B)/obj/tests/test_%.o $(B)/obj/tests/harness.o $(BLIB) $(LIB)
-	@mkdir -p $(BIN)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS) -lm
+	$(link)
 
 # Each run-<mech> target starts the demos as a learner would by hand,
 # then shows that nothing was left behind (tools/left-behind.sh).
@@ -93,26 +112,33 @@ run-all: $(DEMOS) $(TOOLS)
 	@for t in $(RUN_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; echo; done
 
 test:
-	@sh tools/need.sh cmocka
+	@$(MAKE) --no-print-directory deps DEPS=cmocka
 	@$(MAKE) --no-print-directory test-run
+	@sh tools/docs-check.sh
+
+# Every excerpt in docs/ still matches the file it quotes, every link and
+# anchor resolves (tools/docs-check.awk says how excerpts are marked).
+docs-check:
+	@sh tools/docs-check.sh
 
 test-run: $(DEMOS) $(TOOLS) $(TESTS)
 	@sh tools/run-tests.sh $(TESTS)
 
 check:
-	@sh tools/need.sh cmocka
+	@$(MAKE) --no-print-directory deps DEPS=cmocka
 	@$(MAKE) --no-print-directory B=build/asan \
 		CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' test-run
 
 # Every demo pair and ipcbench transport killed at many random moments
 # (tests/test_killpoints.c; make test runs a bounded sample of it).
-soak: $(DEMOS) $(TOOLS) $(BIN)/test_killpoints
-	@sh tools/need.sh cmocka
+soak:
+	@$(MAKE) --no-print-directory deps DEPS=cmocka
+	@$(MAKE) --no-print-directory $(DEMOS) $(TOOLS) $(BIN)/test_killpoints
 	IPCLAB_KILLPOINTS=$${IPCLAB_KILLPOINTS:-300} $(BIN)/test_killpoints
 
 valgrind:
-	@sh tools/need.sh cmocka valgrind
+	@$(MAKE) --no-print-directory deps DEPS="cmocka valgrind"
 	@IPCLAB_VALGRIND=1 $(MAKE) --no-print-directory test-run
 
 ipcs: $(TOOLS)
@@ -121,10 +147,13 @@ ipcs: $(TOOLS)
 ipcs-clean: $(TOOLS)
 	@$(BIN)/ipclab-ipcs --clean
 
+# The one place that installs what is missing (tools/need.sh): test,
+# check, valgrind and bench ask it for what they need.
+DEPS := cmocka gnuplot
 deps:
-	@sh tools/need.sh cmocka gnuplot
+	@sh tools/need.sh $(DEPS)
 
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B)/obj -name '*.d' 2>/dev/null)
+-include $(ALL_OBJ:.o=.d)

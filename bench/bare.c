@@ -44,7 +44,7 @@
 #include "parse.h"
 
 #define SIZE  64
-#define SLOTS 8 /* credits a direction, as the transports' rings have */
+#define SLOTS 8 /* credits per direction, as the transports' rings have */
 
 enum { CLIENT, SERVER };
 

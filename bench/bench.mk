@@ -6,8 +6,16 @@
 RESULTS := $(B)/results
 .PHONY: bench plots bench-docs
 
-# The build's version, recorded in bench.json's meta.
-$(B)/obj/bench/meta.o: EXTRA_CFLAGS += -DIPCLAB_VERSION='"$(shell git describe --always --dirty 2>/dev/null || echo unknown)"'
+# The build's version, recorded in bench.json's meta.  $(B)/version is
+# rewritten only when git describe changes, and meta.o depends on it, so a
+# new commit rebuilds meta.o and nothing else.
+VERSION = $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+.PHONY: FORCE
+$(B)/version: FORCE
+	@mkdir -p $(B)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+$(B)/obj/bench/meta.o: $(B)/version
+$(B)/obj/bench/meta.o: EXTRA_CFLAGS += -DIPCLAB_VERSION='"$(VERSION)"'
 
 # A failed measurement makes ipcbench exit 1: the plots are still drawn
 # from the rest, and make bench fails at the end.  gnuplot is installed
@@ -18,7 +26,7 @@ bench: $(BIN)/ipcbench
 	@echo "$(BIN)/ipcbench --save $(RESULTS)"; \
 	$(BIN)/ipcbench --save $(RESULTS); status=$$?; \
 	[ $$status -le 1 ] || exit $$status; \
-	if sh tools/need.sh gnuplot; then \
+	if $(MAKE) --no-print-directory deps DEPS=gnuplot; then \
 		$(MAKE) --no-print-directory plots || exit 1; \
 	else \
 		echo "make bench: the plots were not drawn (no gnuplot); the table and files are in $(RESULTS)."; \
@@ -28,7 +36,7 @@ bench: $(BIN)/ipcbench
 
 plots:
 	@test -f $(RESULTS)/bench.csv || { echo "no $(RESULTS)/bench.csv: run make bench first" >&2; exit 1; }
-	@sh tools/need.sh gnuplot
+	@$(MAKE) --no-print-directory deps DEPS=gnuplot
 	gnuplot -e "dir='$(RESULTS)'" bench/plots.gp
 	@ls $(RESULTS)/*.png $(RESULTS)/*.svg
 
@@ -41,7 +49,7 @@ bench-docs:
 	@ls -l docs/img/bench-*.png
 
 # Hold ipcbench to its yardsticks: bare system-call loops, one cache line,
-# and the pipe (bench/yardstick.sh; slow, run it on a quiet machine).
+# and the pipe (bench/bare-check.sh; slow, run it on a quiet machine).
 .PHONY: bench-check
 bench-check: $(BIN)/ipcbench $(BIN)/ipcbench-bare
-	@sh bench/yardstick.sh
+	@sh bench/bare-check.sh

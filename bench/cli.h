@@ -14,7 +14,6 @@
 #define CLI_MECHS_MAX	   64
 #define CLI_SIZES_MAX	   32
 #define CLI_SIZE_LIMIT	   (64UL << 20) /* the largest message: 64 MiB */
-#define CLI_PLACEMENTS_MAX 8		/* placements one run may measure */
 
 /* Parse a comma-separated list of transport names ("pipe,shm-posix", or
  * "all") into out (room for max).  Returns how many, or -1. */
@@ -34,30 +33,5 @@ int cli_placement(const char *s, struct placement *p, char *err, size_t errlen);
 /* The default placement: the first two CPUs this process may run on, or
  * "any" when it may run on only one. */
 struct placement cli_default_placement(void);
-
-/* What to measure, as the options say. */
-struct plan_opts {
-	const struct transport *mechs[CLI_MECHS_MAX];
-	size_t nmechs;
-	int latency, throughput;     /* which patterns */
-	size_t sizes[CLI_SIZES_MAX]; /* ascending, as cli_sizes() leaves them */
-	size_t nsizes;
-	unsigned long count, warmup; /* or ENGINE_AUTO */
-	struct placement cpus[CLI_PLACEMENTS_MAX];
-	size_t ncpus;
-	int default_cpus;   /* no --cpus given: cpus[1..] measure less */
-	const char *name;   /* -N, or NULL */
-	unsigned timeout_s; /* 0: the engine's default */
-};
-
-/* The measurements o asks for, in the order they are made and shown:
- * for each placement, latency then throughput; in each, first every
- * transport whose largest message is below the smallest size (once, at
- * that largest size: a notification), then every size for every
- * transport (a size above a transport's largest is planned, and skipped
- * by the engine with the reason).  With default_cpus, the placements
- * after the first measure latency at the smallest size only.  Returns a
- * calloc'ed array of *n runs, or NULL. */
-struct run_spec *cli_plan(const struct plan_opts *o, size_t *n);
 
 #endif

@@ -47,7 +47,7 @@ struct side_ctx {
 	struct shared *sh;
 	struct report *rep;
 	const char *who; /* "client" or "server" */
-	size_t len;	 /* bytes a message */
+	size_t len;	 /* bytes per message */
 	uint64_t seq;	 /* sequence number of the next message */
 	unsigned long warm, count, cap;
 	int auto_warm, auto_count;
@@ -459,38 +459,6 @@ await(pid_t pid[2], const struct shared *sh, unsigned timeout_s,
 	return failed ? -1 : 0;
 }
 
-/* Keep ENGINE_CDF_POINTS points of the sorted samples' CDF: evenly spaced
- * fractions, then more and more of them towards the tail. */
-static void
-keep_cdf(const uint64_t *sorted, size_t n, struct run_result *r)
-{
-	size_t k = 0, even = ENGINE_CDF_POINTS - 24;
-
-	for (size_t i = 0; i <= even; i++) {
-		double f = (double)i / (double)even;
-
-		r->cdf[k++] = (struct cdf_point){
-			f, stats_percentile(sorted, n, 100 * f)};
-	}
-	for (double tail = 0.01; k < ENGINE_CDF_POINTS; tail *= 0.7) {
-		double f = 1 - tail;
-
-		r->cdf[k++] = (struct cdf_point){
-			f, stats_percentile(sorted, n, 100 * f)};
-	}
-	/* Sorted by fraction: the tail points go between the last evenly
-	 * spaced ones; a simple insertion sort keeps it readable. */
-	for (size_t i = 1; i < k; i++)
-		for (size_t j = i; j > 0 && r->cdf[j - 1].frac > r->cdf[j].frac;
-		     j--) {
-			struct cdf_point t = r->cdf[j];
-
-			r->cdf[j] = r->cdf[j - 1];
-			r->cdf[j - 1] = t;
-		}
-	r->cdf_len = k;
-}
-
 /* The results, once both sides reported. */
 static void
 compute(const struct run_spec *spec, struct shared *sh, struct run_result *r)
@@ -509,7 +477,8 @@ compute(const struct run_spec *spec, struct shared *sh, struct run_result *r)
 			sum += sh->samples[i];
 		r->elapsed_s = (double)sum / 1e9;
 		stats_summarise(sh->samples, cl->count, &r->rtt);
-		keep_cdf(sh->samples, cl->count, r);
+		r->cdf_len = stats_cdf(sh->samples, cl->count, r->cdf,
+				       ENGINE_CDF_POINTS);
 	} else {
 		r->elapsed_s = (double)cl->elapsed_ns / 1e9;
 		r->msgs_per_s = n / r->elapsed_s;

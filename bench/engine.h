@@ -44,6 +44,7 @@ struct placement {
 };
 
 #define PLACEMENT_ANY ((struct placement){-1, -1})
+#define PLACEMENTS_MAX 8 /* placements one run may measure */
 
 #define ENGINE_AUTO	   (~0UL)    /* count or warmup: chosen per run */
 #define ENGINE_SAMPLES_MAX 1000000UL /* latency samples in one run */
@@ -58,7 +59,7 @@ struct placement {
 struct run_spec {
 	const struct transport *t;
 	enum pattern pattern;
-	size_t size;	       /* bytes a message, <= the transport's max */
+	size_t size;	       /* bytes per message, <= the transport's max */
 	unsigned long count;   /* round trips or messages; ENGINE_AUTO */
 	unsigned long warmup;  /* untimed ones before; ENGINE_AUTO */
 	struct placement cpus; /* where client and server run */
@@ -71,13 +72,6 @@ enum run_status {
 	RUN_OK,
 	RUN_SKIPPED, /* the transport cannot carry this size: note says why */
 	RUN_FAILED,  /* note holds the error */
-};
-
-/* One point of a latency CDF: the fraction of round trips that took at
- * most ns nanoseconds. */
-struct cdf_point {
-	double frac;
-	uint64_t ns;
 };
 
 /* What one measurement found. */
@@ -99,10 +93,10 @@ struct run_result {
 };
 
 /* Make the measurement spec describes, filling *r.  Returns 0 when the run
- * was made or skipped (r->status), -1 when it failed (r->note says why).  Every object the transport made is
- * removed before it returns, and no child is left running.  The caller
- * ignores SIGPIPE, so that a write to a peer that is gone fails with
- * EPIPE. */
+ * was made or skipped (r->status), -1 when it failed (r->note says why).
+ * Every object the transport made is removed before it returns, and no
+ * child is left running.  The caller ignores SIGPIPE, so that a write to a
+ * peer that is gone fails with EPIPE. */
 int engine_run(const struct run_spec *spec, struct run_result *r);
 
 /* "latency" or "throughput". */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "plan.h"
 #include "engine.h"
 #include "err.h"
 #include "meta.h"
@@ -141,11 +142,11 @@ parse_options(struct options *o, int argc, char **argv)
 					optarg);
 			break;
 		case OPT_CPUS:
-			if (o->run.ncpus == CLI_PLACEMENTS_MAX)
+			if (o->run.ncpus == PLACEMENTS_MAX)
 				opts_usage_error(
 					usage_text,
 					"--cpus: at most %d placements",
-					CLI_PLACEMENTS_MAX);
+					PLACEMENTS_MAX);
 			if (cli_placement(optarg, &o->run.cpus[o->run.ncpus],
 					  err, sizeof(err)) == -1)
 				opts_usage_error(usage_text, "--cpus %s: %s",
@@ -367,7 +368,7 @@ main(int argc, char **argv)
 	}
 	/* A write to a peer that has gone fails with EPIPE instead. */
 	sigaction(SIGPIPE, &ign, NULL);
-	if ((runs = cli_plan(&o.run, &n)) == NULL)
+	if ((runs = plan_runs(&o.run, &n)) == NULL)
 		die_errno("calloc");
 	results = calloc(n ? n : 1, sizeof(*results));
 	if (results == NULL)

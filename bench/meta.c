@@ -10,8 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "meta.h"
-#include "output.h"
 
 #ifndef IPCLAB_VERSION
 #define IPCLAB_VERSION "unknown"
@@ -138,7 +138,7 @@ meta_collect(struct meta *m, const struct placement *pins, size_t n)
 		close(p[0]);
 		close(p[1]);
 	}
-	for (size_t i = 0; i < n && i < CLI_PLACEMENTS_MAX; i++)
+	for (size_t i = 0; i < n && i < PLACEMENTS_MAX; i++)
 		m->pinning[m->npinning++] = pins[i];
 	for (size_t i = 0; i < sizeof(limit_paths) / sizeof(limit_paths[0]) &&
 			   i < META_LIMITS;
@@ -181,22 +181,18 @@ meta_json(FILE *f, const struct meta *m)
 {
 	char where[32];
 
-	fprintf(f, "{\"date\": ");
-	json_string(f, m->date);
-	fprintf(f, ", \"version\": ");
-	json_string(f, m->version);
-	fprintf(f, ", \"tool\": \"ipcbench\", \"machine\": {\"host\": ");
-	json_string(f, m->host);
-	fprintf(f, ", \"arch\": ");
-	json_string(f, m->arch);
-	fprintf(f, ", \"cpu_model\": ");
-	json_string(f, m->cpu_model);
-	fprintf(f, ", \"clocksource\": ");
-	json_string(f, m->clocksource);
-	fprintf(f, ", \"loadavg_at_start\": ");
-	json_string(f, m->loadavg);
-	fprintf(f, "}, \"kernel\": ");
-	json_string(f, m->kernel);
+	fputc('{', f);
+	json_field(f, "", "date", m->date);
+	json_field(f, ", ", "version", m->version);
+	json_field(f, ", ", "tool", "ipcbench");
+	fprintf(f, ", \"machine\": {");
+	json_field(f, "", "host", m->host);
+	json_field(f, ", ", "arch", m->arch);
+	json_field(f, ", ", "cpu_model", m->cpu_model);
+	json_field(f, ", ", "clocksource", m->clocksource);
+	json_field(f, ", ", "loadavg_at_start", m->loadavg);
+	fputc('}', f);
+	json_field(f, ", ", "kernel", m->kernel);
 	fprintf(f,
 		", \"cpus\": {\"online\": %ld, \"allowed\": ", m->cpus_online);
 	json_string(f, m->cpus_allowed);

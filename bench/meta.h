@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cli.h"
 #include "engine.h"
 
 #define META_LIMITS 20
@@ -31,7 +30,7 @@ struct meta {
 	char loadavg[64];      /* at the start: a busy machine shows here */
 	long pipe_buf;	       /* PIPE_BUF: atomic pipe writes up to this */
 	long pipe_size;	       /* a new pipe's buffer (F_GETPIPE_SZ) */
-	struct placement pinning[CLI_PLACEMENTS_MAX];
+	struct placement pinning[PLACEMENTS_MAX];
 	size_t npinning;
 	struct meta_limit limits[META_LIMITS];
 	size_t nlimits;

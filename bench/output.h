@@ -39,9 +39,6 @@ void output_cdf(FILE *f, const struct run_result *r, size_t n);
 void output_gnuplot_vars(FILE *f, const struct meta *m, struct placement sweep,
 			 size_t small);
 
-/* s as a JSON string, quotes included. */
-void json_string(FILE *f, const char *s);
-
 /* 64 -> "64 B", 4096 -> "4 KiB", 1536 -> "1536 B", into buf. */
 void format_size(size_t size, char *buf, size_t len);
 

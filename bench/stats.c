@@ -59,3 +59,31 @@ stats_summarise(uint64_t *samples, size_t n, struct rtt_stats *s)
 	s->max = samples[n - 1];
 	s->mean = (double)(sum / n);
 }
+
+size_t
+stats_cdf(const uint64_t *sorted, size_t n, struct cdf_point *out,
+	  size_t points)
+{
+	size_t k = 0, even = points - 24;
+
+	for (size_t i = 0; i <= even; i++) {
+		double f = (double)i / (double)even;
+
+		out[k++] = (struct cdf_point){f, stats_percentile(sorted, n, 100 * f)};
+	}
+	for (double tail = 0.01; k < points; tail *= 0.7) {
+		double f = 1 - tail;
+
+		out[k++] = (struct cdf_point){f, stats_percentile(sorted, n, 100 * f)};
+	}
+	/* Sorted by fraction: the tail points go between the last evenly
+	 * spaced ones; a simple insertion sort keeps it readable. */
+	for (size_t i = 1; i < k; i++)
+		for (size_t j = i; j > 0 && out[j - 1].frac > out[j].frac; j--) {
+			struct cdf_point t = out[j];
+
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return k;
+}

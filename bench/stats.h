@@ -18,6 +18,13 @@ struct rtt_stats {
 	double mean;
 };
 
+/* One point of a latency CDF: the fraction of round trips that took at
+ * most ns nanoseconds. */
+struct cdf_point {
+	double frac;
+	uint64_t ns;
+};
+
 /* Sort n samples in place, smallest first. */
 void stats_sort(uint64_t *samples, size_t n);
 
@@ -28,5 +35,12 @@ uint64_t stats_percentile(const uint64_t *sorted, size_t n, double p);
 /* Sort n samples in place and summarise them into *s (all zero when n is
  * 0). */
 void stats_summarise(uint64_t *samples, size_t n, struct rtt_stats *s);
+
+/* Fill out[0..points-1] (points > 24) with the CDF of n sorted samples,
+ * by fraction: points - 24 evenly spaced fractions from 0 to 1, and 24
+ * more towards the tail (0.99, 0.993, ...), where the plots need them.
+ * Returns points. */
+size_t stats_cdf(const uint64_t *sorted, size_t n, struct cdf_point *out,
+		 size_t points);
 
 #endif

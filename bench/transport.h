@@ -56,13 +56,16 @@ struct transport {
 	enum wait_kind wait;
 
 	/* The largest message it can carry on this machine: SIZE_MAX if it
-	 * has no limit of its own, 0 if it carries only a notification.  Writes why it is the limit into
-	 * why ("/proc/sys/fs/mqueue/msgsize_max = 8192"), for the rows of
+	 * has no limit of its own, 0 if it carries only a notification.
+	 * Writes why it is the limit into why
+	 * ("/proc/sys/fs/mqueue/msgsize_max = 8192"), for the rows of
 	 * sizes it must skip. */
 	size_t (*max_size)(char *why, size_t len);
 
 	/* In the coordinator, before fork: make the objects both sides will
-	 * use, register each with cleanup (cleanup.h) as it is made. */
+	 * use, register each with cleanup (cleanup.h) as it is made.  On
+	 * failure, return -1 with errno set and leave what was made: the
+	 * engine calls teardown() after every setup(), failed or not. */
 	int (*setup)(struct channel *ch);
 
 	/* In the client and in the server, after fork: open, map or connect
@@ -111,13 +114,20 @@ void transport_remove(enum obj_kind kind, const char *name, int *handle);
  * "<pid>-<n>-bench" that each run changes, those of every such name. */
 void transport_sweep_dirs(const char *name);
 
-/* A byte stream through two file descriptors, one each way (pipe, fifo).
- * A transport built on it keeps a struct fd_stream as the first member of
- * its priv, so that the fdstream_* functions serve as its send_buf, send,
- * recv and detach: a message is one write_full() and one read_full() of
- * exactly its length, and end of file is EPIPE (the peer has gone). */
+/* Allocate *send and *recv, size bytes each (at least 1).  Returns 0, or
+ * -1 with errno ENOMEM and neither allocated. */
+int transport_buffers(void **send, void **recv, size_t size);
+
+/* A byte stream through file descriptors (pipe, fifo, a stream socket):
+ * two, one each way, or one socket both ways (in == out).  A transport
+ * built on it keeps a struct fd_stream as the first member of its priv,
+ * so that the fdstream_* functions serve as its send_buf, send, recv and
+ * detach: a message is one write_full() (send_full() on a socket) and one
+ * read_full() of exactly its length, and end of file is EPIPE (the peer
+ * has gone). */
 struct fd_stream {
 	int in, out;		 /* this side's ends after attach, else -1 */
+	int socket;		 /* send with MSG_NOSIGNAL: EPIPE, not SIGPIPE */
 	char *sendbuf, *recvbuf; /* room for one message each */
 };
 

@@ -83,7 +83,6 @@ static int
 fifo_setup(struct channel *ch)
 {
 	struct fifo_chan *p = calloc(1, sizeof(*p));
-	int saved;
 
 	if (p == NULL)
 		return -1;
@@ -93,22 +92,18 @@ fifo_setup(struct channel *ch)
 	if (fdstream_init(&p->s, ch->size) == -1 ||
 	    names_dir_template(p->dir, sizeof(p->dir), ch->name) == -1 ||
 	    mkdtemp(p->dir) == NULL)
-		goto fail;
+		return -1;
 	if ((p->hdir = cleanup_add_name(OBJ_DIR, p->dir)) == -1) {
-		saved = errno;
+		int saved = errno; /* not registered: teardown cannot see it */
+
 		rmdir(p->dir);
 		errno = saved;
-		goto fail;
+		return -1;
 	}
 	if (make_fifo(p->dir, "up", p->up, &p->hup) == -1 ||
 	    make_fifo(p->dir, "down", p->down, &p->hdown) == -1)
-		goto fail;
+		return -1;
 	return 0;
-fail:
-	saved = errno;
-	fifo_teardown(ch);
-	errno = saved;
-	return -1;
 }
 
 static int

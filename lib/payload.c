@@ -17,7 +17,7 @@
 #define BLOCK 256		    /* words checked between two tests */
 
 /* Two words at a time, in one SSE2/NEON register (a GCC and Clang
- * extension): the loops below move 16 bytes a step. */
+ * extension): the loops below move 16 bytes per step. */
 typedef uint64_t words2 __attribute__((vector_size(16)));
 
 /* splitmix64's finaliser: a cheap mix in which every input bit changes

@@ -74,6 +74,7 @@ struct holders {
 	struct holder *v;
 	size_t n, cap;
 	dev_t shm_dev, mq_dev; /* only files on these devices matter */
+	int blind; /* some process's fds or maps could not be read */
 };
 
 static int
@@ -106,8 +107,10 @@ scan_maps(struct holders *h, pid_t pid)
 
 	snprintf(path, sizeof(path), "/proc/%ld/maps", (long)pid);
 	f = fopen(path, "r");
-	if (f == NULL)
+	if (f == NULL) {
+		h->blind |= errno == EACCES || errno == EPERM;
 		return 0; /* gone, or not ours to read */
+	}
 	while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
 		char perms[8];
 		unsigned maj, min;
@@ -133,8 +136,10 @@ scan_fds(struct holders *h, pid_t pid)
 
 	snprintf(path, sizeof(path), "/proc/%ld/fd", (long)pid);
 	dir = opendir(path);
-	if (dir == NULL)
+	if (dir == NULL) {
+		h->blind |= errno == EACCES || errno == EPERM;
 		return 0;
+	}
 	while (rc == 0 && (d = readdir(dir)) != NULL) {
 		struct stat st;
 
@@ -263,7 +268,7 @@ posix_list(struct obj_list *list, const char *dir, enum obj_kind kind)
 static int
 judge_posix(struct obj_list *list)
 {
-	struct holders h = {NULL, 0, 0, 0, 0};
+	struct holders h = {NULL, 0, 0, 0, 0, 0};
 	int rc = 0;
 
 	for (size_t i = 0; i < list->n; i++) {
@@ -276,6 +281,12 @@ judge_posix(struct obj_list *list)
 		o->pid = holders_find(&h, o->dev, o->ino);
 		o->pid_role = o->pid ? "holder" : "-";
 		o->pid_alive = o->live = o->pid != 0;
+		/* Another user's object may be held by a process of theirs
+		 * whose /proc we may not read: not seen is not absent.  (A
+		 * process of our own that we cannot read has changed its
+		 * credentials; it is none of the suite's.) */
+		if (!o->live && h.blind && o->uid != getuid())
+			o->unknown = o->live = 1;
 	}
 	free(h.v);
 	return rc;
@@ -763,11 +774,15 @@ sweep_describe(const struct ipc_obj *o, char *buf, size_t size)
 	if (o->pid > 0)
 		snprintf(who, sizeof(who), "%s %ld (%s)", o->pid_role,
 			 (long)o->pid, o->pid_alive ? "running" : "gone");
+	else if (o->unknown)
+		snprintf(who, sizeof(who), "none we may see");
 	else
 		snprintf(who, sizeof(who), "no process");
 	snprintf(owner, sizeof(owner), "uid %u", (unsigned)o->uid);
 	snprintf(buf, size, ROW, obj_kind_name(o->kind), what, owner, who,
-		 o->live ? "live" : "stale");
+		 o->unknown ? "unknown"
+		 : o->live  ? "live"
+			    : "stale");
 }
 
 void

@@ -21,7 +21,9 @@
  * writer idle between messages keeps its semaphores even when the last
  * process to touch them was a reader that has died.  When in doubt an
  * object counts as live: the sweep would rather leave a stale object than
- * remove one a run still needs.
+ * remove one a run still needs.  So another user's POSIX object that no
+ * process we may look into holds is "unknown", not stale, when there are
+ * processes whose /proc we may not read (not root: other users').
  */
 #ifndef IPCLAB_SWEEP_H
 #define IPCLAB_SWEEP_H
@@ -46,6 +48,7 @@ struct ipc_obj {
 	const char *pid_role; /* what pid is: "creator", "last op", ... */
 	int pid_alive;	      /* whether pid still runs */
 	int live;	      /* whether a running process may still use it */
+	int unknown;	      /* cannot tell (live is then 1): shown "unknown" */
 };
 
 /* Call visit(obj, arg) for every ipclab object on the machine, of every

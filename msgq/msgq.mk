@@ -1,9 +1,12 @@
-# msgq.mk - make run-msgq: each sender in the background, its receiver in
-# the foreground; then requests over the kernel's limits, refused; then
-# what is left.
+# msgq.mk - make run-msgq: the minimal pair first; then each robust sender
+# in the background, its receiver in the foreground; then requests over
+# the kernel's limits, refused; then the broken msgsz; then what is left.
 RUN_TARGETS += run-msgq
 .PHONY: run-msgq
 run-msgq: $(DEMOS) $(TOOLS)
+	@echo '== Minimal: msgget/msgsnd/msgrcv; five messages of type 1, an empty one, an answer of type 2'
+	$(BIN)/msgq_minimal_send & $(BIN)/msgq_minimal_recv; s=$$?; wait $$! && exit $$s
+	@echo
 	@echo '== System V: msgget/msgsnd/msgrcv; urgent (type 1) before normal (type 2), a reply by type'
 	$(BIN)/msgq_sysv_send & $(BIN)/msgq_sysv_recv; s=$$?; wait $$! && exit $$s
 	@echo
@@ -16,4 +19,7 @@ run-msgq: $(DEMOS) $(TOOLS)
 	@m=$$(cat /proc/sys/fs/mqueue/msg_max); echo "$(BIN)/msgq_posix_send -d $$((m + 1))"; \
 		$(BIN)/msgq_posix_send -d $$((m + 1)); test $$? -eq 1
 	@echo
-	@BIN=$(BIN) sh tools/left-behind.sh -q -N msgq-sysv -N msgq-posix -N msgq-posix.reply
+	@echo '== Broken on purpose: msgsz = sizeof(struct msg), which counts the mtype'
+	$(BIN)/msgq_broken_msgsz
+	@echo
+	@BIN=$(BIN) sh tools/left-behind.sh -q -N msgq-sysv -N msgq-posix -N msgq-posix.reply -N msgq-broken

@@ -33,6 +33,7 @@
 #include "msgq_posix.h"
 #include "names.h"
 #include "opts.h"
+#include "owner.h"
 #include "payload.h"
 #include "sweep.h"
 
@@ -53,6 +54,27 @@ static mqd_t q, rq;
 static pid_t sender;		 /* from the first message */
 static unsigned long got, total; /* messages taken; how many will come */
 
+/* Exit 1, naming the owner, unless queue path is ours: q is its
+ * descriptor, or -1 when mq_open said EACCES (then its file tells). */
+static void
+check_ours(const char *path, mqd_t q)
+{
+	struct owner who;
+	int err = errno;
+
+	if (q != (mqd_t)-1) {
+		if (owner_check_fd(q, &who) == -1)
+			die_errno("%s belongs to %s, not to you; not using it",
+				  path, who.desc);
+		return;
+	}
+	if (owner_check_posix(OBJ_POSIX_MQ, path, &who) == -1 && errno == EPERM)
+		die("%s belongs to %s, not to you: mq_open says permission "
+		    "denied",
+		    path, who.desc);
+	errno = err;
+}
+
 /* Open the sender's queue, polling until it exists or time runs out. */
 static void
 open_queues(void)
@@ -60,7 +82,9 @@ open_queues(void)
 	uint64_t deadline = clock_ns() + opt.timeout_s * NS_PER_S;
 
 	while ((q = mq_open(name, O_RDONLY)) == (mqd_t)-1) {
-		if (errno != ENOENT) /* EACCES: another user's queue */
+		if (errno == EACCES) /* someone else's, mode 0600 */
+			check_ours(name, -1);
+		if (errno != ENOENT)
 			die_errno("mq_open %s", name);
 		if (clock_ns() > deadline)
 			die("no sender in %lu s: start msgq_posix_send -N %s "
@@ -68,11 +92,19 @@ open_queues(void)
 			    opt.timeout_s, opt.name);
 		sleep_ms(50);
 	}
+	/* The names are derived from a public one: anyone can make queues
+	 * of those names first, mode 0666, to feed us their messages and
+	 * read our replies.  Root may open anything, so check the owner;
+	 * an mqd_t is a descriptor on Linux (mq_overview(7)): fstat works. */
+	check_ours(name, q);
 	/* Made before the message queue; O_NONBLOCK: it has room for our
 	 * two replies, and if it has none we would rather know. */
 	rq = mq_open(rname, O_WRONLY | O_NONBLOCK);
+	if (rq == (mqd_t)-1 && errno == EACCES)
+		check_ours(rname, -1);
 	if (rq == (mqd_t)-1)
 		die_errno("mq_open %s", rname);
+	check_ours(rname, rq);
 }
 
 /* Send a reply: done 0 is the hello, 1 the final count. */

@@ -32,6 +32,7 @@
 #include "msgq_sysv.h"
 #include "names.h"
 #include "opts.h"
+#include "owner.h"
 #include "payload.h"
 #include "sweep.h"
 #include "sysctl.h"
@@ -56,10 +57,21 @@ static void
 find_queue(key_t key)
 {
 	uint64_t deadline = clock_ns() + opt.timeout_s * NS_PER_S;
+	struct owner who;
 
-	while ((qid = msgget(key, 0)) == -1) {
-		if (errno != ENOENT) /* EACCES: not our key */
+	for (;;) {
+		qid = msgget(key, 0);
+		if (qid == -1 && errno != ENOENT)
 			die_errno("msgget key 0x%08x", (unsigned)key);
+		/* The key is derived from a public name: anyone can make a
+		 * queue there first, mode 0666, and read our reply or feed
+		 * us theirs.  Root may open anything, so check the owner. */
+		if (qid != -1 && owner_check_sysv(OBJ_SYSV_MSG, qid, &who) == 0)
+			return;
+		if (qid != -1 && errno != EIDRM && errno != EINVAL)
+			die_errno("queue %d at key 0x%08x (-N %s) belongs to "
+				  "%s, not to you; not using it",
+				  qid, (unsigned)key, opt.name, who.desc);
 		if (clock_ns() > deadline)
 			die("no sender in %lu s: start msgq_sysv_send -N %s "
 			    "first",

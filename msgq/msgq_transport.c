@@ -125,6 +125,7 @@ static struct msgq_chan *
 chan_new(struct channel *ch)
 {
 	struct msgq_chan *p = calloc(1, sizeof(*p));
+	void *send, *recv;
 
 	if (p == NULL)
 		return NULL;
@@ -135,25 +136,12 @@ chan_new(struct channel *ch)
 		p->handle[i] = -1;
 	}
 	p->out = p->in = (mqd_t)-1;
-	p->sendbuf = malloc(sizeof(struct sysv_msg) + ch->size + 1);
-	p->recvbuf = malloc(sizeof(struct sysv_msg) + ch->size + 1);
-	if (p->sendbuf == NULL || p->recvbuf == NULL) {
-		msgq_teardown(ch);
-		errno = ENOMEM;
-		return NULL;
-	}
+	if (transport_buffers(&send, &recv,
+			      sizeof(struct sysv_msg) + ch->size + 1) == -1)
+		return NULL; /* the engine's teardown() frees p */
+	p->sendbuf = send;
+	p->recvbuf = recv;
 	return p;
-}
-
-/* Fail setup with errno kept, leaving nothing behind. */
-static int
-setup_failed(struct channel *ch)
-{
-	int saved = errno;
-
-	msgq_teardown(ch);
-	errno = saved;
-	return -1;
 }
 
 static int
@@ -167,7 +155,7 @@ msgq_sysv_setup(struct channel *ch)
 	if (key == -1 ||
 	    (p->msqid = msgget(key, IPC_CREAT | IPC_EXCL | 0600)) == -1 ||
 	    (p->msq_h = cleanup_add_id(OBJ_SYSV_MSG, p->msqid)) == -1)
-		return setup_failed(ch);
+		return -1;
 	return 0;
 }
 
@@ -187,18 +175,18 @@ msgq_posix_setup(struct channel *ch)
 	if (sysctl_read(SYSCTL_MQ_MSG_MAX, &msg_max) == 0 && msg_max < DEPTH)
 		attr.mq_maxmsg = (long)msg_max; /* more would be EINVAL */
 	if (names_posix(base, sizeof(base), ch->name) == -1)
-		return setup_failed(ch);
+		return -1;
 	for (int i = 0; i < QUEUES; i++) {
 		snprintf(p->names[i], sizeof(p->names[i]), "%s.%s", base,
 			 suffix[i]);
 		p->q[i] = mq_open(p->names[i], O_RDWR | O_CREAT | O_EXCL, 0600,
 				  &attr);
 		if (p->q[i] == (mqd_t)-1)
-			return setup_failed(ch);
+			return -1;
 		p->made[i] = 1;
 		if ((p->handle[i] =
 			     cleanup_add_name(OBJ_POSIX_MQ, p->names[i])) == -1)
-			return setup_failed(ch);
+			return -1;
 	}
 	return 0;
 }

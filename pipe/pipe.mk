@@ -1,10 +1,13 @@
-# pipe.mk - make run-pipe: each pipe demo in turn (every one forks its own
-# children), then what is left.  A pipe has no name: it goes when the last
+# pipe.mk - make run-pipe: the minimal rung first, then each pipe demo in
+# turn (every one forks its own children), then what is left.  A pipe has no name: it goes when the last
 # process holding one of its ends closes it, so nothing can be left but
 # processes, and each demo waits for all of its children.
 RUN_TARGETS += run-pipe
 .PHONY: run-pipe
 run-pipe: $(DEMOS) $(TOOLS)
+	@echo '== Minimal: a parent writes, its child reads until end of file; each closes the end it does not use'
+	$(BIN)/pipe_minimal 3
+	@echo
 	@echo '== Parent to child: pipe(), fork(), each side closes the end it does not use'
 	$(BIN)/pipe_parent_child
 	@echo

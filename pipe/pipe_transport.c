@@ -55,13 +55,8 @@ pipe_setup(struct channel *ch)
 	ch->priv = p;
 	p->up[0] = p->up[1] = p->down[0] = p->down[1] = -1;
 	if (fdstream_init(&p->s, ch->size) == -1 || pipe(p->up) == -1 ||
-	    pipe(p->down) == -1) {
-		int saved = errno;
-
-		pipe_teardown(ch);
-		errno = saved;
+	    pipe(p->down) == -1)
 		return -1;
-	}
 	return 0;
 }
 

@@ -1,9 +1,13 @@
-# sem.mk - make run-sem: two System V workers started at once, then two
-# POSIX ones, then the producer/consumer ring, then the broken demo; then
-# what is left.
+# sem.mk - make run-sem: the minimal lock first (parent and child, one
+# System V semaphore); then two System V workers started at once, two
+# POSIX ones, the producer/consumer ring, and the broken demo; then what
+# is left.
 RUN_TARGETS += run-sem
 .PHONY: run-sem
 run-sem: $(DEMOS) $(TOOLS)
+	@echo '== Minimal: parent and child add to a counter under one System V semaphore (SEM_UNDO)'
+	$(BIN)/sem_minimal
+	@echo
 	@echo '== System V: two workers take turns under a semget/semop lock (SEM_UNDO)'
 	$(BIN)/sem_sysv_worker & $(BIN)/sem_sysv_worker; s=$$?; wait $$! && exit $$s
 	@echo

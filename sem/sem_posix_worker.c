@@ -34,6 +34,7 @@
 #include "err.h"
 #include "names.h"
 #include "opts.h"
+#include "owner.h"
 #include "sem_posix.h"
 #include "sweep.h"
 
@@ -155,14 +156,39 @@ static void
 join(void)
 {
 	uint64_t deadline = clock_ns() + opt.timeout_s * NS_PER_S;
+	struct owner who;
 	pid_t none = 0;
 	int fd;
 
-	if ((sem = sem_open(name, 0)) == SEM_FAILED)
+	if ((sem = sem_open(name, 0)) == SEM_FAILED) {
+		int err = errno;
+
+		if (err == EACCES && /* someone else's, mode 0600 */
+		    owner_check_posix(OBJ_POSIX_SEM, name, &who) == -1 &&
+		    errno == EPERM)
+			die("semaphore %s belongs to %s, not to you: sem_open "
+			    "says permission denied",
+			    name, who.desc);
+		errno = err;
 		die_errno("sem_open %s", name);
+	}
+	/* The name is derived from a public one: anyone can make the
+	 * semaphore and segment first, mode 0666, so that we count on their
+	 * counter.  Root may open anything: join only what we own.  A
+	 * semaphore gives no descriptor; its file in /dev/shm tells. */
+	if (owner_check_posix(OBJ_POSIX_SEM, name, &who) == -1)
+		die_errno("semaphore %s belongs to %s, not to you; not joining "
+			  "it",
+			  name, who.desc);
 	lock();
 	if ((fd = shm_open(name, O_RDWR, 0)) == -1)
 		die_errno("shm_open %s", name);
+	if (owner_check_fd(fd, &who) == -1) {
+		unlock();
+		die_errno("segment %s belongs to %s, not to you; not joining "
+			  "it",
+			  name, who.desc);
+	}
 	seg = mmap(NULL, sizeof(*seg), PROT_READ | PROT_WRITE, MAP_SHARED, fd,
 		   0);
 	if (seg == MAP_FAILED)

@@ -36,6 +36,7 @@
 #include "err.h"
 #include "names.h"
 #include "opts.h"
+#include "owner.h"
 #include "sem_sysv.h"
 #include "sweep.h"
 
@@ -193,6 +194,21 @@ start(void)
 		die_errno("semop semaphores %d", semid);
 }
 
+/* The key is derived from a public name: anyone can compute it and make
+ * the set and segment first, mode 0666, so that we count on their
+ * counter.  Root may open anything, so no EACCES would warn us either:
+ * join only objects we own. */
+static void
+check_ours(enum obj_kind kind, int id, const char *what, key_t key)
+{
+	struct owner who;
+
+	if (owner_check_sysv(kind, id, &who) == -1)
+		die_errno("%s %d at key 0x%08x (-N %s) belongs to %s, not to "
+			  "you; not joining it",
+			  what, id, (unsigned)key, opt.name, who.desc);
+}
+
 /* A guest: find the set and the segment, and join the run. */
 static void
 join(key_t key)
@@ -203,9 +219,11 @@ join(key_t key)
 
 	if ((semid = semget(key, 0, 0)) == -1)
 		die_errno("semget key 0x%08x", (unsigned)key);
+	check_ours(OBJ_SYSV_SEM, semid, "semaphore set", key);
 	waited = wait_initialised();
 	if ((shmid = shmget(key, 0, 0)) == -1) /* made before sem_otime */
 		die_errno("shmget key 0x%08x", (unsigned)key);
+	check_ours(OBJ_SYSV_SHM, shmid, "segment", key);
 	if (shmctl(shmid, IPC_STAT, &ds) == -1)
 		die_errno("shmctl IPC_STAT segment %d", shmid);
 	creator = ds.shm_cpid; /* the kernel records it */

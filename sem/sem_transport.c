@@ -118,17 +118,6 @@ chan_new(struct channel *ch)
 	return p;
 }
 
-/* Fail setup with errno kept, leaving nothing behind. */
-static int
-setup_failed(struct channel *ch)
-{
-	int saved = errno;
-
-	sem_teardown(ch);
-	errno = saved;
-	return -1;
-}
-
 static int
 sem_sysv_setup(struct channel *ch)
 {
@@ -145,7 +134,7 @@ sem_sysv_setup(struct channel *ch)
 		    -1 ||
 	    (p->sem_h = cleanup_add_id(OBJ_SYSV_SEM, p->semid)) == -1 ||
 	    semctl(p->semid, 0, SETALL, arg) == -1)
-		return setup_failed(ch);
+		return -1;
 	return 0;
 }
 
@@ -158,7 +147,7 @@ sem_posix_setup(struct channel *ch)
 	if (p == NULL)
 		return -1;
 	if (names_posix(base, sizeof(base), ch->name) == -1)
-		return setup_failed(ch);
+		return -1;
 	for (int i = 0; i < SEM_COUNT; i++) {
 		unsigned init = i == UP_CREDIT || i == DOWN_CREDIT ? CREDIT : 0;
 
@@ -167,12 +156,12 @@ sem_posix_setup(struct channel *ch)
 		p->sem[i] = sem_open(p->names[i], O_CREAT | O_EXCL, 0600, init);
 		if (p->sem[i] == SEM_FAILED) {
 			p->sem[i] = NULL;
-			return setup_failed(ch);
+			return -1;
 		}
 		p->made[i] = 1;
 		if ((p->handle[i] = cleanup_add_name(OBJ_POSIX_SEM,
 						     p->names[i])) == -1)
-			return setup_failed(ch);
+			return -1;
 	}
 	return 0;
 }

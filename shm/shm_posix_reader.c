@@ -29,6 +29,7 @@
 #include "err.h"
 #include "names.h"
 #include "opts.h"
+#include "owner.h"
 #include "shm_posix.h"
 #include "sweep.h"
 
@@ -49,16 +50,28 @@ static pid_t writer; /* from the segment, once it is ready */
 static int
 find_object(uint64_t deadline)
 {
+	struct owner who;
 	int fd;
 
 	while ((fd = shm_open(name, O_RDWR, 0)) == -1) {
-		if (errno != ENOENT) /* EACCES: another user's object */
+		if (errno == EACCES && /* someone else's, mode 0600 */
+		    owner_check_posix(OBJ_POSIX_SHM, name, &who) == -1)
+			die("%s belongs to %s, not to you: shm_open says "
+			    "permission denied",
+			    name, who.desc);
+		if (errno != ENOENT)
 			die_errno("shm_open %s", name);
 		if (clock_ns() > deadline)
 			die("no writer in %lu s: start shm_posix_writer -N %s first",
 			    opt.timeout_s, opt.name);
 		sleep_ms(50);
 	}
+	/* The name is derived from a public one: anyone can make an object
+	 * of that name first, mode 0666, for us to read their messages.
+	 * Root may open anything, so check who owns what we opened. */
+	if (owner_check_fd(fd, &who) == -1)
+		die_errno("%s belongs to %s, not to you; not using it", name,
+			  who.desc);
 	return fd;
 }
 

@@ -26,6 +26,7 @@
 #include "err.h"
 #include "names.h"
 #include "opts.h"
+#include "owner.h"
 #include "shm_sysv.h"
 #include "sweep.h"
 
@@ -40,6 +41,25 @@ static struct demo_opts opt = {SHM_SYSV_NAME, 0, 0, 10};
 static int shmid, semid;
 static pid_t writer; /* the segment's creator, from shmctl(IPC_STAT) */
 
+/* The key is derived from a public name: anyone can compute it and make
+ * an object there first, mode 0666, to read what we take for our writer's
+ * messages.  Root may open anything, so no EACCES would warn us either:
+ * use an object we did not create only if we own it.  Returns 1 if it is
+ * ours, 0 if it went away meanwhile; refuses anyone else's. */
+static int
+ours(enum obj_kind kind, int id, const char *what, key_t key)
+{
+	struct owner who;
+
+	if (owner_check_sysv(kind, id, &who) == 0)
+		return 1;
+	if (errno == EIDRM || errno == EINVAL) /* removed since we found it */
+		return 0;
+	die_errno("%s %d at key 0x%08x (-N %s) belongs to %s, not to you; "
+		  "not using it",
+		  what, id, (unsigned)key, opt.name, who.desc);
+}
+
 /* Find a running writer's segment, polling until one exists or time runs
  * out.  A segment whose creator is gone is a dead run's leftover: the next
  * writer removes it, so we wait for that writer rather than use it. */
@@ -51,9 +71,10 @@ find_writer(key_t key)
 
 	for (;;) {
 		shmid = shmget(key, 0, 0);
-		if (shmid == -1 && errno != ENOENT) /* EACCES: not our key */
+		if (shmid == -1 && errno != ENOENT)
 			die_errno("shmget key 0x%08x", (unsigned)key);
-		if (shmid != -1 && shmctl(shmid, IPC_STAT, &ds) == 0) {
+		if (shmid != -1 && ours(OBJ_SYSV_SHM, shmid, "segment", key) &&
+		    shmctl(shmid, IPC_STAT, &ds) == 0) {
 			writer = ds.shm_cpid; /* the kernel records it */
 			if (pid_alive(writer))
 				return;
@@ -141,6 +162,8 @@ main(int argc, char **argv)
 	semid = semget(key, 0, 0); /* the writer made it before the segment */
 	if (semid == -1)
 		die_errno("semget key 0x%08x", (unsigned)key);
+	if (!ours(OBJ_SYSV_SEM, semid, "semaphore set", key))
+		die("the writer removed its semaphores before we started");
 	claim_reader_place();
 	slot = shmat(shmid, NULL, SHM_RDONLY); /* we only read */
 	if (slot == (void *)-1)

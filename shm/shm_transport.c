@@ -50,7 +50,7 @@
  * Sizes: a ring has SLOTS_MAX slots, fewer (down to 2) once that would
  * pass RING_BYTES, so a 1 MiB run maps 16 MiB and bigger messages do not
  * take eight times their size.  A System V segment must fit
- * /proc/sys/kernel/shmmax (bytes a segment) and shmall (pages in all);
+ * /proc/sys/kernel/shmmax (bytes per segment) and shmall (pages in all);
  * a POSIX object only the room in /dev/shm, so setup() reserves its pages
  * (posix_fallocate) and a full /dev/shm fails setup() with ENOSPC instead
  * of killing a side with SIGBUS later.
@@ -84,7 +84,7 @@
 #include "transport.h"
 
 #define CACHE_LINE 64
-#define SLOTS_MAX  8	     /* slots a ring, at most */
+#define SLOTS_MAX  8	     /* slots per ring, at most */
 #define SLOTS_MIN  2	     /* so one slot is written while one is read */
 #define RING_BYTES (8 << 20) /* a ring's slots, beyond which it has fewer */
 /* Polls before a waiting shm-spin side yields its CPU.  A pause took 10 to
@@ -148,7 +148,7 @@ struct end {
 struct shm_chan {
 	enum kind kind;
 	unsigned slots;	  /* a ring */
-	size_t stride;	  /* bytes a slot: the size in whole cache lines */
+	size_t stride;	  /* bytes per slot: the size in whole cache lines */
 	size_t seg_len;	  /* bytes of the segment */
 	struct seg *seg;  /* mapped (attached) at, or NULL */
 	int shmid, semid; /* shm-sysv, or -1 */
@@ -321,7 +321,7 @@ static int
 make_posix(struct channel *ch, struct shm_chan *p)
 {
 	void *at;
-	int fd, rc;
+	int fd, rc, saved;
 
 	if (names_posix(p->posix, sizeof(p->posix), ch->name) == -1)
 		return -1;
@@ -329,16 +329,16 @@ make_posix(struct channel *ch, struct shm_chan *p)
 	if (fd == -1)
 		return -1;
 	p->posix_made = 1;
-	if ((p->posix_h = cleanup_add_name(OBJ_POSIX_SHM, p->posix)) == -1 ||
-	    (rc = posix_fallocate(fd, 0, (off_t)p->seg_len)) != 0 ||
-	    (at = mmap(NULL, p->seg_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
-		       0)) == MAP_FAILED) {
-		int saved = p->posix_h == -1 ? errno : rc != 0 ? rc : errno;
-
-		close(fd);
-		errno = saved;
-		return -1;
+	if ((p->posix_h = cleanup_add_name(OBJ_POSIX_SHM, p->posix)) == -1)
+		goto fail;
+	/* posix_fallocate returns the error instead of setting errno */
+	if ((rc = posix_fallocate(fd, 0, (off_t)p->seg_len)) != 0) {
+		errno = rc;
+		goto fail;
 	}
+	at = mmap(NULL, p->seg_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (at == MAP_FAILED)
+		goto fail;
 	close(fd); /* the mapping keeps the object */
 	p->seg = at;
 	if (p->kind != KIND_POSIX)
@@ -353,6 +353,11 @@ make_posix(struct channel *ch, struct shm_chan *p)
 			return -1;
 	}
 	return 0;
+fail:
+	saved = errno; /* close() must not hide why */
+	close(fd);
+	errno = saved;
+	return -1;
 }
 
 static int
@@ -367,13 +372,8 @@ shm_setup(struct channel *ch, enum kind kind)
 	p->shmid = p->semid = -1;
 	p->shm_h = p->sem_h = p->posix_h = -1;
 	if (layout(p, ch->size) == -1 ||
-	    (kind == KIND_SYSV ? make_sysv(ch, p) : make_posix(ch, p)) == -1) {
-		int saved = errno;
-
-		shm_teardown(ch);
-		errno = saved;
+	    (kind == KIND_SYSV ? make_sysv(ch, p) : make_posix(ch, p)) == -1)
 		return -1;
-	}
 	return 0; /* a new segment is zero-filled: head = tail = 0 */
 }
 

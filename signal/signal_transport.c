@@ -88,7 +88,7 @@ signal_setup(struct channel *ch)
 	ch->priv = p;
 	if (ch->size > sizeof(int)) {
 		errno = EMSGSIZE;
-		goto fail;
+		return -1;
 	}
 	sigemptyset(&p->data);
 	sigaddset(&p->data, SIGRTMIN);
@@ -98,19 +98,13 @@ signal_setup(struct channel *ch)
 	sigaddset(&p->ours, SIGRTMIN);
 	sigaddset(&p->ours, SIGRTMIN + 1);
 	if (sigprocmask(SIG_BLOCK, &p->ours, &old) == -1)
-		goto fail;
+		return -1;
 	sigemptyset(&p->blocked); /* unblock later only what was not */
 	for (int sig = SIGRTMIN; sig <= SIGRTMIN + 1; sig++)
 		if (!sigismember(&old, sig))
 			sigaddset(&p->blocked, sig);
 	p->masked = 1;
 	return 0;
-fail:;
-	int saved = errno;
-
-	signal_teardown(ch);
-	errno = saved;
-	return -1;
 }
 
 static int

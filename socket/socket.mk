@@ -1,9 +1,13 @@
-# socket.mk - make run-socket: each server with its clients, found at the
-# address the server prints (tools/with-server.sh); then the one-program
-# demos; then what is left (nothing: no socket file, no directory).
+# socket.mk - make run-socket: the minimal pair first; then each server
+# with its clients, found at the address the server prints
+# (tools/with-server.sh); then the one-program demos; then what is left
+# (nothing: no socket file, no directory).
 RUN_TARGETS += run-socket
 .PHONY: run-socket
 run-socket: $(DEMOS) $(TOOLS)
+	@echo '== Minimal: a UNIX stream echo; the server prints its socket path, the client is given it'
+	sh tools/with-server.sh '$(BIN)/socket_minimal_server' '$(BIN)/socket_minimal_client "$$addr"'
+	@echo
 	@echo '== UNIX stream: a socket file in a private directory; three clients at once, served in turn'
 	sh tools/with-server.sh '$(BIN)/socket_unix_server -k 3' \
 		'$(BIN)/socket_unix_client -p "$$addr" -n 2' \
@@ -28,4 +32,4 @@ run-socket: $(DEMOS) $(TOOLS)
 	@echo '== Passing an open file to another process over a UNIX socket (SCM_RIGHTS)'
 	$(BIN)/socket_fdpass
 	@echo
-	@BIN=$(BIN) sh tools/left-behind.sh -N socket-unix -N socket-unix-dgram
+	@BIN=$(BIN) sh tools/left-behind.sh -N socket-minimal -N socket-unix -N socket-unix-dgram

@@ -74,7 +74,7 @@
 #define UNIX_DGRAM_OVERHEAD 32 /* SO_SNDBUF a datagram cannot use */
 
 struct sock_chan {
-	int fd;	      /* this side's socket, after attach */
+	struct fd_stream s; /* first, for fdstream_*: s.in == s.out, the socket */
 	int ackfd;    /* socket-udp: this side's acknowledgement socket */
 	int made[2];  /* datagram sockets: [0] the client's, [1] the server's */
 	int acks[2];  /* socket-udp: the same for acknowledgements */
@@ -90,7 +90,6 @@ struct sock_chan {
 	unsigned ack_every; /* socket-udp: window / 2, at least 1 */
 	unsigned unacked;   /* sent and not yet acknowledged */
 	unsigned taken;	    /* received since the last acknowledgement */
-	char *sendbuf, *recvbuf;
 };
 
 /* Everything common: the limits and the two socket families' setups. */
@@ -151,7 +150,6 @@ sock_teardown(struct channel *ch)
 
 	if (p == NULL)
 		return;
-	transport_close(&p->fd);
 	transport_close(&p->ackfd);
 	for (int i = 0; i < 2; i++) {
 		transport_close(&p->made[i]);
@@ -160,8 +158,7 @@ sock_teardown(struct channel *ch)
 	transport_close(&p->listener);
 	transport_remove(OBJ_PATH, p->addr.un.sun_path, &p->hpath); /* file, */
 	transport_remove(OBJ_DIR, p->dir, &p->hdir); /* then dir */
-	free(p->sendbuf);
-	free(p->recvbuf);
+	fdstream_free(&p->s);
 	free(p);
 	ch->priv = NULL;
 }
@@ -175,26 +172,12 @@ chan_new(struct channel *ch)
 	if (p == NULL)
 		return NULL;
 	ch->priv = p;
-	p->fd = p->ackfd = p->listener = p->hdir = p->hpath = -1;
+	p->ackfd = p->listener = p->hdir = p->hpath = -1;
 	p->made[0] = p->made[1] = p->acks[0] = p->acks[1] = -1;
-	if ((p->sendbuf = malloc(ch->size ? ch->size : 1)) == NULL ||
-	    (p->recvbuf = malloc(ch->size ? ch->size : 1)) == NULL) {
-		sock_teardown(ch);
-		errno = ENOMEM;
-		return NULL;
-	}
+	p->s.socket = 1;
+	if (fdstream_init(&p->s, ch->size) == -1)
+		return NULL; /* the engine's teardown() frees p */
 	return p;
-}
-
-/* Tear down after a failed setup, keeping its errno. */
-static int
-setup_failed(struct channel *ch)
-{
-	int saved = errno;
-
-	sock_teardown(ch);
-	errno = saved;
-	return -1;
 }
 
 /* socket-unix: listen on "sock" in a new private directory. */
@@ -211,29 +194,29 @@ unix_setup(struct channel *ch)
 	transport_sweep_dirs(ch->name);
 	if (names_dir_template(p->dir, sizeof(p->dir), ch->name) == -1 ||
 	    mkdtemp(p->dir) == NULL)
-		return setup_failed(ch);
+		return -1;
 	if ((p->hdir = cleanup_add_name(OBJ_DIR, p->dir)) == -1) {
 		rmdir(p->dir);
-		return setup_failed(ch);
+		return -1;
 	}
 	un->sun_family = AF_UNIX;
 	n = snprintf(un->sun_path, sizeof(un->sun_path), "%s/sock", p->dir);
 	if (n < 0 || (size_t)n >= sizeof(un->sun_path)) {
 		un->sun_path[0] = '\0';
 		errno = ENAMETOOLONG; /* a socket's path has 108 bytes */
-		return setup_failed(ch);
+		return -1;
 	}
 	p->addrlen = sizeof(*un);
 	if ((p->listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
 		    -1 ||
 	    bind(p->listener, (struct sockaddr *)un, p->addrlen) == -1)
-		return setup_failed(ch);
+		return -1;
 	if ((p->hpath = cleanup_add_name(OBJ_PATH, un->sun_path)) == -1) {
 		unlink(un->sun_path);
-		return setup_failed(ch);
+		return -1;
 	}
 	if (listen(p->listener, 1) == -1)
-		return setup_failed(ch);
+		return -1;
 	return 0;
 }
 
@@ -256,7 +239,7 @@ tcp_setup(struct channel *ch)
 	    listen(p->listener, 1) == -1 ||
 	    getsockname(p->listener, (struct sockaddr *)&p->addr.in,
 			&p->addrlen) == -1) /* learn the port */
-		return setup_failed(ch);
+		return -1;
 	return 0;
 }
 
@@ -269,14 +252,14 @@ unix_dgram_setup(struct channel *ch)
 	if (p == NULL)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, p->made) == -1)
-		return setup_failed(ch);
+		return -1;
 	for (int i = 0; i < 2; i++) {
 		int have = 0;
 		socklen_t optlen = sizeof(have);
 
 		if (getsockopt(p->made[i], SOL_SOCKET, SO_SNDBUF, &have,
 			       &optlen) == -1)
-			return setup_failed(ch);
+			return -1;
 		if ((size_t)have >= ch->size + UNIX_DGRAM_OVERHEAD)
 			continue;
 		/* The kernel doubles what it is asked for, up to twice
@@ -289,10 +272,10 @@ unix_dgram_setup(struct channel *ch)
 			       sizeof(want)) == -1 ||
 		    getsockopt(p->made[i], SOL_SOCKET, SO_SNDBUF, &have,
 			       &optlen) == -1)
-			return setup_failed(ch);
+			return -1;
 		if ((size_t)have < ch->size + UNIX_DGRAM_OVERHEAD) {
 			errno = EMSGSIZE;
-			return setup_failed(ch);
+			return -1;
 		}
 	}
 	return 0;
@@ -336,10 +319,10 @@ udp_setup(struct channel *ch)
 		return -1;
 	if (ch->size > UDP_MAX) {
 		errno = EMSGSIZE;
-		return setup_failed(ch);
+		return -1;
 	}
 	if (udp_pair(p->made) == -1 || udp_pair(p->acks) == -1)
-		return setup_failed(ch);
+		return -1;
 	for (int i = 0; i < 2; i++) {
 		int want = need / 2 > INT_MAX ? INT_MAX : (int)(need / 2);
 		int have = 0;
@@ -347,13 +330,13 @@ udp_setup(struct channel *ch)
 
 		if (getsockopt(p->made[i], SOL_SOCKET, SO_RCVBUF, &have,
 			       &optlen) == -1)
-			return setup_failed(ch);
+			return -1;
 		if ((size_t)have < need && /* the kernel doubles it */
 		    (setsockopt(p->made[i], SOL_SOCKET, SO_RCVBUF, &want,
 				sizeof(want)) == -1 ||
 		     getsockopt(p->made[i], SOL_SOCKET, SO_RCVBUF, &have,
 				&optlen) == -1))
-			return setup_failed(ch);
+			return -1;
 		if (have < rcvbuf)
 			rcvbuf = have;
 	}
@@ -377,18 +360,19 @@ stream_attach(struct channel *ch)
 
 	if (ch->side == SIDE_CLIENT) {
 		transport_close(&p->listener); /* the server's */
-		if ((p->fd = socket(p->addr.in.sin_family,
-				    SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
-		    connect(p->fd, (struct sockaddr *)&p->addr, p->addrlen) ==
-			    -1)
+		if ((p->s.in = socket(p->addr.in.sin_family,
+				      SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+		    connect(p->s.in, (struct sockaddr *)&p->addr,
+			    p->addrlen) == -1)
 			return -1;
 	} else {
-		p->fd = accept(p->listener, NULL, NULL);
+		p->s.in = accept(p->listener, NULL, NULL);
 		transport_close(&p->listener); /* one connection only */
-		if (p->fd == -1)
+		if (p->s.in == -1)
 			return -1;
 	}
-	if (tcp && setsockopt(p->fd, IPPROTO_TCP, TCP_NODELAY, &one,
+	p->s.out = p->s.in; /* one socket, both ways */
+	if (tcp && setsockopt(p->s.in, IPPROTO_TCP, TCP_NODELAY, &one,
 			      sizeof(one)) == -1) /* no Nagle delay */
 		return -1;
 	return 0;
@@ -402,52 +386,12 @@ dgram_attach(struct channel *ch)
 	struct sock_chan *p = ch->priv;
 	int mine = ch->side == SIDE_CLIENT ? 0 : 1;
 
-	p->fd = p->made[mine];
+	p->s.in = p->s.out = p->made[mine];
 	p->ackfd = p->acks[mine];
-	p->made[mine] = p->acks[mine] = -1; /* fd, ackfd own them */
+	p->made[mine] = p->acks[mine] = -1; /* s, ackfd own them */
 	transport_close(&p->made[!mine]);
 	transport_close(&p->acks[!mine]);
 	return 0;
-}
-
-static void *
-sock_send_buf(struct channel *ch, size_t len)
-{
-	struct sock_chan *p = ch->priv;
-
-	(void)len;
-	return p->sendbuf;
-}
-
-static int
-stream_send(struct channel *ch, size_t len)
-{
-	struct sock_chan *p = ch->priv;
-
-	return send_full(p->fd, p->sendbuf, len) == -1 ? -1 : 0;
-}
-
-static const void *
-stream_recv(struct channel *ch, size_t len)
-{
-	struct sock_chan *p = ch->priv;
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = recv(p->fd, p->recvbuf + done, len - done, 0);
-
-		if (n == 0) { /* end of file: the peer has gone */
-			errno = EPIPE;
-			return NULL;
-		}
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			return NULL;
-		}
-		done += (size_t)n;
-	}
-	return p->recvbuf;
 }
 
 static int
@@ -467,7 +411,7 @@ dgram_send(struct channel *ch, size_t len)
 		p->unacked -= p->ack_every;
 	}
 	do
-		n = send(p->fd, p->sendbuf, len, MSG_NOSIGNAL);
+		n = send(p->s.out, p->s.sendbuf, len, MSG_NOSIGNAL);
 	while (n == -1 && errno == EINTR);
 	if (n != (ssize_t)len)
 		goto fail;
@@ -488,7 +432,7 @@ dgram_recv(struct channel *ch, size_t len)
 	ssize_t n;
 
 	do /* MSG_TRUNC: the datagram's real length, even if longer */
-		n = recv(p->fd, p->recvbuf, len, MSG_TRUNC);
+		n = recv(p->s.in, p->s.recvbuf, len, MSG_TRUNC);
 	while (n == -1 && errno == EINTR);
 	if (n == -1) {
 		if (errno == ECONNREFUSED)
@@ -509,7 +453,7 @@ dgram_recv(struct channel *ch, size_t len)
 		if (n != sizeof(ack))
 			return NULL;
 	}
-	return p->recvbuf;
+	return p->s.recvbuf;
 }
 
 static void
@@ -517,7 +461,7 @@ sock_detach(struct channel *ch)
 {
 	struct sock_chan *p = ch->priv;
 
-	transport_close(&p->fd);
+	fdstream_detach(ch);
 	transport_close(&p->ackfd);
 }
 
@@ -529,9 +473,9 @@ const struct transport socket_unix_transport = {
 	.max_size = stream_max_size,
 	.setup = unix_setup,
 	.attach = stream_attach,
-	.send_buf = sock_send_buf,
-	.send = stream_send,
-	.recv = stream_recv,
+	.send_buf = fdstream_send_buf,
+	.send = fdstream_send,
+	.recv = fdstream_recv,
 	.detach = sock_detach,
 	.teardown = sock_teardown,
 };
@@ -544,7 +488,7 @@ const struct transport socket_unix_dgram_transport = {
 	.max_size = unix_dgram_max_size,
 	.setup = unix_dgram_setup,
 	.attach = dgram_attach,
-	.send_buf = sock_send_buf,
+	.send_buf = fdstream_send_buf,
 	.send = dgram_send,
 	.recv = dgram_recv,
 	.detach = sock_detach,
@@ -559,9 +503,9 @@ const struct transport socket_tcp_transport = {
 	.max_size = stream_max_size,
 	.setup = tcp_setup,
 	.attach = stream_attach,
-	.send_buf = sock_send_buf,
-	.send = stream_send,
-	.recv = stream_recv,
+	.send_buf = fdstream_send_buf,
+	.send = fdstream_send,
+	.recv = fdstream_recv,
 	.detach = sock_detach,
 	.teardown = sock_teardown,
 };
@@ -575,7 +519,7 @@ const struct transport socket_udp_transport = {
 	.max_size = udp_max_size,
 	.setup = udp_setup,
 	.attach = dgram_attach,
-	.send_buf = sock_send_buf,
+	.send_buf = fdstream_send_buf,
 	.send = dgram_send,
 	.recv = dgram_recv,
 	.detach = sock_detach,

@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <mqueue.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +26,6 @@
 #include "io.h"
 #include "sweep.h"
 
-/* The directory this test program lives in: build/bin. */
 /* A temporary file with no name: it goes when the last descriptor does. */
 static int
 open_unnamed(void)
@@ -40,6 +41,7 @@ open_unnamed(void)
 	return fd;
 }
 
+/* The directory this test program lives in: build/bin. */
 static const char *
 bin_dir(void)
 {
@@ -96,8 +98,9 @@ proc_start(struct proc *p, const char *prog, ...)
 	return rc;
 }
 
-int
-proc_startv(struct proc *p, const char *prog, va_list ap)
+/* proc_startv(), the program run as uid and gid unless uid is -1. */
+static int
+startv_as(struct proc *p, uid_t uid, gid_t gid, const char *prog, va_list ap)
 {
 	char *argv[32], path[PATH_MAX + 64];
 	int argc = 0, out, err;
@@ -139,9 +142,108 @@ proc_startv(struct proc *p, const char *prog, va_list ap)
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		dup2(out, STDOUT_FILENO);
 		dup2(err, STDERR_FILENO);
+		if (uid != (uid_t)-1 &&
+		    (setgroups(0, NULL) == -1 || setgid(gid) == -1 ||
+		     setuid(uid) == -1))
+			_exit(126);
 		execvp(argv[0], argv);
 		_exit(127);
 	}
+	return 0;
+}
+
+int
+proc_startv(struct proc *p, const char *prog, va_list ap)
+{
+	return startv_as(p, (uid_t)-1, 0, prog, ap);
+}
+
+int
+proc_start_as(struct proc *p, uid_t uid, gid_t gid, const char *prog, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, prog);
+	rc = startv_as(p, uid, gid, prog, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* Run argv (a command in $PATH or /usr/sbin), its output thrown away;
+ * returns its exit code, or -1 with errno set if it could not run. */
+static int
+run_quiet(char *const argv[])
+{
+	int status, null;
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		char cmd[64];
+
+		if ((null = open("/dev/null", O_WRONLY)) != -1) {
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		execvp(argv[0], argv);
+		snprintf(cmd, sizeof(cmd), "/usr/sbin/%s", argv[0]);
+		execv(cmd, argv);
+		_exit(127);
+	}
+	if (wait_child(pid, 60000, &status) == -1)
+		return -1;
+	if (!WIFEXITED(status))
+		return -1;
+	if (WEXITSTATUS(status) == 127) {
+		errno = ENOENT;
+		return -1;
+	}
+	return WEXITSTATUS(status);
+}
+
+int
+harness_user_create(struct harness_user *u)
+{
+	struct passwd *pw;
+	int rc;
+
+	memset(u, 0, sizeof(*u));
+	if (geteuid() != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	snprintf(u->name, sizeof(u->name), "ipclab-t%ld", (long)getpid());
+	rc = run_quiet((char *const[]){"useradd", "-r", "-M", "-U", "-s",
+				       "/usr/sbin/nologin", u->name, NULL});
+	if (rc != 0 || (pw = getpwnam(u->name)) == NULL) {
+		int err = rc == -1 ? errno : EEXIST;
+
+		if (rc == 0) /* made but not found: do not leave it */
+			harness_user_remove(u);
+		u->name[0] = '\0';
+		errno = err;
+		return -1;
+	}
+	u->uid = pw->pw_uid;
+	u->gid = pw->pw_gid;
+	return 0;
+}
+
+int
+harness_user_remove(struct harness_user *u)
+{
+	int rc;
+
+	if (u->name[0] == '\0')
+		return 0;
+	rc = run_quiet((char *const[]){"userdel", u->name, NULL});
+	/* 6: no such user (gone already); the group goes with it (-U). */
+	if (rc != 0 && rc != 6)
+		return -1;
+	u->name[0] = '\0';
 	return 0;
 }
 
@@ -525,4 +627,30 @@ fixture_teardown(void **state)
 	}
 	free(f);
 	return left == 0 ? 0 : -1;
+}
+
+int
+sh_run(const char *dir, const char *script, char *out, size_t size)
+{
+	char top[PATH_MAX], cmd[8192];
+	FILE *f;
+	size_t n;
+	int rc;
+
+	if (!getcwd(top, sizeof(top)))
+		return -1;
+	rc = snprintf(cmd, sizeof(cmd),
+		      "cd '%s' && IPCLAB_TOP='%s' timeout 120 sh -c '%s' 2>&1",
+		      dir, top, script);
+	if (rc < 0 || (size_t)rc >= sizeof(cmd) || strchr(script, '\''))
+		return -1;
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	n = fread(out, 1, size - 1, f);
+	out[n] = '\0';
+	while (fgetc(f) != EOF) /* the rest, so that the script never blocks */
+		;
+	rc = pclose(f);
+	return rc == -1 || !WIFEXITED(rc) ? -1 : WEXITSTATUS(rc);
 }

@@ -36,6 +36,28 @@ int proc_start(struct proc *p, const char *prog, ...);
 /* proc_start() with the arguments in ap. */
 int proc_startv(struct proc *p, const char *prog, va_list ap);
 
+/* proc_start() with the program run as user uid, group gid (no
+ * supplementary groups): the caller must be root. */
+int proc_start_as(struct proc *p, uid_t uid, gid_t gid, const char *prog,
+		  ...);
+
+/* A throwaway system user for the two-user tests. */
+struct harness_user {
+	char name[32]; /* "ipclab-t<pid>"; "" when none was made */
+	uid_t uid;
+	gid_t gid;
+};
+
+/* As root, create a system user with no home and no login shell (useradd
+ * -r -M -s /usr/sbin/nologin) named after this process, into u.  Returns
+ * 0, or -1 with errno EPERM when not root, or another errno (useradd
+ * failed: ENOENT if it is missing). */
+int harness_user_create(struct harness_user *u);
+
+/* Remove u's user and group (userdel), if made; idempotent, for teardown.
+ * Returns 0, or -1 if userdel failed. */
+int harness_user_remove(struct harness_user *u);
+
 /* Wait up to timeout_ms for child pid to end, and reap it, its wait
  * status in *status.  If it is still running then, kill it (SIGKILL),
  * reap it and return -1 with ETIMEDOUT; returns 0 when it ended in time. */
@@ -142,5 +164,11 @@ struct fixture {
 };
 int fixture_setup(void **state);
 int fixture_teardown(void **state);
+
+/* Run script with sh -c in directory dir, for at most 120 s (timeout(1)),
+ * with IPCLAB_TOP set to the directory the test started in (the top of the
+ * tree); its stdout and stderr, cut to size - 1 bytes, into out.  Returns
+ * its exit status, or -1 if it could not run or was killed. */
+int sh_run(const char *dir, const char *script, char *out, size_t size);
 
 #endif

@@ -27,6 +27,7 @@
 #include "meta.h"
 #include "names.h"
 #include "output.h"
+#include "plan.h"
 #include "stats.h"
 #include "transport.h"
 
@@ -119,6 +120,31 @@ percentiles_of_one_and_two_samples(void **state)
 	assert_true(s.mean == 15.0);
 	stats_summarise(NULL, 0, &s); /* no samples: all zero */
 	assert_int_equal(s.max, 0);
+}
+
+/* The CDF: as many points as asked, in order of fraction, from the
+ * minimum (fraction 0) to the maximum (fraction 1) with the tail between. */
+static void
+cdf_runs_from_min_to_max_in_order(void **state)
+{
+	uint64_t s[1000];
+	struct cdf_point c[64];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < 1000; i++)
+		s[i] = i + 1;
+	n = stats_cdf(s, 1000, c, 64);
+	assert_int_equal(n, 64);
+	assert_true(c[0].frac == 0.0);
+	assert_int_equal(c[0].ns, 1);
+	assert_true(c[n - 1].frac == 1.0);
+	assert_int_equal(c[n - 1].ns, 1000);
+	for (size_t i = 1; i < n; i++) {
+		assert_true(c[i - 1].frac <= c[i].frac);
+		assert_true(c[i - 1].ns <= c[i].ns);
+	}
+	assert_true(c[n - 2].frac > 0.99); /* the tail is there */
 }
 
 /* --- option lists --------------------------------------------------- */
@@ -272,7 +298,7 @@ plan_measures_notifications_at_their_own_size(void **state)
 
 	(void)state;
 	o.default_cpus = 1;
-	r = cli_plan(&o, &n);
+	r = plan_runs(&o, &n);
 	assert_non_null(r);
 	/* first placement: 2 notifications + 2 sizes x 3, both patterns;
 	 * then latency at 64 B only, on each of the other two */
@@ -290,12 +316,12 @@ plan_measures_notifications_at_their_own_size(void **state)
 	expect_run(&r[25], &note4, PAT_LATENCY, 64, -1);
 	free(r);
 	o.default_cpus = 0; /* --cpus given: everything everywhere */
-	r = cli_plan(&o, &n);
+	r = plan_runs(&o, &n);
 	assert_int_equal(n, 3 * 16);
 	free(r);
 	o.latency = 0;
 	o.ncpus = 1;
-	r = cli_plan(&o, &n);
+	r = plan_runs(&o, &n);
 	assert_int_equal(n, 8);
 	assert_int_equal(r[0].pattern, PAT_THROUGHPUT);
 	free(r);
@@ -937,6 +963,7 @@ main(void)
 		cmocka_unit_test(percentile_ranks_are_exact_at_round_fractions),
 		cmocka_unit_test(percentiles_with_ties_and_unsorted_input),
 		cmocka_unit_test(percentiles_of_one_and_two_samples),
+		cmocka_unit_test(cdf_runs_from_min_to_max_in_order),
 		cmocka_unit_test(sizes_parse_sort_and_drop_repeats),
 		cmocka_unit_test(bad_sizes_are_refused_with_a_reason),
 		cmocka_unit_test(placements_parse_and_refuse),

@@ -630,6 +630,173 @@ test_directory_not_private_is_refused(void **state)
 	assert_refused("fifo_reader", path, "No such file or directory");
 }
 
+/* A private directory for a minimal reader's $TMPDIR, named so that the
+ * fixture counts it: "$TMPDIR/ipclab-<uid>-NAME.XXXXXX".  The minimal
+ * reader makes its own directory inside; at the end this one must be
+ * empty again (rmdir succeeds only then). */
+static void
+minimal_tmpdir(const char *name, char *dir)
+{
+	assert_int_equal(names_dir_template(dir, FIFO_PATH_MAX, name), 0);
+	assert_non_null(mkdtemp(dir));
+}
+
+/* Start fifo_minimal_reader with TMPDIR=tmpdir (only it sees that), and
+ * wait for the path it prints. */
+static void
+start_minimal_reader(struct proc *r, const char *tmpdir, char *path)
+{
+	const char *old = getenv("TMPDIR");
+	char *saved = old != NULL ? strdup(old) : NULL;
+	int rc;
+
+	assert_true(old == NULL || saved != NULL);
+	assert_int_equal(setenv("TMPDIR", tmpdir, 1), 0);
+	rc = proc_start(r, "fifo_minimal_reader", NULL);
+	if (saved != NULL)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+	assert_int_equal(rc, 0);
+	proc_listening_on(r, path, FIFO_PATH_MAX, RUN_MS);
+}
+
+/* The minimal pair: the reader makes a 0700 directory of its own and a
+ * 0600 FIFO in it, the writer told its path delivers every line once, in
+ * order, and the reader removes both. */
+static void
+test_minimal_pair_delivers_every_line_then_removes_all(void **state)
+{
+	char tmpdir[FIFO_PATH_MAX], path[FIFO_PATH_MAX], dir[FIFO_PATH_MAX];
+	char want[80];
+	const char *at;
+	struct proc w, r;
+	struct stat st;
+
+	minimal_tmpdir(name_of(state), tmpdir);
+	start_minimal_reader(&r, tmpdir, path);
+	assert_int_equal(fifo_dir_of(path, dir, sizeof(dir)), 0);
+	snprintf(want, sizeof(want), "/ipclab-%ld-fifo-minimal.",
+		 (long)getuid());
+	assert_memory_equal(dir, tmpdir, strlen(tmpdir));
+	assert_memory_equal(dir + strlen(tmpdir), want, strlen(want));
+	assert_int_equal(lstat(dir, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+
+	assert_int_equal(
+		proc_start(&w, "fifo_minimal_writer", path, "300", NULL), 0);
+	assert_int_equal(proc_wait(&w, RUN_MS), 0);
+	assert_int_equal(proc_wait(&r, RUN_MS), 0);
+	assert_code(&w, 0);
+	assert_code(&r, 0);
+	at = r.out;
+	for (int k = 1; k <= 300; k++) {
+		snprintf(want, sizeof(want), "hello %d from %ld\n", k,
+			 (long)w.pid);
+		assert_int_equal(count_str(r.out, want), 1);
+		at = strstr(at, want);
+		assert_non_null(at); /* after line k-1 */
+	}
+	assert_int_equal(count_str(r.out, "hello "), 300);
+	assert_non_null(strstr(r.out, "end of file; removed the FIFO and its "
+				      "directory"));
+	assert_non_null(strstr(w.out, "wrote 300 lines, closed my end"));
+	assert_string_equal(r.err, "");
+	assert_string_equal(w.err, "");
+	assert_false(exists(path));
+	assert_false(exists(dir));
+	assert_int_equal(rmdir(tmpdir), 0); /* empty: nothing left in it */
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&w);
+	proc_free(&r);
+}
+
+/* Told a path that is not a FIFO, the minimal writer writes nothing
+ * there: a regular file keeps its bytes, a missing path is an error. */
+static void
+test_minimal_writer_refuses_what_is_not_a_fifo(void **state)
+{
+	char tmpdir[FIFO_PATH_MAX], file[FIFO_PATH_MAX + 8], buf[16] = "";
+	struct proc w;
+	FILE *f;
+
+	minimal_tmpdir(name_of(state), tmpdir);
+	snprintf(file, sizeof(file), "%s/file", tmpdir);
+	assert_non_null(f = fopen(file, "w"));
+	fputs("keep me", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(proc_start(&w, "fifo_minimal_writer", file, NULL), 0);
+	assert_int_equal(proc_wait(&w, RUN_MS), 0);
+	assert_code(&w, 1);
+	assert_non_null(strstr(w.err, ": not a FIFO"));
+	assert_non_null(f = fopen(file, "r"));
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "keep me");
+	assert_int_equal(unlink(file), 0);
+	proc_free(&w);
+
+	assert_int_equal(proc_start(&w, "fifo_minimal_writer", file, NULL), 0);
+	assert_int_equal(proc_wait(&w, RUN_MS), 0);
+	assert_code(&w, 1);
+	assert_non_null(strstr(w.err, "open "));
+	assert_non_null(strstr(w.err, ": No such file or directory"));
+	proc_free(&w);
+	assert_int_equal(rmdir(tmpdir), 0);
+}
+
+static void
+test_minimal_bad_arguments_exit_2(void **state)
+{
+	(void)state;
+	assert_usage_exit("fifo_minimal_reader", 0, "-h", NULL);
+	assert_usage_exit("fifo_minimal_writer", 0, "-h", NULL);
+	assert_usage_exit("fifo_minimal_reader", 2, "-x", NULL);
+	assert_usage_exit("fifo_minimal_reader", 2, "/x/fifo", NULL);
+	assert_usage_exit("fifo_minimal_writer", 2, NULL);
+	assert_usage_exit("fifo_minimal_writer", 2, "-x", NULL);
+	assert_usage_exit("fifo_minimal_writer", 2, "/x/fifo", "0", NULL);
+	assert_usage_exit("fifo_minimal_writer", 2, "/x/fifo", "1001", NULL);
+	assert_usage_exit("fifo_minimal_writer", 2, "/x/fifo", "3x", NULL);
+	assert_usage_exit("fifo_minimal_writer", 2, "/x/fifo", "3", "4", NULL);
+}
+
+/* The broken rung: both children stay in their first open() until the
+ * watchdog kills them; neither gets a word through; nothing is left. */
+static void
+test_broken_deadlock_both_stuck_in_open_then_cleaned(void **state)
+{
+	uint64_t t0 = clock_ns();
+	struct proc p;
+
+	assert_int_equal(proc_start(&p, "fifo_broken_deadlock", "-N",
+				    name_of(state), "-t", "1", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_true(clock_ns() - t0 >= NS_PER_S); /* the watchdog waited */
+	assert_non_null(strstr(p.out, "A "));
+	assert_int_equal(count_str(p.out, ": open pong for reading: waiting"),
+			 1);
+	assert_int_equal(count_str(p.out, ": open ping for reading: waiting"),
+			 1);
+	assert_int_equal(count_str(p.out, " is still in open() of pong"), 1);
+	assert_int_equal(count_str(p.out, " is still in open() of ping"), 1);
+	assert_non_null(strstr(p.out, ": deadlock: "));
+	assert_null(strstr(p.out, " got \""));
+	assert_string_equal(p.err, "");
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&p);
+	assert_usage_exit("fifo_broken_deadlock", 0, "-h", NULL);
+	assert_usage_exit("fifo_broken_deadlock", 2, "-n", "3", NULL);
+	assert_usage_exit("fifo_broken_deadlock", 2, "-t", "0", NULL);
+}
+
 /* Run prog with up to four arguments; assert it exits with code. */
 static void
 test_bad_arguments_exit_2(void **state)
@@ -671,6 +838,10 @@ static const struct CMUnitTest tests[] = {
 	T(test_server_notices_killed_writer),
 	T(test_directory_not_private_is_refused),
 	T(test_bad_arguments_exit_2),
+	T(test_minimal_pair_delivers_every_line_then_removes_all),
+	T(test_minimal_writer_refuses_what_is_not_a_fifo),
+	T(test_minimal_bad_arguments_exit_2),
+	T(test_broken_deadlock_both_stuck_in_open_then_cleaned),
 };
 
 int

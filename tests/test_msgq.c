@@ -6,7 +6,9 @@
  * where it is not mounted: see objects_alive()).  The same tests run
  * against the System V pair and the POSIX pair: both promise the same
  * behaviour, urgent messages first, each by its own means (msgrcv's type
- * selection, mq_receive's priorities).
+ * selection, mq_receive's priorities).  The minimal pair, which takes a
+ * System V key instead of -N (the key of the test's name), and the broken
+ * msgsz demo have a group of their own.
  */
 #include <fcntl.h>
 #include <mqueue.h>
@@ -539,6 +541,148 @@ test_bad_arguments_exit_2(void **state)
 	assert_usage_exit(pair->recv, 2, "stray", NULL, NULL);
 }
 
+/* ---- the minimal pair and the broken msgsz ----------------------------- */
+
+/* The minimal programs' KEY argument: the key of the test's unique name,
+ * which the fixture's leak check looks at. */
+static const char *
+key_of(void **state, char *buf, size_t size)
+{
+	snprintf(buf, size, "0x%08x", (unsigned)names_key(name_of(state)));
+	return buf;
+}
+
+/* Both ended well: the receiver printed each of the five messages once,
+ * then the end; the sender got its answer and removed the queue. */
+static void
+assert_minimal_run(struct proc *send, struct proc *recv)
+{
+	char want[64];
+
+	assert_int_equal(proc_wait(recv, RUN_MS), 0);
+	assert_int_equal(proc_wait(send, RUN_MS), 0);
+	assert_code(recv, 0);
+	assert_code(send, 0);
+	for (int k = 1; k <= 5; k++) {
+		snprintf(want, sizeof(want), "msgq_minimal_recv: \"hello %d from ",
+			 k);
+		if (count_str(recv->out, want) != 1)
+			fail_msg("message %d came %d times; output:\n%s", k,
+				 count_str(recv->out, want), recv->out);
+	}
+	assert_int_equal(count_str(recv->out, "msgq_minimal_recv: "), 6);
+	assert_non_null(strstr(recv->out, "5 messages, then the empty one; "
+					  "answered"));
+	assert_non_null(strstr(send->out, "the receiver says \"got 5\"; queue "
+					  "removed"));
+	assert_string_equal(send->err, "");
+	assert_string_equal(recv->err, "");
+}
+
+static void
+test_minimal_pair_delivers_every_message_once(void **state)
+{
+	struct proc send, recv;
+	char key[16];
+
+	key_of(state, key, sizeof(key));
+	assert_int_equal(proc_start(&send, "msgq_minimal_send", key, NULL), 0);
+	assert_int_equal(proc_start(&recv, "msgq_minimal_recv", key, NULL), 0);
+	assert_minimal_run(&send, &recv);
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&send);
+	proc_free(&recv);
+}
+
+/* Started first, the receiver waits for the queue (up to 10 s). */
+static void
+test_minimal_receiver_first_waits_for_the_queue(void **state)
+{
+	struct proc send, recv;
+	char key[16];
+
+	key_of(state, key, sizeof(key));
+	assert_int_equal(proc_start(&recv, "msgq_minimal_recv", key, NULL), 0);
+	sleep_ms(300); /* it polls msgget every 100 ms meanwhile */
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	assert_int_equal(proc_start(&send, "msgq_minimal_send", key, NULL), 0);
+	assert_minimal_run(&send, &recv);
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&send);
+	proc_free(&recv);
+}
+
+/* IPC_EXCL: while a sender waits for its answer, a second one on the same
+ * key is refused, naming the key, and takes nothing from the first. */
+static void
+test_minimal_second_sender_is_refused(void **state)
+{
+	struct proc send, second, recv;
+	char key[16];
+
+	key_of(state, key, sizeof(key));
+	assert_int_equal(proc_start(&send, "msgq_minimal_send", key, NULL), 0);
+	assert_int_equal(proc_wait_output(&send, "sending 5 messages", RUN_MS),
+			 0);
+	assert_int_equal(proc_start(&second, "msgq_minimal_send", key, NULL),
+			 0);
+	assert_int_equal(proc_wait(&second, RUN_MS), 0);
+	assert_code(&second, 1);
+	assert_non_null(strstr(second.err, key));
+	assert_non_null(strstr(second.err, "msgget: File exists"));
+	assert_int_equal(proc_start(&recv, "msgq_minimal_recv", key, NULL), 0);
+	assert_minimal_run(&send, &recv);
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&send);
+	proc_free(&second);
+	proc_free(&recv);
+}
+
+static void
+test_minimal_bad_arguments_exit_2(void **state)
+{
+	const char *prog[] = {"msgq_minimal_send", "msgq_minimal_recv"};
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		assert_usage_exit(prog[i], 0, "-h", NULL, NULL);
+		assert_usage_exit(prog[i], 2, "-x", NULL, NULL);
+		assert_usage_exit(prog[i], 2, "0", NULL, NULL);
+		assert_usage_exit(prog[i], 2, "12abc", NULL, NULL);
+		assert_usage_exit(prog[i], 2, "1", "2", NULL, NULL);
+	}
+}
+
+/* msgsz = sizeof(struct msg): 8 bytes too many on both sides carry the
+ * sender's neighbour into the receiver's; fixing only the receiver gives
+ * E2BIG; counting the text only is clean; the queue is removed. */
+static void
+test_broken_msgsz_shows_the_8_bytes_too_many(void **state)
+{
+	struct proc p;
+
+	assert_int_equal(proc_start(&p, "msgq_broken_msgsz", "-N",
+				    name_of(state), NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_non_null(strstr(p.out, "with msgsz 72 (sizeof(struct msg)): 72 "
+				      "bytes came, into a 64-byte text"));
+	assert_non_null(strstr(p.out, "\"SECRET!\", overwritten"));
+	assert_non_null(strstr(p.out, "E2BIG, and the message stays"));
+	assert_non_null(strstr(p.out, "MSG_NOERROR: 64 bytes came"));
+	assert_non_null(strstr(p.out, "msgq_broken_msgsz: counting mtype: 8 "
+				      "bytes leaked from the sender and "
+				      "written past the receiver's struct; "
+				      "counting the text only: none; queue "
+				      "removed"));
+	assert_string_equal(p.err, "");
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&p);
+	assert_usage_exit("msgq_broken_msgsz", 0, "-h", NULL, NULL);
+	assert_usage_exit("msgq_broken_msgsz", 2, "stray", NULL, NULL);
+}
+
 /* The fixture's leak check finds every queue of the run in /dev/mqueue;
  * where that is not mounted (and we are not root, who mounts it), it
  * opens the queue of the name itself only, so look for the reply queue by
@@ -587,6 +731,14 @@ static const struct CMUnitTest sysv_tests[] = {
 	T(test_sysv_each_side_takes_only_its_types),
 };
 
+static const struct CMUnitTest minimal_broken_tests[] = {
+	T(test_minimal_pair_delivers_every_message_once),
+	T(test_minimal_receiver_first_waits_for_the_queue),
+	T(test_minimal_second_sender_is_refused),
+	T(test_minimal_bad_arguments_exit_2),
+	T(test_broken_msgsz_shows_the_8_bytes_too_many),
+};
+
 int
 main(void)
 {
@@ -598,5 +750,7 @@ main(void)
 					      NULL, NULL);
 	pair = &posix;
 	failed += cmocka_run_group_tests_name("msgq-posix", tests, NULL, NULL);
+	failed += cmocka_run_group_tests_name("msgq-minimal-broken",
+					      minimal_broken_tests, NULL, NULL);
 	return failed != 0;
 }

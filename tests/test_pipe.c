@@ -232,6 +232,50 @@ test_broken_noclose_never_sees_eof(void **state)
 	proc_free(&p);
 }
 
+/* The minimal rung: every line once, in order, then end of file, the
+ * child reaped with status 0. */
+static void
+test_minimal_delivers_every_line_once_in_order_then_eof(void **state)
+{
+	const char *at;
+	char want[64];
+	struct proc p;
+
+	(void)state;
+	run(&p, 0, "pipe_minimal", "500", NULL);
+	at = p.out;
+	for (int k = 1; k <= 500; k++) {
+		snprintf(want, sizeof(want), "hello %d from %ld\n", k,
+			 (long)p.pid);
+		assert_int_equal(count_str(p.out, want), 1);
+		at = strstr(at, want);
+		assert_non_null(at); /* after line k-1 */
+	}
+	assert_int_equal(count_str(p.out, "hello "), 500);
+	assert_int_equal(count_str(p.out, ": end of file\n"), 1);
+	assert_non_null(strstr(p.out, "wrote 500 lines, closed my write end"));
+	assert_non_null(strstr(p.out, " exited 0\n"));
+	assert_string_equal(p.err, "");
+	proc_free(&p);
+
+	run(&p, 0, "pipe_minimal", NULL, NULL); /* the default: 3 */
+	assert_int_equal(count_str(p.out, "hello "), 3);
+	proc_free(&p);
+}
+
+static void
+test_minimal_bad_arguments_exit_2(void **state)
+{
+	(void)state;
+	assert_usage_exit("pipe_minimal", 0, "-h", NULL);
+	assert_usage_exit("pipe_minimal", 2, "-x", NULL);
+	assert_usage_exit("pipe_minimal", 2, "0", NULL);
+	assert_usage_exit("pipe_minimal", 2, "1001", NULL);
+	assert_usage_exit("pipe_minimal", 2, "5x", NULL);
+	assert_usage_exit("pipe_minimal", 2, "", NULL);
+	assert_usage_exit("pipe_minimal", 2, "3", "4", NULL);
+}
+
 /* The pid after "text" in out, or 0. */
 static pid_t
 pid_after(const char *out, const char *text)
@@ -345,6 +389,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_atomic_writes_of_pipe_buf_never_interleave),
 	cmocka_unit_test(test_capacity_is_what_f_getpipe_sz_says),
 	cmocka_unit_test(test_broken_noclose_never_sees_eof),
+	cmocka_unit_test(
+		test_minimal_delivers_every_line_once_in_order_then_eof),
+	cmocka_unit_test(test_minimal_bad_arguments_exit_2),
 	cmocka_unit_test(test_killed_child_makes_parent_exit_1),
 	cmocka_unit_test(test_killed_parent_makes_child_exit_1),
 	cmocka_unit_test(test_bad_arguments_exit_2),

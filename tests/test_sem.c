@@ -4,8 +4,9 @@
  * this test (-N), bounds every wait, and is checked by the fixture for
  * objects left behind.  The workers' common promises are tested against
  * both the System V and the POSIX worker; SEM_UNDO and the init race have
- * tests of their own, and so have the producer/consumer ring and the
- * broken demo.
+ * tests of their own, and so have the minimal rung (sem_minimal, run at
+ * the key of the test's name), the producer/consumer ring and the broken
+ * demo.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -455,6 +456,70 @@ test_prodcons_killed_consumer_stops_producer(void **state)
 	proc_free(&p);
 }
 
+/* ---- the minimal rung ---------------------------------------------------- */
+
+/* sem_minimal's KEY argument: the key of the test's unique name, which
+ * the fixture's leak check looks at. */
+static const char *
+key_of(void **state, char *buf, size_t size)
+{
+	snprintf(buf, size, "0x%08x", (unsigned)names_key(name_of(state)));
+	return buf;
+}
+
+/* Parent and child each add 1 TURNS (10000) times under the lock: the
+ * counter is exact, and the set is gone when the parent ends. */
+static void
+test_minimal_counts_exactly_and_removes_its_set(void **state)
+{
+	char key[16];
+	struct proc p;
+
+	assert_int_equal(proc_start(&p, "sem_minimal",
+				    key_of(state, key, sizeof(key)), NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_non_null(strstr(p.out, ": counter 20000, expected 20000; removed"));
+	assert_string_equal(p.err, "");
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&p);
+}
+
+/* IPC_EXCL: a set already at the key is refused, named, and left alone
+ * (it is not sem_minimal's to remove). */
+static void
+test_minimal_refuses_a_key_in_use(void **state)
+{
+	char key[16];
+	struct proc p;
+	int id = semget(names_key(name_of(state)), 1,
+			IPC_CREAT | IPC_EXCL | 0600);
+
+	assert_int_not_equal(id, -1);
+	assert_int_equal(proc_start(&p, "sem_minimal",
+				    key_of(state, key, sizeof(key)), NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 1);
+	assert_non_null(strstr(p.err, key));
+	assert_non_null(strstr(p.err, "semget: File exists"));
+	assert_int_equal(semctl(id, 0, IPC_RMID), 0); /* it was still there */
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&p);
+}
+
+static void
+test_minimal_bad_arguments_exit_2(void **state)
+{
+	(void)state;
+	assert_usage_exit("sem_minimal", 0, "-h", NULL, NULL);
+	assert_usage_exit("sem_minimal", 2, "-x", NULL, NULL);
+	assert_usage_exit("sem_minimal", 2, "0", NULL, NULL);
+	assert_usage_exit("sem_minimal", 2, "0x1cz", NULL, NULL);
+	assert_usage_exit("sem_minimal", 2, "1", "2", NULL, NULL);
+}
+
 /* ---- the broken demo ------------------------------------------------------ */
 
 static void
@@ -499,6 +564,9 @@ static const struct CMUnitTest posix_only[] = {
 };
 
 static const struct CMUnitTest others[] = {
+	T(test_minimal_counts_exactly_and_removes_its_set),
+	T(test_minimal_refuses_a_key_in_use),
+	T(test_minimal_bad_arguments_exit_2),
 	T(test_prodcons_passes_every_item_once_in_order),
 	T(test_prodcons_killed_consumer_stops_producer),
 	T(test_broken_noundo_shows_which_locks_stay_taken),
@@ -517,7 +585,7 @@ main(void)
 	failed += cmocka_run_group_tests_name("sem-posix", both, NULL, NULL);
 	failed += cmocka_run_group_tests_name("sem-posix-noundo", posix_only,
 					      NULL, NULL);
-	failed += cmocka_run_group_tests_name("sem-prodcons-broken", others,
-					      NULL, NULL);
+	failed += cmocka_run_group_tests_name("sem-minimal-prodcons-broken",
+					      others, NULL, NULL);
 	return failed != 0;
 }

@@ -350,6 +350,54 @@ test_bad_arguments_exit_2(void **state)
 	assert_usage_exit("signal_broken_errno", 2, "-i", "5", NULL);
 }
 
+/* signal_minimal: three rounds, each answered once, in order, by the one
+ * child, which the program has reaped by the time it ends. */
+static void
+test_minimal_three_round_trips_child_reaped(void **state)
+{
+	const char *at;
+	char want[96];
+	long me, kid;
+	struct proc p;
+
+	(void)state;
+	assert_int_equal(proc_start(&p, "signal_minimal", NULL), 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_string_equal(p.err, "");
+	assert_int_equal(sscanf(p.out, "signal_minimal %ld: round 1: child %ld",
+				&me, &kid),
+			 2);
+	assert_int_equal(me, (long)p.pid);
+	at = p.out;
+	for (int round = 1; round <= 3; round++) {
+		snprintf(want, sizeof(want),
+			 "signal_minimal %ld: round %d: child %ld answered\n",
+			 me, round, kid);
+		assert_int_equal(count_str(p.out, want), 1);
+		at = strstr(at, want);
+		assert_non_null(at); /* after round - 1: in order */
+	}
+	assert_int_equal(count_str(p.out, " answered\n"), 3);
+	snprintf(want, sizeof(want), "signal_minimal %ld: child %ld exited 0\n",
+		 me, kid);
+	assert_non_null(strstr(at, want));
+	/* Reaped: a zombie would still have its /proc/PID. */
+	snprintf(want, sizeof(want), "/proc/%ld", kid);
+	assert_int_equal(access(want, F_OK), -1);
+	proc_free(&p);
+}
+
+static void
+test_minimal_bad_arguments_exit_2(void **state)
+{
+	(void)state;
+	assert_usage_exit("signal_minimal", 0, "-h", NULL, NULL);
+	assert_usage_exit("signal_minimal", 2, "-x", NULL, NULL);
+	assert_usage_exit("signal_minimal", 2, "3", NULL, NULL);
+	assert_usage_exit("signal_minimal", 2, "-h", "stray", NULL);
+}
+
 /* Run once for each receiver. */
 static const struct CMUnitTest pair_tests[] = {
 	cmocka_unit_test(test_realtime_signals_all_arrive_in_order),
@@ -365,6 +413,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_sender_exits_1_for_no_such_process),
 	cmocka_unit_test(test_sender_leaves_other_process_alone),
 	cmocka_unit_test(test_bad_arguments_exit_2),
+	cmocka_unit_test(test_minimal_three_round_trips_child_reaped),
+	cmocka_unit_test(test_minimal_bad_arguments_exit_2),
 };
 
 int

@@ -505,6 +505,82 @@ test_bad_arguments_exit_2(void **state)
 			  "unexpected argument", NULL);
 }
 
+/* The minimal pair: the server's socket file sits in a private directory
+ * (mode 0700) under the test's name; the client's one line comes back
+ * once, unchanged; then neither the file nor the directory is left. */
+static void
+test_minimal_pair_echoes_once_leaves_nothing(void **state)
+{
+	char addr[256], want[96];
+	struct proc s, c;
+	struct stat st;
+
+	start_server(&s, "socket_minimal_server", name_of(state), NULL, NULL,
+		     NULL, addr, sizeof(addr));
+	assert_int_equal(lstat(addr, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	*strrchr(addr, '/') = '\0';
+	assert_int_equal(lstat(addr, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0700);
+	assert_int_equal(st.st_uid, getuid());
+	assert_int_equal(objects_alive(name_of(state)), 1); /* the directory */
+	strcat(addr, "/socket");
+	assert_int_equal(proc_start(&c, "socket_minimal_client", addr, NULL),
+			 0);
+	finish(&c, 0);
+	finish(&s, 0);
+	snprintf(want, sizeof(want), "hello from client %ld", (long)c.pid);
+	assert_int_equal(count_str(c.out, " echoed: \""), 1);
+	assert_int_equal(count_str(c.out, want), 1);
+	assert_int_equal(count_str(s.out, want), 1); /* one send, one read */
+	assert_int_equal(count_str(s.out, ": echoed "), 1);
+	assert_string_equal(s.err, "");
+	assert_string_equal(c.err, "");
+	assert_int_equal(lstat(addr, &st), -1);
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&s);
+	proc_free(&c);
+}
+
+/* No server at the path: the client names it and the error, exit 1. */
+static void
+test_minimal_client_without_server_exits_1(void **state)
+{
+	char path[256];
+	struct proc c;
+
+	snprintf(path, sizeof(path), "/nonexistent-%s/socket", name_of(state));
+	assert_int_equal(proc_start(&c, "socket_minimal_client", path, NULL),
+			 0);
+	finish(&c, 1);
+	assert_non_null(strstr(c.err, path));
+	assert_non_null(strstr(c.err, "No such file or directory"));
+	assert_string_equal(c.out, "");
+	proc_free(&c);
+}
+
+static void
+test_minimal_bad_arguments_exit_2(void **state)
+{
+	char longer[120];
+
+	memset(longer, 'n', sizeof(longer) - 1); /* a path over 107 bytes */
+	longer[sizeof(longer) - 1] = '\0';
+	assert_usage_exit("socket_minimal_server", 0, "-h", NULL, NULL);
+	assert_usage_exit("socket_minimal_client", 0, "-h", NULL, NULL);
+	assert_usage_exit("socket_minimal_server", 2, "-x", NULL, NULL);
+	assert_usage_exit("socket_minimal_server", 2, "a/b", NULL, NULL);
+	assert_usage_exit("socket_minimal_server", 2, longer, NULL, NULL);
+	assert_usage_exit("socket_minimal_server", 2, name_of(state), "x",
+			  NULL);
+	assert_usage_exit("socket_minimal_client", 2, NULL, NULL);
+	assert_usage_exit("socket_minimal_client", 2, "-x", NULL, NULL);
+	longer[0] = '/';
+	assert_usage_exit("socket_minimal_client", 2, longer, NULL, NULL);
+	assert_usage_exit("socket_minimal_client", 2, "/tmp/a", "b", NULL);
+	assert_int_equal(objects_alive(name_of(state)), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 static const struct CMUnitTest tests[] = {
@@ -526,6 +602,9 @@ static const struct CMUnitTest tests[] = {
 	T(test_broken_sigpipe_documented_behaviour),
 	T(test_fdpass_parent_reads_childs_file),
 	T(test_bad_arguments_exit_2),
+	T(test_minimal_pair_echoes_once_leaves_nothing),
+	T(test_minimal_client_without_server_exits_1),
+	T(test_minimal_bad_arguments_exit_2),
 };
 
 int

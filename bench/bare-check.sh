@@ -1,7 +1,7 @@
 #!/bin/sh
-# yardstick.sh - does ipcbench measure the mechanisms, or itself?
+# bare-check.sh - does ipcbench measure the mechanisms, or itself?
 #
-#   sh bench/yardstick.sh [ROUNDS]        (make bench-check)
+#   sh bench/bare-check.sh [ROUNDS]        (make bench-check)
 #
 # Runs, ROUNDS times (default 5) and alternating so that both see the same
 # machine, ipcbench's 64-byte latency on CPUs 0,1 and ipcbench-bare, the

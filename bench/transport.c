@@ -1,4 +1,4 @@
-/* transports.c - the table of every transport, and what they share: see
+/* transport.c - the table of every transport, and what they share: see
  * transport.h.
  *
  * Each transport lives in its mechanism's folder (pipe/pipe_transport.c);
@@ -80,24 +80,47 @@ transport_sweep_dirs(const char *name)
 }
 
 int
-fdstream_init(struct fd_stream *s, size_t size)
+transport_buffers(void **send, void **recv, size_t size)
 {
-	s->in = s->out = -1;
-	s->sendbuf = malloc(size ? size : 1);
-	s->recvbuf = malloc(size ? size : 1);
-	if (s->sendbuf == NULL || s->recvbuf == NULL) {
-		fdstream_free(s);
+	*send = malloc(size ? size : 1);
+	*recv = malloc(size ? size : 1);
+	if (*send == NULL || *recv == NULL) {
+		free(*send);
+		free(*recv);
+		*send = *recv = NULL;
 		errno = ENOMEM;
 		return -1;
 	}
 	return 0;
 }
 
+int
+fdstream_init(struct fd_stream *s, size_t size)
+{
+	void *send, *recv;
+
+	s->in = s->out = -1;
+	if (transport_buffers(&send, &recv, size) == -1)
+		return -1;
+	s->sendbuf = send;
+	s->recvbuf = recv;
+	return 0;
+}
+
+/* Close the ends: one socket both ways is closed once. */
+static void
+fdstream_close(struct fd_stream *s)
+{
+	if (s->out == s->in)
+		s->out = -1;
+	transport_close(&s->in);
+	transport_close(&s->out);
+}
+
 void
 fdstream_free(struct fd_stream *s)
 {
-	transport_close(&s->in);
-	transport_close(&s->out);
+	fdstream_close(s);
 	free(s->sendbuf);
 	free(s->recvbuf);
 	s->sendbuf = s->recvbuf = NULL;
@@ -117,7 +140,10 @@ fdstream_send(struct channel *ch, size_t len)
 {
 	struct fd_stream *s = ch->priv;
 
-	return write_full(s->out, s->sendbuf, len) == -1 ? -1 : 0;
+	ssize_t n = s->socket ? send_full(s->out, s->sendbuf, len)
+			      : write_full(s->out, s->sendbuf, len);
+
+	return n == -1 ? -1 : 0;
 }
 
 const void *
@@ -138,8 +164,5 @@ fdstream_recv(struct channel *ch, size_t len)
 void
 fdstream_detach(struct channel *ch)
 {
-	struct fd_stream *s = ch->priv;
-
-	transport_close(&s->in);
-	transport_close(&s->out);
+	fdstream_close(ch->priv);
 }

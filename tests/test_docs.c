@@ -1,0 +1,226 @@
+/* test_docs.c - make docs-check holds the docs to the code they quote.
+ *
+ * tools/docs-check.awk is run on small pages made for each case in a
+ * temporary directory: each kind of marker passes when the page quotes its
+ * file truly and fails when one line of the file changes; so do links and
+ * anchors.  Last, the real docs: in a copy of the tree they pass, and
+ * changing one line of code that a chapter quotes makes them fail.
+ *
+ * Run from the top of the tree (make test does).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static int
+setup(void **state)
+{
+	static char dir[] = "/tmp/ipclab-test-docs-XXXXXX";
+	static char copy[sizeof(dir)];
+
+	memcpy(copy, dir, sizeof(dir));
+	if (!mkdtemp(copy))
+		return -1;
+	*state = copy;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Write text into dir/name. */
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Check page.md in dir; returns docs-check.awk's exit status. */
+static int
+check(const char *dir, char *out, size_t size)
+{
+	return sh_run(dir, "awk -f \"$IPCLAB_TOP/tools/docs-check.awk\" page.md",
+		      out, size);
+}
+
+static const char code[] = "int a;\n\tint b;\nint c;\nint d;\n";
+
+static void
+test_file_marker_holds_the_whole_file(void **state)
+{
+	const char *dir = *state;
+	char out[4096];
+
+	put(dir, "x.c", code);
+	put(dir, "page.md", "<!-- file: x.c -->\n```c\nint a;\n\tint b;\n"
+			    "int c;\nint d;\n```\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 0);
+
+	put(dir, "x.c", "int a;\n\tint b2;\nint c;\nint d;\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "page.md:2: file: x.c line 2 differs"));
+}
+
+static void
+test_excerpt_marker_allows_gaps_and_indent_only(void **state)
+{
+	const char *dir = *state;
+	char out[4096];
+
+	put(dir, "x.c", code);
+	put(dir, "page.md", "<!-- excerpt: x.c -->\n```c\nint a;\nint b;\n"
+			    "...\nint d;\n```\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 0);
+
+	/* one line of the quoted code changed */
+	put(dir, "x.c", "int a;\n\tint b;\nint c;\nlong d;\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 1);
+	assert_non_null(strstr(
+		out, "line 4 of the block is not where it should be in x.c"));
+
+	/* lines out of order are no excerpt */
+	put(dir, "x.c", code);
+	put(dir, "page.md",
+	    "<!-- excerpt: x.c -->\n```c\nint b;\nint a;\n```\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 1);
+	/* nor are lines apart, without a gap line between them */
+	put(dir, "page.md",
+	    "<!-- excerpt: x.c -->\n```c\nint a;\nint c;\n```\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 1);
+}
+
+static void
+test_diff_marker_holds_the_diff(void **state)
+{
+	const char *dir = *state;
+	char out[4096];
+
+	put(dir, "x.c", code);
+	put(dir, "y.c", "int a;\n\tint b;\nint c;\nint d;\nint e;\n");
+	put(dir, "page.md", "<!-- diff: x.c y.c -->\n```diff\n@@ -2,3 +2,4 @@\n"
+			    " \tint b;\n int c;\n int d;\n+int e;\n```\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 0);
+
+	put(dir, "y.c", "int a;\n\tint b;\nint c;\nint d;\nint f;\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 1);
+}
+
+static void
+test_unmarked_c_block_fails_and_sketch_passes(void **state)
+{
+	const char *dir = *state;
+	char out[4096];
+
+	put(dir, "page.md", "Text.\n\n```c\nint x;\n```\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "no <!-- file|excerpt|diff|sketch -->"));
+
+	put(dir, "page.md", "<!-- sketch -->\n```c\nint x;\n```\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 0);
+}
+
+static void
+test_links_images_and_anchors_resolve(void **state)
+{
+	const char *dir = *state;
+	char out[4096];
+
+	put(dir, "x.c", code);
+	put(dir, "other.md", "# Other\n## Same\n## Same\n<a id=\"here\"></a>\n");
+	put(dir, "page.md", "# Page\n[a](x.c) [b](other.md#same-1) "
+			    "[c](other.md#here) [d](#page) `[e](nowhere.md)`\n"
+			    "[ref]: other.md#other\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 0);
+
+	put(dir, "page.md", "[a](gone.c)\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 1);
+	put(dir, "page.md", "![plot](img/none.png)\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 1);
+	put(dir, "page.md", "[b](other.md#same-2)\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "no such heading or anchor"));
+}
+
+/* In a copy of the tree: the docs hold; then one line of code that a
+ * chapter quotes (the first excerpt marker's first line) changes, and
+ * they no longer do. */
+static void
+test_real_docs_fail_when_quoted_code_changes(void **state)
+{
+	const char *dir = *state;
+	char out[16384];
+
+	assert_int_equal(
+		sh_run(dir,
+		       "cd \"$IPCLAB_TOP\" && tar --exclude=./build --exclude=./.git "
+		       "-cf - . | (cd \"$OLDPWD\" && tar -xf -)",
+		       out, sizeof(out)),
+		0);
+	assert_int_equal(sh_run(dir, "sh tools/docs-check.sh", out, sizeof(out)),
+			 0);
+
+	/* The first <!-- excerpt: F --> block's first line L: append a
+	 * comment to the line of F that holds L. */
+	assert_int_equal(
+		sh_run(dir,
+		       "set -e; m=$(grep -rhn -A2 \"^<!-- excerpt: \" docs | head -n 3); "
+		       "f=$(echo \"$m\" | sed -n \"1s/.*excerpt: \\([^ ]*\\) -->.*/\\1/p\"); "
+		       "l=$(echo \"$m\" | sed -n 3p | sed \"s/^[0-9]*-//; s/^[[:space:]]*//\"); "
+		       "test -n \"$f\" && test -n \"$l\"; "
+		       "n=$(awk -v l=\"$l\" \"{ s = \\$0; sub(/^[ \\t]+/, \\\"\\\", s); "
+		       "if (s == l) { print NR; exit } }\" \"$f\"); test -n \"$n\"; "
+		       "sed -i \"${n}s|\\$| /* changed */|\" \"$f\"; echo \"changed $f:$n\"",
+		       out, sizeof(out)),
+		0);
+	print_message("%s", out);
+	assert_int_equal(sh_run(dir, "sh tools/docs-check.sh", out, sizeof(out)),
+			 1);
+	assert_non_null(strstr(out, "excerpt: line 1 of the block"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_file_marker_holds_the_whole_file,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_excerpt_marker_allows_gaps_and_indent_only, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_diff_marker_holds_the_diff,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_unmarked_c_block_fails_and_sketch_passes, setup,
+			teardown),
+		cmocka_unit_test_setup_teardown(test_links_images_and_anchors_resolve,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_real_docs_fail_when_quoted_code_changes, setup,
+			teardown),
+	};
+
+	if (access("tools/docs-check.awk", R_OK)) {
+		fprintf(stderr, "test_docs: run it from the top of the tree\n");
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
