@@ -117,7 +117,7 @@ make_fifo(void)
 	if (r == -1)
 		die_errno("mkfifo %s", path);
 	if ((path_reg = cleanup_add_at(OBJ_PATH, dir_fd, base)) == -1)
-		die_errno("cleanup_add_name %s", path);
+		die_errno("cleanup_add_at %s", path);
 	if (r == 1)
 		printf("fifo_reader %ld: %s existed (EEXIST) and nobody read it "
 		       "(ENXIO): left by a reader that died; replaced it\n",
