@@ -117,23 +117,27 @@ names_dir_parse(const char *entry, uid_t *uid, pid_t *pid, char *name,
 	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 				    "abcdefghijklmnopqrstuvwxyz0123456789";
 	size_t len = strlen(entry), plen = strlen(IPCLAB_PREFIX);
-	const char *p = entry + plen, *dash, *dot;
-	unsigned long u, pi;
+	const char *p = entry + plen, *dash, *dot, *end = entry + len - 7;
+	unsigned long u, pi = 0;
 
-	/* From the left "ipclab-<uid>-", from the right ".<pid>.XXXXXX":
-	 * what is between is the name, which may hold dots and dashes. */
-	if (len < plen + 2 + 1 + 3 + 7 ||
+	/* From the left "ipclab-<uid>-", from the right ".XXXXXX", and
+	 * before that ".<pid>" if names_dir_template() made it: what is
+	 * between is the name, which may hold dots and dashes. */
+	if (len < plen + 2 + 1 + 7 ||
 	    strncmp(entry, IPCLAB_PREFIX, plen) != 0 ||
 	    (dash = strchr(p, '-')) == NULL || !parse_digits(p, dash, &u) ||
-	    entry[len - 7] != '.' || strspn(entry + len - 6, alnum) != 6)
+	    end <= dash + 1 || *end != '.' || strspn(end + 1, alnum) != 6)
 		return 0;
-	for (dot = entry + len - 8; dot > dash && *dot != '.'; dot--)
+	for (dot = end - 1; dot > dash && *dot != '.'; dot--)
 		;
-	if (dot <= dash + 1 || !parse_digits(dot + 1, entry + len - 7, &pi) ||
-	    pi == 0 || (size_t)(dot - dash - 1) >= size)
+	if (dot > dash + 1 && parse_digits(dot + 1, end, &pi) && pi != 0)
+		end = dot; /* ".<pid>" */
+	else
+		pi = 0; /* made by hand, or by a minimal rung's mkdtemp */
+	if ((size_t)(end - dash - 1) >= size)
 		return 0;
-	memcpy(name, dash + 1, (size_t)(dot - dash - 1));
-	name[dot - dash - 1] = '\0';
+	memcpy(name, dash + 1, (size_t)(end - dash - 1));
+	name[end - dash - 1] = '\0';
 	if (names_check(name) == -1)
 		return 0;
 	*uid = (uid_t)u;

@@ -52,9 +52,12 @@ int names_dir_template(char *buf, size_t size, const char *name);
 
 /* Whether entry (a file name, no directory) has the form that
  * names_dir_template() and mkdtemp() give: "ipclab-<uid>-<name>.<pid>.",
- * then six letters or digits.  If so, returns 1 and stores the uid, the
- * pid and the short name (into name, size bytes); else returns 0.  The
- * form only: who owns the entry, and what it is, the caller checks. */
+ * then six letters or digits; or the same without ".<pid>" (a directory
+ * made by hand, or by a minimal rung, which records no creator).  If so,
+ * returns 1 and stores the uid, the pid (0 if there is none) and the
+ * short name (into name, size bytes); else returns 0.  A name that ends
+ * in ".<digits>" is read as a pid.  The form only: who owns the entry,
+ * and what it is, the caller checks. */
 int names_dir_parse(const char *entry, uid_t *uid, pid_t *pid, char *name,
 		    size_t size);
 

@@ -520,7 +520,9 @@ dir_list(struct obj_list *list)
 		o->ino = st.st_ino;
 		o->pid = pid;
 		o->pid_role = "creator";
-		o->pid_alive = o->live = pid_alive(pid);
+		o->pid_alive = pid_alive(pid);
+		/* No creator in the name: nothing tells it is stale. */
+		o->live = o->pid_alive || pid == 0;
 	}
 	closedir(dp);
 	return rc;

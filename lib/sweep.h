@@ -89,7 +89,8 @@ void sweep_describe(const struct ipc_obj *obj, char *buf, size_t size);
  * removed from it.  A directory is live while its creator, the pid in its
  * name, runs (pid_alive: a process of another user counts, so when in
  * doubt -- a pid reused meanwhile -- it is live); it is stale once that
- * process is gone.  Every creator removes its directory when it ends, or
+ * process is gone.  One whose name holds no pid (made by hand, or by a
+ * minimal rung) is listed, and always live: nothing says who made it.  Every creator removes its directory when it ends, or
  * is a child that dies with it (ipcbench's PR_SET_PDEATHSIG), so only a
  * SIGKILL leaves one.  Removal works from file descriptors: the
  * directory is opened with O_NOFOLLOW and checked again (the same inode,

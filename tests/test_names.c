@@ -69,27 +69,20 @@ names_posix_has_leading_slash(void **state)
 	assert_string_equal(buf, want);
 }
 
-/* The private directory goes under $TMPDIR, or /tmp when it is unset or
- * not absolute, and mkdtemp() accepts the template; the name holds our
- * pid, so that a sweep can tell when its maker is gone. */
 /* names_dir_parse() accepts what mkdtemp() makes of the template, names
- * with dots and dashes included, and nothing else: no pid, no random
- * part, a non-digit uid or pid, an invalid name. */
+ * with dots and dashes included, and the same without a pid; nothing
+ * else: no random part, a non-digit uid, an invalid name. */
 static void
 names_dir_parse_reads_uid_pid_and_name(void **state)
 {
 	static const char *const bad[] = {
-		"ipclab-0-fifo.AbC123",		/* no pid */
-		"ipclab-0-fifo.42.AbC12",	/* five random characters */
-		"ipclab-0-fifo.42.AbC12!",	/* not a letter or digit */
-		"ipclab-x-fifo.42.AbC123",	/* uid not a number */
-		"ipclab-0-fifo.4x2.AbC123",	/* pid not a number */
-		"ipclab-0-fifo.0.AbC123",	/* pid 0 */
-		"ipclab-0-.42.AbC123",		/* empty name */
-		"ipclab-0-fi fo.42.AbC123",	/* not a valid name */
-		"ipclab-0-fifo..AbC123",	/* empty pid */
-		"ipcla-0-fifo.42.AbC123",	/* not our prefix */
-		"ipclab-0-fifo.42.AbC123/x",	/* not a single component */
+		"ipclab-0-fifo.42.AbC12",    /* five random characters */
+		"ipclab-0-fifo.42.AbC12!",   /* not a letter or digit */
+		"ipclab-x-fifo.42.AbC123",   /* uid not a number */
+		"ipclab-0-fi fo.42.AbC123",  /* not a valid name */
+		"ipclab-0-.AbC123",	     /* empty name, no pid */
+		"ipcla-0-fifo.42.AbC123",    /* not our prefix */
+		"ipclab-0-fifo.42.AbC123/x", /* not a single component */
 		"..",
 	};
 	char tmpl[NAMES_FULL_MAX + 64], name[NAMES_SHORT_MAX + 1];
@@ -112,6 +105,18 @@ names_dir_parse_reads_uid_pid_and_name(void **state)
 	assert_int_equal(uid, 1000);
 	assert_int_equal(pid, 42);
 	assert_string_equal(name, "x.1.Ab.cd");
+	/* Without a pid (a minimal rung's mkdtemp): pid 0. */
+	assert_int_equal(names_dir_parse("ipclab-7-fifo-minimal.AbC123", &uid,
+					 &pid, name, sizeof(name)),
+			 1);
+	assert_int_equal(uid, 7);
+	assert_int_equal(pid, 0);
+	assert_string_equal(name, "fifo-minimal");
+	assert_int_equal(names_dir_parse("ipclab-7-x.0.AbC123", &uid, &pid,
+					 name, sizeof(name)),
+			 1);
+	assert_int_equal(pid, 0); /* pid 0 is no pid: the name is "x.0" */
+	assert_string_equal(name, "x.0");
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		if (names_dir_parse(bad[i], &uid, &pid, name, sizeof(name)))
 			fail_msg("names_dir_parse accepted \"%s\"", bad[i]);
@@ -121,6 +126,9 @@ names_dir_parse_reads_uid_pid_and_name(void **state)
 			 0);
 }
 
+/* The private directory goes under $TMPDIR, or /tmp when it is unset or
+ * not absolute, and mkdtemp() accepts the template; the name holds our
+ * pid, so that a sweep can tell when its maker is gone. */
 static void
 names_dir_template_under_tmpdir(void **state)
 {

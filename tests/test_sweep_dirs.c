@@ -258,11 +258,14 @@ a_stale_directory_with_other_files_is_left(void **state)
 }
 
 /* Not ours, so not listed: a directory named with another uid, a file
- * (not a directory) named like ours, a name without the creator's pid. */
+ * (not a directory) named like ours.  A directory of ours whose name
+ * holds no pid (a minimal rung's) is listed, but live: nothing says its
+ * maker is gone. */
 static void
 only_our_form_owner_and_type_are_listed(void **state)
 {
 	char *other = remember(), *file = remember(), *nopid = remember();
+	struct found f;
 	int fd;
 
 	dir_path(other, PATH_MAX, getuid() + 1, name_of(state), dead_pid(),
@@ -281,12 +284,16 @@ only_our_form_owner_and_type_are_listed(void **state)
 
 	assert_int_equal(look(other).n, 0);
 	assert_int_equal(look(file).n, 0);
-	assert_int_equal(look(nopid).n, 0);
+	f = look(nopid);
+	assert_int_equal(f.n, 1);
+	assert_true(f.o.live);
+	assert_int_equal(f.o.pid, 0);
 	assert_int_equal(sweep_stale_dirs(name_of(state), NULL), 0);
 	assert_true(exists(other, NULL));
 	assert_true(exists(file, NULL));
 	assert_true(exists(nopid, NULL));
-	assert_int_equal(objects_alive(name_of(state)), 0);
+	assert_int_equal(objects_alive(name_of(state)), 1); /* nopid */
+	assert_int_equal(rmdir(nopid), 0);
 }
 
 /* sweep_remove() on a directory that was replaced after it was judged (a
