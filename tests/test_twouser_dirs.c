@@ -8,15 +8,14 @@
  * the intruder's side in a forked child that drops to that user
  * (setgroups, setgid, setuid), and removes the user at the end, even when
  * a test failed.  Without root every test is skipped with a message.
- * (user_create/user_remove are a static copy of what tests/harness.c is
- * getting as harness_user_create/harness_user_remove.)
+ * (harness_user_create/harness_user_remove and proc_start_as are the
+ * harness's, shared with test_twouser.c.)
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,51 +32,7 @@
 
 #define RUN_MS 20000
 
-static struct {
-	char name[32]; /* "ipclab-t<pid>" */
-	uid_t uid;
-	gid_t gid;
-	int made;
-} user;
-
-/* Run a command line with /bin/sh, output to /dev/null; its exit code. */
-static int
-sh(const char *cmd)
-{
-	int st = system(cmd);
-
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
-}
-
-static int
-user_create(void)
-{
-	char cmd[128];
-	struct passwd *pw;
-
-	snprintf(user.name, sizeof(user.name), "ipclab-t%ld", (long)getpid());
-	snprintf(cmd, sizeof(cmd),
-		 "useradd -r -M -s /usr/sbin/nologin %s >/dev/null 2>&1",
-		 user.name);
-	if (sh(cmd) != 0 || (pw = getpwnam(user.name)) == NULL)
-		return -1;
-	user.uid = pw->pw_uid;
-	user.gid = pw->pw_gid;
-	user.made = 1;
-	return 0;
-}
-
-static void
-user_remove(void)
-{
-	char cmd[128];
-
-	if (!user.made)
-		return;
-	snprintf(cmd, sizeof(cmd), "userdel %s >/dev/null 2>&1", user.name);
-	sh(cmd);
-	user.made = 0;
-}
+static struct harness_user user;
 
 static int
 group_setup(void **state)
@@ -85,8 +40,8 @@ group_setup(void **state)
 	(void)state;
 	if (geteuid() != 0)
 		return 0; /* each test skips */
-	if (user_create() == -1) {
-		print_error("useradd %s failed\n", user.name);
+	if (harness_user_create(&user) == -1) {
+		print_error("useradd failed: %s\n", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -96,8 +51,7 @@ static int
 group_teardown(void **state)
 {
 	(void)state;
-	user_remove();
-	return 0;
+	return harness_user_remove(&user) == 0 ? 0 : -1;
 }
 
 static void
@@ -117,43 +71,6 @@ drop_to_user(void)
 	if (setgroups(0, NULL) == -1 || setgid(user.gid) == -1 ||
 	    setuid(user.uid) == -1)
 		_exit(120);
-}
-
-/* The directory of the test program: build/bin. */
-static void
-bin_dir(char *buf, size_t size)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-
-	assert_true(n > 0);
-	buf[n] = '\0';
-	*strrchr(buf, '/') = '\0';
-}
-
-/* Run build/bin/PROG with args as the intruder, its output to /dev/null;
- * return its pid at once (wait with wait_child). */
-static pid_t
-start_as_user(const char *prog, char *const argv[])
-{
-	char path[PATH_MAX], dir[PATH_MAX];
-	pid_t pid;
-
-	bin_dir(dir, sizeof(dir));
-	assert_true(snprintf(path, sizeof(path), "%s/%s", dir, prog) <
-		    (int)sizeof(path));
-	fflush(NULL);
-	pid = fork();
-	assert_true(pid != -1);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-
-		drop_to_user();
-		dup2(null, 1);
-		dup2(null, 2);
-		execv(path, argv);
-		_exit(127);
-	}
-	return pid;
 }
 
 /* A pid that no process has: a child that has ended and been reaped (a
@@ -351,6 +268,35 @@ wait_for_dir(uid_t uid, const char *name, char *buf, size_t size)
 	fail_msg("no directory %s* appeared", prefix);
 }
 
+/* Start fifo_reader -N name as the intruder, and SIGKILL it once its
+ * directory is there; its path into buf. */
+static void
+intruder_reader_killed(const char *name, char *buf, size_t size)
+{
+	struct proc r;
+
+	assert_int_equal(proc_start_as(&r, user.uid, user.gid, "fifo_reader",
+				       "-N", name, "-t", "30", NULL),
+			 0);
+	assert_int_equal(proc_wait_output(&r, "listening on", RUN_MS), 0);
+	wait_for_dir(user.uid, name, buf, size);
+	kill(r.pid, SIGKILL);
+	assert_int_equal(proc_wait(&r, RUN_MS), 0);
+	proc_free(&r);
+}
+
+/* Remove the FIFO and the directory at dir (root may). */
+static void
+remove_dir_and_fifo(const char *dir)
+{
+	char path[PATH_MAX + 8];
+
+	assert_true(snprintf(path, sizeof(path), "%s/fifo", dir) <
+		    (int)sizeof(path));
+	unlink(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* Both users leave a stale directory (a fifo_reader killed with SIGKILL).
  * The intruder's ipclab-ipcs --clean removes the intruder's, never ours;
  * ours with -N removes ours, never the intruder's. */
@@ -358,49 +304,37 @@ static void
 neither_users_clean_touches_the_others(void **state)
 {
 	const char *name = ((struct fixture *)*state)->name;
-	char *argv_reader[] = {"fifo_reader", "-N", (char *)name,
-			       "-t",	      "30", NULL};
-	char *argv_clean[] = {"ipclab-ipcs", "--clean", NULL};
 	char ours[PATH_MAX], theirs[PATH_MAX];
-	struct proc r;
+	struct proc r, c;
 	struct stat st;
-	pid_t pid;
-	int status;
 
 	need_root();
 	assert_int_equal(
 		proc_start(&r, "fifo_reader", "-N", name, "-t", "30", NULL), 0);
-	wait_for_dir(getuid(), name, ours, sizeof(ours));
 	assert_int_equal(proc_wait_output(&r, "listening on", RUN_MS), 0);
+	wait_for_dir(getuid(), name, ours, sizeof(ours));
 	kill(r.pid, SIGKILL);
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	proc_free(&r);
+	intruder_reader_killed(name, theirs, sizeof(theirs));
 
-	pid = start_as_user("fifo_reader", argv_reader);
-	wait_for_dir(user.uid, name, theirs, sizeof(theirs));
-	sleep_ms(300); /* its FIFO made too */
-	kill(pid, SIGKILL);
-	assert_int_equal(wait_child(pid, RUN_MS, &status), 0);
-
-	pid = start_as_user("ipclab-ipcs", argv_clean);
-	assert_int_equal(wait_child(pid, RUN_MS, &status), 0);
-	assert_int_equal(status, 0);
+	/* The intruder's whole --clean, not only of the name. */
+	assert_int_equal(proc_start_as(&c, user.uid, user.gid, "ipclab-ipcs",
+				       "--clean", NULL),
+			 0);
+	assert_int_equal(proc_wait(&c, RUN_MS), 0);
+	assert_code(&c, 0);
+	proc_free(&c);
 	assert_int_equal(lstat(ours, &st), 0);	  /* ours: untouched */
 	assert_int_equal(lstat(theirs, &st), -1); /* theirs: their clean */
 
 	/* Again, for our clean: the intruder's stale directory stays. */
-	pid = start_as_user("fifo_reader", argv_reader);
-	wait_for_dir(user.uid, name, theirs, sizeof(theirs));
-	sleep_ms(300);
-	kill(pid, SIGKILL);
-	assert_int_equal(wait_child(pid, RUN_MS, &status), 0);
+	intruder_reader_killed(name, theirs, sizeof(theirs));
 	assert_int_equal(
 		run("ipclab-ipcs", "--mine", "-N", name, "--clean", NULL), 0);
 	assert_int_equal(lstat(ours, &st), -1);	 /* ours: gone */
 	assert_int_equal(lstat(theirs, &st), 0); /* theirs: untouched */
-	assert_true(snprintf(ours, sizeof(ours), "rm -rf '%s'", theirs) <
-		    (int)sizeof(ours));
-	assert_int_equal(sh(ours), 0);
+	remove_dir_and_fifo(theirs);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
