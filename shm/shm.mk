@@ -1,8 +1,13 @@
-# shm.mk - make run-shm: the writer in the background, the reader in the
-# foreground, for each pair; then the broken demo; then what is left.
+# shm.mk - make run-shm: the minimal pair first, then the robust pairs, the
+# writer in the background and the reader in the foreground; then the
+# broken demo; then what is left.  The classic server and client
+# (shm_broken_classic_*) are not run: they leak by design, see docs/shm.md.
 RUN_TARGETS += run-shm
 .PHONY: run-shm
 run-shm: $(DEMOS) $(TOOLS)
+	@echo '== Minimal: the classic server and client, corrected'
+	$(BIN)/shm_minimal_server & $(BIN)/shm_minimal_client; s=$$?; wait $$! && exit $$s
+	@echo
 	@echo '== System V: shmget/shmat + an empty/full semaphore pair'
 	$(BIN)/shm_sysv_writer & $(BIN)/shm_sysv_reader; s=$$?; wait $$! && exit $$s
 	@echo
