@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "harness.h"
 #include "io.h"
+#include "sweep.h"
 
 /* A temporary file with no name: it goes when the last descriptor does. */
 static int
@@ -486,30 +487,10 @@ entry_of(const char *file, const char *prefix, const char *full)
 	return file[np + nf] == '\0' || file[np + nf] == '.';
 }
 
-/* Remove path: a file, or a directory and the files in it (a FIFO or a
- * socket file left in a private directory). */
-static void
-remove_path(const char *path)
-{
-	struct dirent *e;
-	DIR *d = opendir(path);
-
-	if (d == NULL) {
-		unlink(path);
-		return;
-	}
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			unlinkat(dirfd(d), e->d_name, 0);
-	closedir(d);
-	rmdir(path);
-}
-
 /* Count (and remove) the entries of dir that belong to full's run. */
 static int
 visit_dir(const char *dir, const char *prefix, const char *full, int remove)
 {
-	char path[PATH_MAX];
 	struct dirent *e;
 	DIR *d = opendir(dir);
 	int n = 0;
@@ -520,12 +501,30 @@ visit_dir(const char *dir, const char *prefix, const char *full, int remove)
 		if (!entry_of(e->d_name, prefix, full))
 			continue;
 		n++;
-		if (remove && snprintf(path, sizeof(path), "%s/%s", dir,
-				       e->d_name) < (int)sizeof(path))
-			remove_path(path);
+		if (remove)
+			unlinkat(dirfd(d), e->d_name, 0);
 	}
 	closedir(d);
 	return n;
+}
+
+struct dirs_ctx {
+	char posix[NAMES_FULL_MAX]; /* "/ipclab-<uid>-<name>" */
+	int remove, n;
+};
+
+/* Count (and remove) a private directory of ours of the run's name. */
+static int
+visit_private_dir(const struct ipc_obj *o, void *arg)
+{
+	struct dirs_ctx *c = arg;
+
+	if (o->uid != getuid() || strcmp(o->name, c->posix) != 0)
+		return 0;
+	c->n++;
+	if (c->remove)
+		sweep_remove(o); /* by descriptors: follows no link */
+	return 0;
 }
 
 /* Whether /dev/mqueue shows the POSIX message queues.  It is not mounted
@@ -550,12 +549,13 @@ mqueue_listed(void)
 /* Visit (count or remove) every object of name's run; returns how many.
  * A run's objects are named "ipclab-<uid>-<name>", or that name followed
  * by "." and a suffix ("...-sem-posix.empty"); System V objects are found
- * by names_key(name).  Private directories (names_dir_template) count too. */
+ * by names_key(name).  Private directories count too, as sweep.h defines
+ * ours (names_dir_template form, a real directory, owned by us). */
 static int
 objects_visit(const char *name, int remove)
 {
 	char full[NAMES_FULL_MAX], posix[NAMES_FULL_MAX];
-	const char *tmp = getenv("TMPDIR");
+	struct dirs_ctx dirs = {"", 0, 0};
 	key_t key = names_key(name);
 	int id, n = 0;
 	mqd_t q;
@@ -579,9 +579,11 @@ objects_visit(const char *name, int remove)
 		if (remove)
 			mq_unlink(posix);
 	}
-	n += visit_dir(tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", "", full,
-		       remove);
-	return n;
+	/* Private directories: lib/sweep.c's one definition of ours. */
+	snprintf(dirs.posix, sizeof(dirs.posix), "%s", posix);
+	dirs.remove = remove;
+	sweep_dirs_each(visit_private_dir, &dirs);
+	return n + dirs.n;
 }
 
 int

@@ -109,8 +109,8 @@ int count_str(const char *haystack, const char *needle);
 /* How many IPC objects of short name's run exist: System V segments,
  * semaphore sets and queues with names_key(name); POSIX shared memory,
  * semaphores and queues named /ipclab-<uid>-<name> or that name followed
- * by "." and a suffix; and private directories made from
- * names_dir_template(name).  POSIX queues are listed in /dev/mqueue, which
+ * by "." and a suffix; and private directories of name, as sweep.h
+ * defines ours (names_dir_template's form, a real directory, ours).  POSIX queues are listed in /dev/mqueue, which
  * the harness mounts when it runs as root and finds unmounted; otherwise
  * only the queue of the name itself is checked. */
 int objects_alive(const char *name);
