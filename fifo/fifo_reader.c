@@ -38,6 +38,7 @@
 #include "fifo.h"
 #include "io.h"
 #include "opts.h"
+#include "proc.h"
 #include "sweep.h"
 
 #define MAX_WRITERS 64 /* writers whose order we track */

@@ -110,8 +110,5 @@ int sweep_dirs_each(int (*visit)(const struct ipc_obj *obj, void *arg),
  * Returns how many were removed, or -1 with errno set. */
 int sweep_stale_dirs(const char *pattern, FILE *log);
 
-/* Whether process pid runs (a process of another user counts; a zombie,
- * ended but not yet waited for, does not). */
-int pid_alive(pid_t pid);
 
 #endif

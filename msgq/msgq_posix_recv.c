@@ -35,7 +35,7 @@
 #include "opts.h"
 #include "owner.h"
 #include "payload.h"
-#include "sweep.h"
+#include "proc.h"
 
 static const char usage[] =
 	"usage: msgq_posix_recv [-i MS] [-t SECONDS] [-N NAME]\n"

@@ -34,6 +34,7 @@
 #include "names.h"
 #include "opts.h"
 #include "payload.h"
+#include "proc.h"
 #include "sweep.h"
 #include "sysctl.h"
 

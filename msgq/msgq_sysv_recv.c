@@ -34,7 +34,7 @@
 #include "opts.h"
 #include "owner.h"
 #include "payload.h"
-#include "sweep.h"
+#include "proc.h"
 #include "sysctl.h"
 
 static const char usage[] =

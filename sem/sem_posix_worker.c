@@ -35,6 +35,7 @@
 #include "names.h"
 #include "opts.h"
 #include "owner.h"
+#include "proc.h"
 #include "sem_posix.h"
 #include "sweep.h"
 

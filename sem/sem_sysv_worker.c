@@ -37,6 +37,7 @@
 #include "names.h"
 #include "opts.h"
 #include "owner.h"
+#include "proc.h"
 #include "sem_sysv.h"
 #include "sweep.h"
 

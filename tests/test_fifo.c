@@ -19,7 +19,7 @@
 
 #include "clock.h"
 #include "harness.h"
-#include "sweep.h"
+#include "proc.h"
 
 #include "../fifo/fifo.h"
 

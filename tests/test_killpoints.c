@@ -34,6 +34,7 @@
 #include "harness.h"
 #include "io.h"
 #include "names.h"
+#include "proc.h"
 #include "sweep.h"
 
 #define MAX_ARGS       16

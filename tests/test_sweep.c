@@ -32,6 +32,7 @@
 #include "harness.h"
 #include "io.h"
 #include "names.h"
+#include "proc.h"
 #include "sweep.h"
 
 #define TIMEOUT_MS    10000 /* generous: valgrind runs are slow */

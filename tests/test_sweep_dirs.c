@@ -24,6 +24,7 @@
 
 #include "harness.h"
 #include "names.h"
+#include "proc.h"
 #include "sweep.h"
 
 #define RUN_MS 20000
