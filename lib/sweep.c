@@ -125,7 +125,6 @@ static int
 holders_scan(struct holders *h)
 {
 	struct stat st;
-	struct statfs sfs;
 	struct dirent *d;
 	DIR *proc;
 	int rc = 0;
@@ -134,8 +133,7 @@ holders_scan(struct holders *h)
 	h->shm_dev = h->mq_dev = (dev_t)-1;
 	if (stat(SHM_DIR, &st) == 0)
 		h->shm_dev = st.st_dev;
-	if (statfs(MQUEUE_DIR, &sfs) == 0 && sfs.f_type == MQUEUE_MAGIC &&
-	    stat(MQUEUE_DIR, &st) == 0)
+	if (sweep_mqueue_listed() && stat(MQUEUE_DIR, &st) == 0)
 		h->mq_dev = st.st_dev;
 	proc = opendir("/proc");
 	if (proc == NULL)
@@ -164,6 +162,14 @@ holders_find(const struct holders *h, dev_t dev, ino_t ino)
 		if (h->v[i].dev == dev && h->v[i].ino == ino)
 			return h->v[i].pid;
 	return 0;
+}
+
+int
+sweep_mqueue_listed(void)
+{
+	struct statfs sfs;
+
+	return statfs(MQUEUE_DIR, &sfs) == 0 && sfs.f_type == MQUEUE_MAGIC;
 }
 
 /* ---- the list of objects found ------------------------------------------ */

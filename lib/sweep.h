@@ -63,6 +63,11 @@ int sweep_each(int (*visit)(const struct ipc_obj *obj, void *arg), void *arg);
  * obj is not there any more). */
 int sweep_remove(const struct ipc_obj *obj);
 
+/* Whether /dev/mqueue is an mqueue mount, where the POSIX message queues
+ * are listed; it is not mounted on every machine, and without it the
+ * sweeps cannot see the queues. */
+int sweep_mqueue_listed(void);
+
 /* Remove every stale IPC object owned by uid, printing one line for each
  * to log (if not NULL); not the private directories, which each program
  * sweeps by its own name (sweep_stale_dirs), and ipclab-ipcs --clean.

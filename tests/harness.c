@@ -17,7 +17,6 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -534,11 +533,10 @@ static int
 mqueue_listed(void)
 {
 	static int listed = -1;
-	struct statfs sfs;
 
 	if (listed != -1)
 		return listed;
-	listed = statfs("/dev/mqueue", &sfs) == 0 && sfs.f_type == 0x19800202;
+	listed = sweep_mqueue_listed();
 	if (!listed && geteuid() == 0) {
 		mkdir("/dev/mqueue", 01777);
 		listed = mount("none", "/dev/mqueue", "mqueue", 0, NULL) == 0;
@@ -653,4 +651,45 @@ sh_run(const char *dir, const char *script, char *out, size_t size)
 		;
 	rc = pclose(f);
 	return rc == -1 || !WIFEXITED(rc) ? -1 : WEXITSTATUS(rc);
+}
+
+int
+kill_leaves_objects(struct proc *p, const char *name)
+{
+	kill(p->pid, SIGKILL);
+	assert_int_equal(proc_wait(p, 10000), 0);
+	proc_free(p);
+	return objects_alive(name) != 0;
+}
+
+/* Whether line (len bytes) holds word followed by a space, a "." (a
+ * suffix) or its end. */
+static int
+line_names(const char *line, size_t len, const char *word)
+{
+	size_t w = strlen(word);
+
+	for (size_t i = 0; i + w <= len; i++)
+		if (strncmp(line + i, word, w) == 0 &&
+		    (i + w == len || line[i + w] == ' ' || line[i + w] == '.'))
+			return 1;
+	return 0;
+}
+
+int
+stale_removed(const char *out, const char *name)
+{
+	char key[32], posix[NAMES_FULL_MAX];
+
+	snprintf(key, sizeof(key), "key 0x%08x", (unsigned)names_key(name));
+	if (names_posix(posix, sizeof(posix), name) == -1)
+		return 0;
+	for (const char *l = strstr(out, "removed stale"); l != NULL;
+	     l = strstr(l + 1, "removed stale")) {
+		size_t len = strcspn(l, "\n");
+
+		if (line_names(l, len, key) || line_names(l, len, posix))
+			return 1;
+	}
+	return 0;
 }

@@ -165,6 +165,24 @@ struct fixture {
 int fixture_setup(void **state);
 int fixture_teardown(void **state);
 
+/* Tests of the stale sweep kill a lone program with SIGKILL so that its
+ * objects stay behind, then show that the next run (or ipclab-ipcs
+ * --clean) removes them.  Every writer and sender on the machine, of
+ * every test and demo, sweeps when it starts, so another may take them
+ * first: then the attempt proves nothing, and the test tries again, up to
+ * this many times. */
+#define STALE_ATTEMPTS 20
+
+/* SIGKILL p (started by the test, holding objects of name's run), reap it
+ * and free it; returns whether the objects are still there for the test
+ * to show removed (0 if another sweep already took them). */
+int kill_leaves_objects(struct proc *p, const char *name);
+
+/* Whether out (a program's output) has a "removed stale" line naming an
+ * object of name's run: its System V key, or its POSIX name or that name
+ * with a suffix ("NAME.reply"). */
+int stale_removed(const char *out, const char *name);
+
 /* Run script with sh -c in directory dir, for at most 120 s (timeout(1)),
  * with IPCLAB_TOP set to the directory the test started in (the top of the
  * tree); its stdout and stderr, cut to size - 1 bytes, into out.  Returns
