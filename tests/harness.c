@@ -693,3 +693,24 @@ stale_removed(const char *out, const char *name)
 	}
 	return 0;
 }
+
+void
+assert_clean_removes_stale(const char *name, int (*leave)(const char *name))
+{
+	int proved = 0;
+
+	for (int attempt = 0; attempt < STALE_ATTEMPTS && !proved; attempt++) {
+		struct proc c;
+
+		if (!leave(name))
+			continue;
+		assert_int_equal(proc_start(&c, "ipclab-ipcs", "--clean", NULL),
+				 0);
+		assert_int_equal(proc_wait(&c, 10000), 0);
+		assert_code(&c, 0);
+		assert_int_equal(objects_alive(name), 0);
+		proved = stale_removed(c.out, name);
+		proc_free(&c);
+	}
+	assert_true(proved);
+}

@@ -183,6 +183,13 @@ int kill_leaves_objects(struct proc *p, const char *name);
  * with a suffix ("NAME.reply"). */
 int stale_removed(const char *out, const char *name);
 
+/* Leave name's objects stale with leave(name), which returns whether they
+ * are still there (kill_leaves_objects()), then run ipclab-ipcs --clean
+ * and assert that it removed them and said so; up to STALE_ATTEMPTS
+ * times, while a parallel sweep takes them first. */
+void assert_clean_removes_stale(const char *name,
+				int (*leave)(const char *name));
+
 /* Run script with sh -c in directory dir, for at most 120 s (timeout(1)),
  * with IPCLAB_TOP set to the directory the test started in (the top of the
  * tree); its stdout and stderr, cut to size - 1 bytes, into out.  Returns

@@ -453,25 +453,9 @@ test_next_sender_removes_stale_queues(void **state)
 static void
 test_ipcs_clean_removes_stale_queues(void **state)
 {
-	const char *name = name_of(state);
-	int proved = 0;
-
 	if (!queues_listed())
 		skip();
-	for (int attempt = 0; attempt < STALE_ATTEMPTS && !proved; attempt++) {
-		struct proc c;
-
-		if (!leave_stale_objects(name))
-			continue;
-		assert_int_equal(proc_start(&c, "ipclab-ipcs", "--clean", NULL),
-				 0);
-		assert_int_equal(proc_wait(&c, RUN_MS), 0);
-		assert_code(&c, 0);
-		assert_int_equal(objects_alive(name), 0);
-		proved = stale_removed(c.out, name);
-		proc_free(&c);
-	}
-	assert_true(proved);
+	assert_clean_removes_stale(name_of(state), leave_stale_objects);
 }
 
 /* ipclab-ipcs --clean never removes what a running sender holds. */
