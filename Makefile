@@ -12,6 +12,7 @@
 #   make ipcs       list the suite's IPC objects alive on this machine
 #   make ipcs-clean remove those whose processes are gone
 #   make check      the tests again under AddressSanitizer and UBSan
+#   make soak       many kill points (IPCLAB_KILLPOINTS, default 300)
 #   make valgrind   the tests again, every program under valgrind (slow)
 #   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS each (not in CI)
 #   make clean      remove build/
@@ -53,7 +54,7 @@ ALL_OBJ := $(call obj,$(LIB_SRC) $(DEMO_SRC) $(TOOL_SRC) $(BENCH_SRC) \
 .SECONDARY:
 # A recipe that fails leaves no half-written target to be taken as done.
 .DELETE_ON_ERROR:
-.PHONY: all run-all test test-run docs-check check valgrind fuzz ipcs ipcs-clean deps clean
+.PHONY: all run-all test test-run docs-check check soak valgrind fuzz ipcs ipcs-clean deps clean
 
 all: $(DEMOS) $(TOOLS)
 
@@ -129,6 +130,13 @@ check:
 	@$(MAKE) --no-print-directory B=build/asan \
 		CFLAGS='-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 		LDFLAGS='-fsanitize=address,undefined' test-run
+
+# Every demo pair and ipcbench transport killed at many random moments
+# (tests/test_killpoints.c; make test runs a bounded sample of it).
+soak:
+	@$(MAKE) --no-print-directory deps DEPS=cmocka
+	@$(MAKE) --no-print-directory $(DEMOS) $(TOOLS) $(BIN)/test_killpoints
+	IPCLAB_KILLPOINTS=$${IPCLAB_KILLPOINTS:-300} $(BIN)/test_killpoints
 
 valgrind:
 	@$(MAKE) --no-print-directory deps DEPS="cmocka valgrind"

@@ -5,11 +5,13 @@
  * this table is the one place that lists them, in the order --list prints.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "io.h"
+#include "sweep.h"
 #include "transport.h"
 
 extern const struct transport shm_sysv_transport;
@@ -65,6 +67,16 @@ transport_remove(enum obj_kind kind, const char *name, int *handle)
 	obj_remove(kind, -1, name);
 	cleanup_forget(*handle);
 	*handle = -1;
+}
+
+void
+transport_sweep_dirs(const char *name)
+{
+	static const char unique[] = "[0-9]*-[0-9]*-bench";
+
+	/* Quietly: a benchmark's output is its table.  A failure only
+	 * leaves a stale directory for ipclab-ipcs --clean. */
+	sweep_stale_dirs(fnmatch(unique, name, 0) == 0 ? unique : name, NULL);
 }
 
 int

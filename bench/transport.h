@@ -108,6 +108,12 @@ void transport_close(int *fd);
  * *handle, stop tracking it, and make *handle -1; nothing if it is -1. */
 void transport_remove(enum obj_kind kind, const char *name, int *handle);
 
+/* Before a transport makes its private directory for channel name:
+ * remove the stale ones a SIGKILLed ipcbench left (sweep_stale_dirs):
+ * those of the same name, or, for the default names_unique() name
+ * "<pid>-<n>-bench" that each run changes, those of every such name. */
+void transport_sweep_dirs(const char *name);
+
 /* Allocate *send and *recv, size bytes each (at least 1).  Returns 0, or
  * -1 with errno ENOMEM and neither allocated. */
 int transport_buffers(void **send, void **recv, size_t size);

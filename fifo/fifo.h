@@ -7,7 +7,7 @@
  * reader makes a directory of its own with mkdtemp(), mode 0700, and the
  * FIFO "fifo" in it, mode 0600:
  *
- *   $TMPDIR/ipclab-<uid>-NAME.XXXXXX/fifo    ($TMPDIR or /tmp; X random)
+ *   $TMPDIR/ipclab-<uid>-NAME.PID.XXXXXX/fifo  ($TMPDIR or /tmp; X random)
  *
  * Nobody can guess that name, and nobody else may enter the directory.
  * Our writer cannot guess it either: the reader prints it ("... listening
@@ -17,16 +17,18 @@
  * The other way: a server restarted at a well-known place, a path the
  * user chooses (fifo_reader -p PATH).  Then the directory is the user's,
  * made beforehand, and both sides check it is private before they trust
- * it (fifo_dir_check: a real directory, not a symlink, ours, no access
- * for group or others); the reader removes only the FIFO.  A fixed path
+ * it (fifo_dir_open: a real directory, not a symlink, ours, no access
+ * for group or others, checked on the open directory and used only
+ * through it); the reader removes only the FIFO.  A fixed path
  * brings back a problem mkdtemp never has: a reader killed by SIGKILL
  * leaves its FIFO, and the next one's mkfifo fails with EEXIST.  It then
- * asks whether anybody reads that FIFO (fifo_has_reader) and, if nobody
- * does, replaces it.
+ * asks whether anybody reads that FIFO (fifo_has_reader_at) and, if
+ * nobody does, replaces it.  The directory a killed reader made itself is
+ * removed by the next reader of the name (sweep_stale_dirs, sweep.h).
  *
  *   $ build/bin/fifo_reader                              # terminal 1
- *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.k3Xz9a/fifo
- *   $ build/bin/fifo_writer -p /tmp/ipclab-1000-fifo.k3Xz9a/fifo   # 2
+ *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.4242.k3Xz9a/fifo
+ *   $ build/bin/fifo_writer -p /tmp/ipclab-1000-fifo.4242.k3Xz9a/fifo   # 2
  *
  *   $ mkdir -m 700 ~/run; build/bin/fifo_reader -p ~/run/fifo -n 5 &
  *   $ build/bin/fifo_writer -p ~/run/fifo
@@ -80,39 +82,67 @@ fifo_dir_of(const char *path, char *dir, size_t size)
 	return 0;
 }
 
-/* Whether dir is private to us: a directory, not a symlink, owned by our
- * effective uid, with no permission for group or others.  Returns 0, -1
- * with errno ENOENT (not there), or -1 with errno EPERM and a reason in
+/* The last component of path: what follows its last '/'. */
+static inline const char *
+fifo_base_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash == NULL ? path : slash + 1;
+}
+
+/* Open directory dir, and check that it is private to us: a directory,
+ * not a symlink (O_NOFOLLOW), owned by our effective uid, with no
+ * permission for group or others.  The check is made on the descriptor
+ * (fstat), and every later step is made relative to it (mkfifoat,
+ * openat, unlinkat): so nothing can be swapped between the check and the
+ * use, and no "..", "." or symlink earlier in the path can lead the check
+ * to one directory and the use to another.  Returns the descriptor, or -1
+ * with errno ENOENT (not there), or with errno EPERM and a reason in
  * *why. */
 static inline int
-fifo_dir_check(const char *dir, const char **why)
+fifo_dir_open(const char *dir, const char **why)
 {
 	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
 	*why = NULL;
-	if (lstat(dir, &st) == -1)
+	if (fd == -1) {
+		if (errno == ELOOP || errno == ENOTDIR) {
+			*why = "not a directory (a symlink?)";
+			errno = EPERM;
+		}
 		return -1;
-	if (!S_ISDIR(st.st_mode))
-		*why = "not a directory (a symlink?)";
-	else if (st.st_uid != geteuid())
+	}
+	if (fstat(fd, &st) == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	if (st.st_uid != geteuid())
 		*why = "owned by another user";
 	else if ((st.st_mode & 077) != 0)
 		*why = "open to group or others";
 	if (*why == NULL)
-		return 0;
+		return fd;
+	close(fd);
 	errno = EPERM;
 	return -1;
 }
 
-/* Whether anybody has the FIFO at path open for reading (even a reader
- * still waiting in its open()): an open for writing with O_NONBLOCK
- * succeeds if so and fails with ENXIO if not.  Returns 1 or 0, or -1 with
- * errno set.  The open, brief as it is, wakes a reader waiting in open(),
- * which then reads end of file before any message. */
+/* Whether anybody has the FIFO name (in directory dfd) open for reading
+ * (even a reader still waiting in its open()): an open for writing with
+ * O_NONBLOCK succeeds if so and fails with ENXIO if not.  Returns 1 or 0,
+ * or -1 with errno set (ELOOP: a symlink, never followed).  The open,
+ * brief as it is, wakes a reader waiting in open(), which then reads end
+ * of file before any message. */
 static inline int
-fifo_has_reader(const char *path)
+fifo_has_reader_at(int dfd, const char *name)
 {
-	int fd = open(path, O_WRONLY | O_NONBLOCK);
+	int fd = openat(dfd, name,
+			O_WRONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd != -1) {
 		close(fd);
@@ -121,54 +151,56 @@ fifo_has_reader(const char *path)
 	return errno == ENXIO ? 0 : -1;
 }
 
-/* Make the FIFO at path, mode 0600.  If the name is taken by a FIFO that
- * nobody reads -- left there by a reader killed with SIGKILL -- remove it
- * and make a new one.  Returns 0, 1 if it replaced a stale FIFO, or -1
- * with errno: EBUSY (a reader has it open), EEXIST (something else is
- * there), or as mkfifo(3). */
+/* Make the FIFO name in directory dfd, mode 0600.  If the name is taken
+ * by a FIFO of ours that nobody reads -- left there by a reader killed
+ * with SIGKILL -- remove it and make a new one.  Returns 0, 1 if it
+ * replaced a stale FIFO, or -1 with errno: EBUSY (a reader has it open),
+ * EEXIST (something else is there, or another user's FIFO), or as
+ * mkfifoat(3). */
 static inline int
-fifo_make(const char *path)
+fifo_make_at(int dfd, const char *name)
 {
 	int stale = 0, r;
 	struct stat st;
 
-	for (int tries = 0; mkfifo(path, 0600) == -1; tries++) {
+	for (int tries = 0; mkfifoat(dfd, name, 0600) == -1; tries++) {
 		if (errno != EEXIST || tries == 3)
 			return -1;
-		if (lstat(path, &st) == -1)
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
 			continue; /* removed meanwhile: try again */
-		if (!S_ISFIFO(st.st_mode)) {
-			errno = EEXIST; /* not a FIFO: not ours to replace */
+		if (!S_ISFIFO(st.st_mode) || st.st_uid != geteuid()) {
+			errno = EEXIST; /* not our FIFO: not ours to replace */
 			return -1;
 		}
-		if ((r = fifo_has_reader(path)) == 1)
+		if ((r = fifo_has_reader_at(dfd, name)) == 1)
 			errno = EBUSY;
 		if (r == 1 || (r == -1 && errno != ENOENT))
 			return -1;
-		if (r == 0 && unlink(path) == -1 && errno != ENOENT)
+		if (r == 0 && unlinkat(dfd, name, 0) == -1 && errno != ENOENT)
 			return -1;
 		stale = 1; /* nobody read it, and it is gone */
 	}
 	return stale;
 }
 
-/* Whether dir is named as fifo_reader names the directories it makes:
- * names_dir_template()'s "$TMPDIR/ipclab-<uid>-NAME.XXXXXX", the X's
- * filled in.  Such a directory is the reader's to remove; a directory
- * given with -p is the user's, and stays. */
+/* Whether dir is a directory fifo_reader made: in names_tmp_dir(), named
+ * as names_dir_template() names ours ("ipclab-<uid>-NAME.PID.XXXXXX",
+ * our uid).  Such a directory is the reader's to remove; a directory
+ * given with -p is the user's, and stays.  The name only: the caller has
+ * the directory open with fifo_dir_open(), which checked the rest. */
 static inline int
 fifo_dir_is_temp(const char *dir)
 {
-	char tmpl[FIFO_PATH_MAX];
-	const char *dot = strrchr(dir, '.');
-	size_t len;
+	const char *tmp = names_tmp_dir(), *base = fifo_base_of(dir);
+	char name[NAMES_SHORT_MAX + 1];
+	size_t len = strlen(tmp);
+	uid_t uid;
+	pid_t pid;
 
-	if (names_dir_template(tmpl, sizeof(tmpl), "x") == -1)
-		return 0;
-	len = strlen(tmpl) - strlen("x.XXXXXX"); /* "$TMPDIR/ipclab-<uid>-" */
-	return strncmp(dir, tmpl, len) == 0 && strchr(dir + len, '/') == NULL &&
-	       dot != NULL && dot > dir + len &&
-	       strlen(dot) == strlen(".XXXXXX");
+	return strncmp(dir, tmp, len) == 0 && dir + len + 1 == base &&
+	       dir[len] == '/' &&
+	       names_dir_parse(base, &uid, &pid, name, sizeof(name)) &&
+	       uid == getuid();
 }
 
 #endif

@@ -15,9 +15,14 @@
  * PATH, a well-known place in a private directory of the user's; a FIFO a
  * killed reader left there is replaced; only the FIFO is removed at the end.
  *
+ * Why over 200 lines: the private directory, -p's directory checked and
+ * used through a descriptor, several writers served in turn, and a FIFO
+ * that a killed reader left replaced; fifo_minimal_reader.c is the bare
+ * rendezvous.
+ *
  *   $ build/bin/fifo_reader
- *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.k3Xz9a/fifo
- *   $ build/bin/fifo_writer -n 3 -p /tmp/ipclab-1000-fifo.k3Xz9a/fifo
+ *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.4242.k3Xz9a/fifo
+ *   $ build/bin/fifo_writer -n 3 -p /tmp/ipclab-1000-fifo.4242.k3Xz9a/fifo
  *   fifo_reader 4242: #1/3 from writer 4243: "hello 1 from 4243"
  *   ...
  *   fifo_reader 4242: end of file: the last writer closed its end
@@ -38,6 +43,7 @@
 #include "fifo.h"
 #include "io.h"
 #include "opts.h"
+#include "proc.h"
 #include "sweep.h"
 
 #define MAX_WRITERS 64 /* writers whose order we track */
@@ -48,7 +54,7 @@ static const char usage[] =
 	"  -n WRITERS  serve this many writers, keeping a dummy write end open\n"
 	"              between them (default 1: read until end of file)\n"
 	"  -t SECONDS  give up if no writer comes for this long (default 10)\n"
-	"  -N NAME     FIFO in $TMPDIR/ipclab-<uid>-NAME.XXXXXX/fifo, made\n"
+	"  -N NAME     FIFO in $TMPDIR/ipclab-<uid>-NAME.PID.XXXXXX/fifo, made\n"
 	"              with mkdtemp (default fifo)\n"
 	"  -p PATH     FIFO at PATH instead, in a directory that is yours and\n"
 	"              private (mode 0700); a stale FIFO there is replaced\n"
@@ -65,12 +71,16 @@ static struct demo_opts opt = {FIFO_NAME, 1, 0, 10};
 static const char *user_path; /* -p, or NULL: a directory of our own */
 static char dir[FIFO_PATH_MAX], path[FIFO_PATH_MAX];
 static int dir_reg = -1, path_reg; /* cleanup handles */
+static int dir_fd = -1;		   /* the FIFO's directory, checked */
+static const char *base;	   /* the FIFO's name in it */
 static struct writer seen[MAX_WRITERS];
 static int nseen;
 
 /* Make the FIFO: in a new directory from mkdtemp, which nobody can have
  * made first; or with -p at the user's path, whose directory must be
- * private, and where a FIFO may be left by a reader that was killed. */
+ * private, and where a FIFO may be left by a reader that was killed.
+ * Either way the directory is opened and checked once (fifo_dir_open),
+ * and the FIFO is made, opened and removed only relative to it. */
 static void
 make_fifo(void)
 {
@@ -78,6 +88,10 @@ make_fifo(void)
 	int r;
 
 	if (user_path == NULL) {
+		/* What a reader of this name killed by SIGKILL left. */
+		if (sweep_stale_dirs(opt.name, stdout) == -1)
+			warn_errno("sweeping stale directories of %s",
+				   opt.name);
 		if (names_dir_template(dir, sizeof(dir), opt.name) == -1)
 			die_errno("names_dir_template %s", opt.name);
 		if (mkdtemp(dir) == NULL)
@@ -91,17 +105,25 @@ make_fifo(void)
 			   (int)sizeof(path) ||
 		   fifo_dir_of(path, dir, sizeof(dir)) == -1) {
 		die("-p: path too long");
-	} else if (fifo_dir_check(dir, &why) == -1) {
+	}
+	base = fifo_base_of(path);
+	if (base[0] == '\0' || strcmp(base, ".") == 0 ||
+	    strcmp(base, "..") == 0)
+		die("-p %s: give the FIFO a name after the last '/'", path);
+	if ((dir_fd = fifo_dir_open(dir, &why)) == -1)
 		die("%s: %s; refusing to put a FIFO there", dir,
 		    why != NULL ? why : strerror(errno));
-	}
-	r = fifo_make(path);
+	r = fifo_make_at(dir_fd, base);
 	if (r == -1 && errno == EBUSY)
 		die("%s is in use by a running fifo_reader", path);
+	if (r == -1 && errno == EEXIST)
+		die("mkfifo %s: something that is not a FIFO of yours is "
+		    "there (EEXIST): not replacing it",
+		    path);
 	if (r == -1)
 		die_errno("mkfifo %s", path);
-	if ((path_reg = cleanup_add_name(OBJ_PATH, path)) == -1)
-		die_errno("cleanup_add_name %s", path);
+	if ((path_reg = cleanup_add_at(OBJ_PATH, dir_fd, base)) == -1)
+		die_errno("cleanup_add_at %s", path);
 	if (r == 1)
 		printf("fifo_reader %ld: %s existed (EEXIST) and nobody read it "
 		       "(ENXIO): left by a reader that died; replaced it\n",
@@ -128,7 +150,7 @@ open_for_reading(void)
 	if (sigaction(SIGALRM, &sa, NULL) == -1)
 		die_errno("sigaction SIGALRM");
 	alarm((unsigned)opt.timeout_s);
-	fd = open(path, O_RDONLY);
+	fd = openat(dir_fd, base, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	err = errno;
 	alarm(0);
 	if (fd == -1 && err == EINTR)
@@ -206,7 +228,7 @@ main(int argc, char **argv)
 	       (long)me);
 	if (opt.count > 1) {
 		/* We are a reader, so this open does not wait. */
-		dummy = open(path, O_WRONLY);
+		dummy = openat(dir_fd, base, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (dummy == -1)
 			die_errno("open %s for writing", path);
 		printf("fifo_reader %ld: holding a write end myself, so no end "
@@ -273,7 +295,7 @@ main(int argc, char **argv)
 
 	if (close(fd) == -1 || (dummy != -1 && close(dummy) == -1))
 		die_errno("close %s", path);
-	if (unlink(path) == -1)
+	if (unlinkat(dir_fd, base, 0) == -1)
 		die_errno("unlink %s", path);
 	cleanup_forget(path_reg);
 	if (user_path == NULL) { /* the directory too, if it is ours */

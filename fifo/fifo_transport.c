@@ -88,6 +88,7 @@ fifo_setup(struct channel *ch)
 		return -1;
 	ch->priv = p;
 	p->hdir = p->hup = p->hdown = -1;
+	transport_sweep_dirs(ch->name);
 	if (fdstream_init(&p->s, ch->size) == -1 ||
 	    names_dir_template(p->dir, sizeof(p->dir), ch->name) == -1 ||
 	    mkdtemp(p->dir) == NULL)

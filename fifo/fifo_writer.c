@@ -19,9 +19,9 @@
  * the directory too if the reader had made it, and exits 1.
  *
  *   $ build/bin/fifo_reader &
- *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.k3Xz9a/fifo
- *   $ build/bin/fifo_writer -n 3 -p /tmp/ipclab-1000-fifo.k3Xz9a/fifo
- *   fifo_writer 4243: opened /tmp/ipclab-1000-fifo.k3Xz9a/fifo for writing; sending 3 messages
+ *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.4242.k3Xz9a/fifo
+ *   $ build/bin/fifo_writer -n 3 -p /tmp/ipclab-1000-fifo.4242.k3Xz9a/fifo
+ *   fifo_writer 4243: opened /tmp/ipclab-1000-fifo.4242.k3Xz9a/fifo for writing; sending 3 messages
  *   fifo_writer 4243: sent #1
  *   ...
  *   fifo_writer 4243: done; closed my end: the reader sees end of file
@@ -54,6 +54,16 @@ static struct demo_opts opt = {FIFO_NAME, 10, 100, 10};
 static const char *path; /* -p */
 static char dir[FIFO_PATH_MAX];
 
+/* close(fd), keeping errno. */
+static void
+close_keep_errno(int fd)
+{
+	int saved = errno;
+
+	close(fd);
+	errno = saved;
+}
+
 /* Open the FIFO for writing once a reader has it open for reading. */
 static int
 open_for_writing(void)
@@ -64,8 +74,14 @@ open_for_writing(void)
 	struct stat st;
 
 	for (;;) {
-		if (fifo_dir_check(dir, &why) == 0) {
-			fd = open(path, O_WRONLY | O_NONBLOCK);
+		int dfd = fifo_dir_open(dir, &why);
+
+		if (dfd != -1) {
+			/* Relative to the directory checked, never a link. */
+			fd = openat(dfd, fifo_base_of(path),
+				    O_WRONLY | O_NONBLOCK | O_NOFOLLOW |
+					    O_CLOEXEC);
+			close_keep_errno(dfd);
 			if (fd != -1)
 				break;
 		} else if (errno == EPERM) {
@@ -102,14 +118,28 @@ open_for_writing(void)
 
 /* write() said EPIPE: nobody reads any more.  If the reader died without
  * removing its FIFO (SIGKILL), nobody else will: remove it, and its
- * directory if the reader made it (fifo_dir_is_temp; not a -p one). */
+ * directory if the reader made it (fifo_dir_is_temp; not a -p one).  Only
+ * a FIFO of ours, in the directory checked again (fifo_dir_open), and by
+ * unlinkat() relative to it: never through a link. */
 static _Noreturn void
 reader_gone(int fd, unsigned long seq)
 {
+	const char *why, *base = fifo_base_of(path);
+	struct stat st, dst, now;
+	int dfd;
+
 	close(fd);
+	dfd = fifo_dir_open(dir, &why);
 	/* ENXIO: still there, nobody reads it.  A new reader's, leave. */
-	if (fifo_has_reader(path) == 0 && unlink(path) == 0) {
-		if (fifo_dir_is_temp(dir) && rmdir(dir) == 0)
+	if (dfd != -1 && fstat(dfd, &dst) == 0 &&
+	    fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISFIFO(st.st_mode) && st.st_uid == geteuid() &&
+	    fifo_has_reader_at(dfd, base) == 0 && unlinkat(dfd, base, 0) == 0) {
+		/* rmdir by path: only if the name still leads to the very
+		 * directory checked (rmdir never follows a symlink). */
+		if (fifo_dir_is_temp(dir) && lstat(dir, &now) == 0 &&
+		    now.st_dev == dst.st_dev && now.st_ino == dst.st_ino &&
+		    rmdir(dir) == 0)
 			die("write #%lu: the reader went away (EPIPE) without "
 			    "cleaning up; removed %s and its directory",
 			    seq, path);

@@ -1,5 +1,6 @@
 /* cleanup.c - the cleanup registry: see cleanup.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <mqueue.h>
 #include <semaphore.h>
@@ -59,9 +60,10 @@ obj_remove(enum obj_kind kind, int id, const char *name)
 	case OBJ_POSIX_MQ:
 		return mq_unlink(name);
 	case OBJ_PATH:
-		return unlink(name);
+		return id == -1 ? unlink(name) : unlinkat(id, name, 0);
 	case OBJ_DIR:
-		return rmdir(name);
+		return id == -1 ? rmdir(name)
+				: unlinkat(id, name, AT_REMOVEDIR);
 	}
 	errno = EINVAL;
 	return -1;
@@ -197,6 +199,17 @@ cleanup_add_name(enum obj_kind kind, const char *name)
 		return -1;
 	}
 	return add(kind, -1, name);
+}
+
+int
+cleanup_add_at(enum obj_kind kind, int dirfd, const char *name)
+{
+	if ((kind != OBJ_PATH && kind != OBJ_DIR) || dirfd < 0 ||
+	    strchr(name, '/') != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return add(kind, dirfd, name);
 }
 
 void

@@ -38,6 +38,14 @@ int cleanup_add_id(enum obj_kind kind, int id);
  * ENAMETOOLONG, EINVAL). */
 int cleanup_add_name(enum obj_kind kind, const char *name);
 
+/* Register a FIFO or socket file (OBJ_PATH) or a directory (OBJ_DIR)
+ * named name in the directory open as dirfd, to be removed with
+ * unlinkat(dirfd, name): no symlink or ".." in a longer path can send the
+ * removal elsewhere.  The caller keeps dirfd open until it calls
+ * cleanup_forget() or exits.  Returns a handle or -1 as
+ * cleanup_add_name(), or EINVAL for another kind or a name with a '/'. */
+int cleanup_add_at(enum obj_kind kind, int dirfd, const char *name);
+
 /* Stop tracking handle: the program has removed the object itself. */
 void cleanup_forget(int handle);
 
@@ -46,7 +54,9 @@ void cleanup_forget(int handle);
 void cleanup_run(void);
 
 /* Remove one object; the single place that knows how for each kind.
- * name is used for named kinds, id for System V ones.  Returns 0, or -1
+ * name is used for named kinds, id for System V ones; for OBJ_PATH and
+ * OBJ_DIR an id other than -1 is the directory fd name is relative to
+ * (cleanup_add_at).  Returns 0, or -1
  * with errno set.  Async-signal-safe: each branch is one system call. */
 int obj_remove(enum obj_kind kind, int id, const char *name);
 

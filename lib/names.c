@@ -81,23 +81,75 @@ names_key(const char *name)
 	return (key_t)(IPCLAB_KEY_TAG | h);
 }
 
+const char *
+names_tmp_dir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir != NULL && dir[0] == '/' ? dir : "/tmp";
+}
+
 int
 names_dir_template(char *buf, size_t size, const char *name)
 {
 	char full[NAMES_FULL_MAX];
-	const char *dir = getenv("TMPDIR");
 	int n;
 
 	if (names_make(full, sizeof(full), name) == -1)
 		return -1;
-	if (dir == NULL || dir[0] != '/')
-		dir = "/tmp";
-	n = snprintf(buf, size, "%s/%s.XXXXXX", dir, full);
+	n = snprintf(buf, size, "%s/%s.%ld.XXXXXX", names_tmp_dir(), full,
+		     (long)getpid());
 	if (n < 0 || (size_t)n >= size) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	return 0;
+}
+
+/* Parse the decimal number in [p, end): 1 to 10 digits, no sign. */
+static int
+parse_digits(const char *p, const char *end, unsigned long *val)
+{
+	if (end <= p || end - p > 10 ||
+	    strspn(p, "0123456789") < (size_t)(end - p))
+		return 0;
+	*val = strtoul(p, NULL, 10);
+	return 1;
+}
+
+int
+names_dir_parse(const char *entry, uid_t *uid, pid_t *pid, char *name,
+		size_t size)
+{
+	static const char alnum[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				    "abcdefghijklmnopqrstuvwxyz0123456789";
+	size_t len = strlen(entry), plen = strlen(IPCLAB_PREFIX);
+	const char *p = entry + plen, *dash, *dot, *end = entry + len - 7;
+	unsigned long u, pi = 0;
+
+	/* From the left "ipclab-<uid>-", from the right ".XXXXXX", and
+	 * before that ".<pid>" if names_dir_template() made it: what is
+	 * between is the name, which may hold dots and dashes. */
+	if (len < plen + 2 + 1 + 7 ||
+	    strncmp(entry, IPCLAB_PREFIX, plen) != 0 ||
+	    (dash = strchr(p, '-')) == NULL || !parse_digits(p, dash, &u) ||
+	    end <= dash + 1 || *end != '.' || strspn(end + 1, alnum) != 6)
+		return 0;
+	for (dot = end - 1; dot > dash && *dot != '.'; dot--)
+		;
+	if (dot > dash + 1 && parse_digits(dot + 1, end, &pi) && pi != 0)
+		end = dot; /* ".<pid>" */
+	else
+		pi = 0; /* made by hand, or by a minimal rung's mkdtemp */
+	if ((size_t)(end - dash - 1) >= size)
+		return 0;
+	memcpy(name, dash + 1, (size_t)(end - dash - 1));
+	name[end - dash - 1] = '\0';
+	if (names_check(name) == -1)
+		return 0;
+	*uid = (uid_t)u;
+	*pid = (pid_t)pi;
+	return 1;
 }
 
 int

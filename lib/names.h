@@ -38,11 +38,28 @@ int names_posix(char *buf, size_t size, const char *name);
  * Returns the key, or -1 with errno set as names_check() does. */
 key_t names_key(const char *name);
 
-/* Write the mkdtemp() template "<dir>/ipclab-<uid>-<name>.XXXXXX" into
- * buf, <dir> being $TMPDIR or /tmp: the private directory (mode 0700)
- * where a program puts its FIFO or socket file, so no other user can
- * meddle with a predictable path.  Returns 0 or -1 as names_make(). */
+/* The directory where private directories go: $TMPDIR if it is set and
+ * absolute, else /tmp. */
+const char *names_tmp_dir(void);
+
+/* Write the mkdtemp() template "<dir>/ipclab-<uid>-<name>.<pid>.XXXXXX"
+ * into buf, <dir> being names_tmp_dir() and <pid> this process's: the
+ * private directory (mode 0700) where a program puts its FIFO or socket
+ * file, so no other user can meddle with a predictable path.  The pid says
+ * who made it, so that what a SIGKILLed program leaves can be told stale
+ * (sweep.h).  Returns 0 or -1 as names_make(). */
 int names_dir_template(char *buf, size_t size, const char *name);
+
+/* Whether entry (a file name, no directory) has the form that
+ * names_dir_template() and mkdtemp() give: "ipclab-<uid>-<name>.<pid>.",
+ * then six letters or digits; or the same without ".<pid>" (a directory
+ * made by hand, or by a minimal rung, which records no creator).  If so,
+ * returns 1 and stores the uid, the pid (0 if there is none) and the
+ * short name (into name, size bytes); else returns 0.  A name that ends
+ * in ".<digits>" is read as a pid.  The form only: who owns the entry,
+ * and what it is, the caller checks. */
+int names_dir_parse(const char *entry, uid_t *uid, pid_t *pid, char *name,
+		    size_t size);
 
 /* Whether key carries the ipclab tag. */
 int names_is_suite_key(key_t key);

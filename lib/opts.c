@@ -41,30 +41,46 @@ number(int opt, unsigned long min, unsigned long max, unsigned long *out,
 	opts_number(opt, optarg, min, max, out, usage);
 }
 
-void
-opts_parse(struct demo_opts *o, const char *accepts, const char *usage,
-	   int argc, char **argv)
+/* -s SIZE or -d DEPTH into s. */
+static void
+sized_option(struct size_opts *s, int opt, const char *val, const char *usage)
 {
-	opts_parse_more(o, accepts, "", NULL, usage, argc, argv);
+	if (opt == 's') {
+		if (parse_size(val, 1, OPTS_SIZE_MAX, &s->size) == -1)
+			opts_usage_error(usage,
+					 "-s: '%s' is not a size from 1 to 1G "
+					 "(such as 64, 4K, 1M)",
+					 val);
+	} else {
+		opts_number(opt, val, 1, OPTS_DEPTH_MAX, &s->depth, usage);
+	}
 }
 
-void
-opts_parse_more(struct demo_opts *o, const char *accepts, const char *extra,
-		void (*other)(int opt, char *val), const char *usage, int argc,
-		char **argv)
+/* The one parser behind opts_parse(), opts_parse_more() and
+ * opts_parse_sized(): s is NULL unless -s and -d are ours to parse. */
+static void
+parse(struct demo_opts *o, struct size_opts *s, const char *accepts,
+      const char *extra, void (*other)(int opt, char *val), const char *usage,
+      int argc, char **argv)
 {
 	char optstring[64] = ":h"; /* leading ':' reports a missing value */
+	size_t n = strlen(optstring);
 	int c;
 
-	for (size_t i = 0; accepts[i] != '\0' && i < 8; i++) {
-		size_t n = strlen(optstring);
-
-		optstring[n] = accepts[i]; /* each option takes a value */
-		optstring[n + 1] = ':';
-		optstring[n + 2] = '\0';
+	/* Each of accepts takes a value; extra is in getopt's own form.  A
+	 * table that does not fit is the program's bug: say so, never drop
+	 * an option. */
+	if (n + 2 * strlen(accepts) + strlen(extra) >= sizeof(optstring)) {
+		fprintf(stderr, "%s: opts: too many options (%s, %s)\n",
+			prog_name(), accepts, extra);
+		abort();
 	}
-	if (strlen(optstring) + strlen(extra) < sizeof(optstring))
-		strcat(optstring, extra);
+	for (size_t i = 0; accepts[i] != '\0'; i++) {
+		optstring[n++] = accepts[i];
+		optstring[n++] = ':';
+	}
+	optstring[n] = '\0';
+	strcat(optstring, extra);
 	while ((c = getopt(argc, argv, optstring)) != -1) {
 		switch (c) {
 		case 'h':
@@ -88,14 +104,21 @@ opts_parse_more(struct demo_opts *o, const char *accepts, const char *extra,
 		case 't':
 			number(c, 1, OPTS_TIMEOUT_MAX, &o->timeout_s, usage);
 			break;
-		case ':':
-			opts_usage_error(usage, "-%c: needs a value", optopt);
-		case '?':
-			opts_usage_error(usage, "-%c: unknown option", optopt);
+		case 's':
+		case 'd':
+			if (s != NULL) {
+				sized_option(s, c, optarg, usage);
+				break;
+			}
+			/* not ours to parse: perhaps the program's */
+			/* fall through */
 		default: /* one of extra's, or of accepts beyond N n i t */
-			if (other == NULL)
+			if (c == ':')
+				opts_usage_error(usage, "-%c: needs a value",
+						 optopt);
+			if (c == '?' || other == NULL)
 				opts_usage_error(usage, "-%c: unknown option",
-						 c);
+						 c == '?' ? optopt : c);
 			other(c, optarg);
 			break;
 		}
@@ -105,34 +128,24 @@ opts_parse_more(struct demo_opts *o, const char *accepts, const char *extra,
 				 argv[optind]);
 }
 
-/* opts_parse_sized()'s -s and -d, handed over by opts_parse_more(). */
-static struct size_opts *sized;
-static const char *sized_usage;
-
-static void
-sized_option(int opt, char *val)
+void
+opts_parse(struct demo_opts *o, const char *accepts, const char *usage,
+	   int argc, char **argv)
 {
-	if (sized == NULL) /* accepts has them, but the program has no s */
-		opts_usage_error(sized_usage, "-%c: not an option here", opt);
-	if (opt == 's') {
-		if (parse_size(val, 1, OPTS_SIZE_MAX, &sized->size) == -1)
-			opts_usage_error(sized_usage,
-					 "-s: '%s' is not a size from 1 to 1G "
-					 "(such as 64, 4K, 1M)",
-					 val);
-	} else if (opt == 'd') {
-		opts_number(opt, val, 1, OPTS_DEPTH_MAX, &sized->depth,
-			    sized_usage);
-	} else {
-		opts_usage_error(sized_usage, "-%c: unknown option", opt);
-	}
+	parse(o, NULL, accepts, "", NULL, usage, argc, argv);
+}
+
+void
+opts_parse_more(struct demo_opts *o, const char *accepts, const char *extra,
+		void (*other)(int opt, char *val), const char *usage, int argc,
+		char **argv)
+{
+	parse(o, NULL, accepts, extra, other, usage, argc, argv);
 }
 
 void
 opts_parse_sized(struct demo_opts *o, struct size_opts *s, const char *accepts,
 		 const char *usage, int argc, char **argv)
 {
-	sized = s;
-	sized_usage = usage;
-	opts_parse_more(o, accepts, "", sized_option, usage, argc, argv);
+	parse(o, s, accepts, "", NULL, usage, argc, argv);
 }

@@ -2,6 +2,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "names.h"
+#include "proc.h"
 #include "sweep.h"
 
 #define SHM_DIR	     "/dev/shm"
@@ -29,36 +32,6 @@ union semun { /* the caller defines it: see semctl(2) */
 	struct semid_ds *buf;
 	unsigned short *array;
 };
-
-/* A zombie has ended but has not been waited for: kill(pid, 0) still
- * finds it, /proc/<pid>/stat says state Z. */
-static int
-is_zombie(pid_t pid)
-{
-	char path[64], buf[512], *paren;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	fd = open(path, O_RDONLY);
-	if (fd == -1)
-		return 0;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	paren = strrchr(buf, ')'); /* the name in ( ) may hold spaces */
-	return paren != NULL && paren[1] == ' ' && paren[2] == 'Z';
-}
-
-int
-pid_alive(pid_t pid)
-{
-	if (pid <= 0 || (kill(pid, 0) == -1 && errno != EPERM))
-		return 0;
-	return !is_zombie(pid);
-}
 
 /* ---- who has a POSIX object open or mapped ---------------------------- */
 
@@ -152,7 +125,6 @@ static int
 holders_scan(struct holders *h)
 {
 	struct stat st;
-	struct statfs sfs;
 	struct dirent *d;
 	DIR *proc;
 	int rc = 0;
@@ -161,8 +133,7 @@ holders_scan(struct holders *h)
 	h->shm_dev = h->mq_dev = (dev_t)-1;
 	if (stat(SHM_DIR, &st) == 0)
 		h->shm_dev = st.st_dev;
-	if (statfs(MQUEUE_DIR, &sfs) == 0 && sfs.f_type == MQUEUE_MAGIC &&
-	    stat(MQUEUE_DIR, &st) == 0)
+	if (sweep_mqueue_listed() && stat(MQUEUE_DIR, &st) == 0)
 		h->mq_dev = st.st_dev;
 	proc = opendir("/proc");
 	if (proc == NULL)
@@ -191,6 +162,14 @@ holders_find(const struct holders *h, dev_t dev, ino_t ino)
 		if (h->v[i].dev == dev && h->v[i].ino == ino)
 			return h->v[i].pid;
 	return 0;
+}
+
+int
+sweep_mqueue_listed(void)
+{
+	struct statfs sfs;
+
+	return statfs(MQUEUE_DIR, &sfs) == 0 && sfs.f_type == MQUEUE_MAGIC;
 }
 
 /* ---- the list of objects found ------------------------------------------ */
@@ -445,8 +424,9 @@ sysv_list(struct obj_list *list, const char *path, enum obj_kind kind,
 static int
 same_run(const struct ipc_obj *a, const struct ipc_obj *b)
 {
-	if ((a->kind <= OBJ_SYSV_MSG) != (b->kind <= OBJ_SYSV_MSG))
-		return 0;
+	if ((a->kind <= OBJ_SYSV_MSG) != (b->kind <= OBJ_SYSV_MSG) ||
+	    a->kind == OBJ_DIR || b->kind == OBJ_DIR)
+		return 0; /* a directory is judged by its own creator */
 	return a->kind <= OBJ_SYSV_MSG ? a->key == b->key
 				       : strcmp(a->name, b->name) == 0;
 }
@@ -473,6 +453,212 @@ judge_runs(struct obj_list *list)
 	free(own);
 }
 
+/* ---- private directories in $TMPDIR or /tmp (sweep.h) ------------------ */
+
+/* Append every private directory in names_tmp_dir() to list, judged by
+ * its creator. */
+static int
+dir_list(struct obj_list *list)
+{
+	const char *tmp = names_tmp_dir();
+	struct dirent *d;
+	DIR *dp = opendir(tmp);
+	int rc = 0;
+
+	if (dp == NULL)
+		return 0; /* no $TMPDIR, or not ours to read: nothing made */
+	while (rc == 0 && (d = readdir(dp)) != NULL) {
+		char name[NAMES_SHORT_MAX + 1];
+		struct ipc_obj *o;
+		struct stat st;
+		uid_t uid;
+		pid_t pid;
+
+		/* The one definition of ours: the form, a real directory
+		 * (no symlink followed), and the owner the name says. */
+		if (!names_dir_parse(d->d_name, &uid, &pid, name,
+				     sizeof(name)) ||
+		    fstatat(dirfd(dp), d->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+			    -1 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != uid ||
+		    strlen(tmp) + 1 + strlen(d->d_name) >= sizeof(o->path))
+			continue;
+		if ((o = list_add(list)) == NULL) {
+			rc = -1;
+			break;
+		}
+		o->kind = OBJ_DIR;
+		o->id = -1;
+		snprintf(o->name, sizeof(o->name), "/" IPCLAB_PREFIX "%u-%s",
+			 (unsigned)uid, name);
+		snprintf(o->path, sizeof(o->path), "%s/%s", tmp, d->d_name);
+		o->uid = uid;
+		o->dev = st.st_dev;
+		o->ino = st.st_ino;
+		o->pid = pid;
+		o->pid_role = "creator";
+		o->pid_alive = pid_alive(pid);
+		/* No creator in the name: nothing tells it is stale. */
+		o->live = o->pid_alive || pid == 0;
+	}
+	closedir(dp);
+	return rc;
+}
+
+/* Open the entry name of directory fd as a directory, without following
+ * a symlink, and check it is still the one judged: the same inode, owned
+ * by uid.  Returns the descriptor, or -1 with errno (EIDRM: not it). */
+static int
+dir_open_checked(int fd, const char *name, const struct ipc_obj *o)
+{
+	struct stat st;
+	int dfd = openat(fd, name,
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (dfd == -1)
+		return errno == ENOENT ? (errno = EIDRM, -1) : -1;
+	if (fstat(dfd, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    st.st_dev != o->dev || st.st_ino != o->ino || st.st_uid != o->uid) {
+		close(dfd);
+		errno = EIDRM;
+		return -1;
+	}
+	return dfd;
+}
+
+/* Remove the FIFOs and sockets of o->uid's in directory dfd.  Returns 0,
+ * or -1 with errno ENOTEMPTY if something else is there (left alone). */
+static int
+dir_empty(int dfd, uid_t uid)
+{
+	int fd = dup(dfd), other = 0;
+	struct dirent *e;
+	DIR *d;
+
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    st.st_uid != uid ||
+		    !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) ||
+		    unlinkat(dfd, e->d_name, 0) == -1)
+			other = 1;
+	}
+	closedir(d);
+	if (other)
+		errno = ENOTEMPTY;
+	return other ? -1 : 0;
+}
+
+/* Remove private directory o, judged by dir_list(), and what it holds. */
+static int
+dir_remove(const struct ipc_obj *o)
+{
+	char parent[sizeof(o->path)];
+	const char *base = strrchr(o->path, '/');
+	int pfd, dfd = -1, rc = -1, saved;
+	struct stat st;
+
+	if (base == NULL || base == o->path) {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(parent, sizeof(parent), "%.*s", (int)(base - o->path),
+		 o->path);
+	base++;
+	pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pfd == -1)
+		return -1;
+	if ((dfd = dir_open_checked(pfd, base, o)) == -1 ||
+	    dir_empty(dfd, o->uid) == -1)
+		goto out;
+	/* rmdir by name, once the name still leads to that inode (no
+	 * symlink: an rmdir of one fails with ENOTDIR anyway). */
+	if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    st.st_dev != o->dev || st.st_ino != o->ino) {
+		errno = EIDRM;
+		goto out;
+	}
+	rc = unlinkat(pfd, base, AT_REMOVEDIR);
+out:
+	saved = errno;
+	if (dfd != -1)
+		close(dfd);
+	close(pfd);
+	errno = saved;
+	return rc;
+}
+
+int
+sweep_dirs_each(int (*visit)(const struct ipc_obj *, void *), void *arg)
+{
+	struct obj_list list = {NULL, 0, 0};
+	int rc = dir_list(&list);
+
+	for (size_t i = 0; rc == 0 && i < list.n && visit(&list.v[i], arg) == 0;
+	     i++)
+		;
+	free(list.v);
+	return rc;
+}
+
+/* The short name in a directory's o->name, "/ipclab-<uid>-<name>". */
+static const char *
+dir_short_name(const struct ipc_obj *o)
+{
+	const char *dash = strchr(o->name + 1 + strlen(IPCLAB_PREFIX), '-');
+
+	return dash != NULL ? dash + 1 : "";
+}
+
+struct dirs_ctx {
+	const char *pattern;
+	FILE *log;
+	int removed, failed;
+};
+
+static int
+remove_dir_if_stale(const struct ipc_obj *o, void *arg)
+{
+	struct dirs_ctx *c = arg;
+	char line[512];
+
+	if (o->live || o->uid != getuid() ||
+	    fnmatch(c->pattern, dir_short_name(o), 0) != 0)
+		return 0;
+	sweep_describe(o, line, sizeof(line));
+	if (sweep_remove(o) == -1) {
+		if (errno != EIDRM && errno != ENOENT)
+			c->failed = errno;
+		return 0;
+	}
+	c->removed++;
+	if (c->log != NULL)
+		fprintf(c->log, "removed stale %s\n", line);
+	return 0;
+}
+
+int
+sweep_stale_dirs(const char *pattern, FILE *log)
+{
+	struct dirs_ctx c = {pattern, log, 0, 0};
+
+	if (sweep_dirs_each(remove_dir_if_stale, &c) == -1)
+		return -1;
+	if (c.failed) {
+		errno = c.failed;
+		return -1;
+	}
+	return c.removed;
+}
+
 int
 sweep_each(int (*visit)(const struct ipc_obj *, void *), void *arg)
 {
@@ -493,6 +679,8 @@ sweep_each(int (*visit)(const struct ipc_obj *, void *), void *arg)
 		rc = posix_list(&list, MQUEUE_DIR, OBJ_POSIX_MQ);
 	if (rc == 0)
 		rc = judge_posix(&list);
+	if (rc == 0)
+		rc = dir_list(&list); /* after the POSIX judging: not held */
 	if (rc == 0) {
 		judge_runs(&list);
 		for (size_t i = 0; i < list.n && visit(&list.v[i], arg) == 0;
@@ -539,6 +727,8 @@ sweep_remove(const struct ipc_obj *o)
 		}
 		return obj_remove(o->kind, o->id, o->name);
 	}
+	if (o->kind == OBJ_DIR)
+		return dir_remove(o);
 	/* By name there is no "remove this object only": compare the file
 	 * with the one we judged, and unlink it straight after. */
 	if (stat(o->path, &st) == -1 || st.st_dev != o->dev ||
@@ -558,7 +748,8 @@ sweep_describe(const struct ipc_obj *o, char *buf, size_t size)
 		snprintf(what, sizeof(what), "key 0x%08x id %d",
 			 (unsigned)o->key, o->id);
 	else
-		snprintf(what, sizeof(what), "%s", o->name);
+		snprintf(what, sizeof(what), "%s",
+			 o->kind == OBJ_DIR ? o->path : o->name);
 	if (o->pid > 0)
 		snprintf(who, sizeof(who), "%s %ld (%s)", o->pid_role,
 			 (long)o->pid, o->pid_alive ? "running" : "gone");
@@ -592,8 +783,8 @@ remove_if_stale(const struct ipc_obj *o, void *arg)
 	struct stale_ctx *c = arg;
 	char line[512];
 
-	if (o->live || o->uid != c->uid)
-		return 0;
+	if (o->live || o->uid != c->uid || o->kind == OBJ_DIR)
+		return 0; /* directories: sweep_stale_dirs() */
 	sweep_describe(o, line, sizeof(line));
 	if (sweep_remove(o) == -1) {
 		if (errno != EIDRM && errno != ENOENT && errno != EINVAL)

@@ -63,8 +63,15 @@ int sweep_each(int (*visit)(const struct ipc_obj *obj, void *arg), void *arg);
  * obj is not there any more). */
 int sweep_remove(const struct ipc_obj *obj);
 
-/* Remove every stale object owned by uid, printing one line for each to
- * log (if not NULL).  Returns how many were removed, or -1 with errno set. */
+/* Whether /dev/mqueue is an mqueue mount, where the POSIX message queues
+ * are listed; it is not mounted on every machine, and without it the
+ * sweeps cannot see the queues. */
+int sweep_mqueue_listed(void);
+
+/* Remove every stale IPC object owned by uid, printing one line for each
+ * to log (if not NULL); not the private directories, which each program
+ * sweeps by its own name (sweep_stale_dirs), and ipclab-ipcs --clean.
+ * Returns how many were removed, or -1 with errno set. */
 int sweep_stale(uid_t uid, FILE *log);
 
 /* The column names above sweep_describe()'s lines, into buf. */
@@ -73,8 +80,40 @@ void sweep_header(char *buf, size_t size);
 /* One line describing obj, as `make ipcs` prints it, into buf. */
 void sweep_describe(const struct ipc_obj *obj, char *buf, size_t size);
 
-/* Whether process pid runs (a process of another user counts; a zombie,
- * ended but not yet waited for, does not). */
-int pid_alive(pid_t pid);
+/* ---- private directories --------------------------------------------
+ * A FIFO's or a socket file's private directory (names_dir_template()) is
+ * a suite object too, of kind OBJ_DIR: sweep_each() lists it, and
+ * sweep_remove() removes it and the FIFOs and socket files in it.  There
+ * is one definition of "uid U's directory", and everything that looks for
+ * them (the sweeps here, ipclab-ipcs, the tests' leak check) uses it:
+ *   an entry of names_tmp_dir() whose name names_dir_parse() accepts, with
+ *   uid U in the name, that is a real directory (lstat: not a symlink)
+ *   owned by U.
+ * Anything else named like one (a symlink, another user's directory) is
+ * not the suite's: it is not listed, and nothing is ever made in it or
+ * removed from it.  A directory is live while its creator, the pid in its
+ * name, runs (pid_alive: a process of another user counts, so when in
+ * doubt -- a pid reused meanwhile -- it is live); it is stale once that
+ * process is gone.  One whose name holds no pid (made by hand, or by a
+ * minimal rung) is listed, and always live: nothing says who made it.  Every creator removes its directory when it ends, or
+ * is a child that dies with it (ipcbench's PR_SET_PDEATHSIG), so only a
+ * SIGKILL leaves one.  Removal works from file descriptors: the
+ * directory is opened with O_NOFOLLOW and checked again (the same inode,
+ * still a directory of U's), then its entries are removed with unlinkat()
+ * relative to it, only FIFOs and sockets owned by U, so no path that a
+ * symlink or a ".." could redirect is ever followed. */
+
+/* Call visit(obj, arg) for every private directory of every user in
+ * names_tmp_dir() (sweep_each() without the IPC objects); none if that
+ * directory cannot be read.  Returns 0, or -1 with errno ENOMEM. */
+int sweep_dirs_each(int (*visit)(const struct ipc_obj *obj, void *arg),
+		    void *arg);
+
+/* Remove this user's stale private directories whose short name matches
+ * the fnmatch(3) pattern (a plain name matches itself), printing one line
+ * for each to log (if not NULL): what a SIGKILLed run of the program left.
+ * Returns how many were removed, or -1 with errno set. */
+int sweep_stale_dirs(const char *pattern, FILE *log);
+
 
 #endif

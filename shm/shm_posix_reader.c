@@ -31,7 +31,7 @@
 #include "opts.h"
 #include "owner.h"
 #include "shm_posix.h"
-#include "sweep.h"
+#include "proc.h"
 
 static const char usage[] =
 	"usage: shm_posix_reader [-t SECONDS] [-N NAME]\n"

@@ -30,6 +30,7 @@
 #include "err.h"
 #include "names.h"
 #include "opts.h"
+#include "proc.h"
 #include "shm_posix.h"
 #include "sweep.h"
 

@@ -28,7 +28,7 @@
 #include "opts.h"
 #include "owner.h"
 #include "shm_sysv.h"
-#include "sweep.h"
+#include "proc.h"
 
 static const char usage[] =
 	"usage: shm_sysv_reader [-t SECONDS] [-N NAME]\n"

@@ -28,7 +28,7 @@
 #include "err.h"
 #include "opts.h"
 #include "signal_sigqueue.h"
-#include "sweep.h"
+#include "proc.h"
 
 static const char usage[] =
 	"usage: signal_sigqueue_receiver [-t SECONDS]\n"

@@ -191,6 +191,7 @@ unix_setup(struct channel *ch)
 	if (p == NULL)
 		return -1;
 	un = &p->addr.un;
+	transport_sweep_dirs(ch->name);
 	if (names_dir_template(p->dir, sizeof(p->dir), ch->name) == -1 ||
 	    mkdtemp(p->dir) == NULL)
 		return -1;

@@ -4,8 +4,9 @@
  * Where to put that file is the first question.  A fixed path such as
  * /tmp/ipclab.sock lets any other user create it first (or a symlink of
  * that name) and so stand in for our server; so the server makes a private
- * directory, mode 0700, with mkdtemp(): $TMPDIR/ipclab-<uid>-NAME.XXXXXX,
- * the six X's a random suffix, and binds the socket file "socket" in it.
+ * directory, mode 0700, with mkdtemp(): $TMPDIR/ipclab-<uid>-NAME.PID.XXXXXX,
+ * the server's pid (so a sweep can tell when it is gone) and six X's, a
+ * random suffix; and binds the socket file "socket" in it.
  *
  * A random name cannot be guessed, by other users or by our own client: so
  * the server prints the path ("... listening on PATH")
@@ -27,8 +28,8 @@
  * file; both programs check the length first and say so plainly.
  *
  *   $ build/bin/socket_unix_server -k 2 &
- *   socket_unix_server 4242: listening on /tmp/ipclab-1000-socket-unix.k3Xz9a/socket
- *   $ build/bin/socket_unix_client -p /tmp/ipclab-1000-socket-unix.k3Xz9a/socket
+ *   socket_unix_server 4242: listening on /tmp/ipclab-1000-socket-unix.4242.k3Xz9a/socket
+ *   $ build/bin/socket_unix_client -p /tmp/ipclab-1000-socket-unix.4242.k3Xz9a/socket
  */
 #ifndef IPCLAB_SOCKET_UNIX_H
 #define IPCLAB_SOCKET_UNIX_H

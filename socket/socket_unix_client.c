@@ -10,7 +10,7 @@
  * with EPIPE), and we exit 1 saying so.  MSG_NOSIGNAL (send_full) turns
  * the SIGPIPE that would otherwise kill us into that EPIPE.
  *
- *   $ build/bin/socket_unix_client -p /tmp/ipclab-1000-socket-unix.k3Xz9a/socket
+ *   $ build/bin/socket_unix_client -p /tmp/ipclab-1000-socket-unix.4242.k3Xz9a/socket
  *   socket_unix_client 4243: connected to /tmp/...k3Xz9a/socket, server 4242
  *   socket_unix_client 4243: #1/3 echoed by server 4242: "hello 1 from 4243"
  */

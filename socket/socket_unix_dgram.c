@@ -16,7 +16,7 @@
  * not answer it; a sender that wants replies binds a path of its own.
  *
  *   $ build/bin/socket_unix_dgram -n 14
- *   socket_unix_dgram 4242: receiving on /tmp/ipclab-1000-socket-unix-dgram.Q2xv1a/socket
+ *   socket_unix_dgram 4242: receiving on /tmp/ipclab-1000-socket-unix-dgram.4242.Q2xv1a/socket
  *   socket_unix_dgram 4243: sent 11, then EAGAIN: the queue is full; waiting
  */
 #include <limits.h>
@@ -34,13 +34,14 @@
 #include "names.h"
 #include "opts.h"
 #include "socket_unix.h"
+#include "sweep.h"
 
 static const char usage[] =
 	"usage: socket_unix_dgram [-n COUNT] [-t SECONDS] [-N NAME]\n"
 	"Send COUNT datagrams from a child to a named UNIX datagram socket.\n"
 	"  -n COUNT    datagrams to send (default 14)\n"
 	"  -t SECONDS  give up on a stuck peer after this long (default 10)\n"
-	"  -N NAME     socket in $TMPDIR/ipclab-<uid>-NAME.XXXXXX/socket\n"
+	"  -N NAME     socket in $TMPDIR/ipclab-<uid>-NAME.PID.XXXXXX/socket\n"
 	"              (default socket-unix-dgram)\n"
 	"  -h          show this help\n";
 
@@ -101,6 +102,9 @@ main(int argc, char **argv)
 
 	opts_parse(&opt, "Nnt", usage, argc, argv);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* What a run of this name killed by SIGKILL left (sweep.h). */
+	if (sweep_stale_dirs(opt.name, stdout) == -1)
+		warn_errno("sweeping stale directories of %s", opt.name);
 	if (names_dir_template(path, sizeof(path), opt.name) == -1)
 		die_errno("names_dir_template %s", opt.name);
 	if (strlen(path) + sizeof("/" SOCKET_UNIX_FILE) - 1 >

@@ -11,13 +11,12 @@
  * a server killed by SIGKILL left, the next one of the name removes.
  *
  *   $ build/bin/socket_unix_server -k 2 &
- *   socket_unix_server 4242: listening on /tmp/ipclab-1000-socket-unix.k3Xz9a/socket
- *   $ build/bin/socket_unix_client -p /tmp/ipclab-1000-socket-unix.k3Xz9a/socket
+ *   socket_unix_server 4242: listening on /tmp/ipclab-1000-socket-unix.4242.k3Xz9a/socket
+ *   $ build/bin/socket_unix_client -p /tmp/ipclab-1000-socket-unix.4242.k3Xz9a/socket
  *   socket_unix_server 4242: client 4243 (uid 1000) connected
  *   socket_unix_server 4242: #1/3 from client 4243: "hello 1 from 4243"
  */
 #define _GNU_SOURCE /* struct ucred, SO_PEERCRED */
-#include <dirent.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -33,6 +32,7 @@
 #include "opts.h"
 #include "socket_msg.h"
 #include "socket_unix.h"
+#include "sweep.h"
 
 static const char usage[] =
 	"usage: socket_unix_server [-k CLIENTS] [-t SECONDS] [-N NAME] [-a]\n"
@@ -40,64 +40,16 @@ static const char usage[] =
 	"  -k CLIENTS  serve this many clients, one after another (default 1)\n"
 	"  -t SECONDS  give up when no client comes, or one is silent, this long\n"
 	"              (default 10)\n"
-	"  -N NAME     socket in $TMPDIR/ipclab-<uid>-NAME.XXXXXX/socket\n"
+	"  -N NAME     socket in $TMPDIR/ipclab-<uid>-NAME.PID.XXXXXX/socket\n"
 	"              (default socket-unix)\n"
 	"  -a          abstract name @ipclab-<uid>-NAME instead: no file at all\n"
 	"  -h          show this help\n";
 
-#define STALE_S 2 /* a socket file refusing connections this old is stale */
 
 static struct demo_opts opt = {SOCKET_UNIX_NAME, 0, 0, 10};
 static unsigned long clients = 1;
 static int abstract;
 static int reg_dir, reg_path; /* cleanup handles */
-
-/* A server killed by SIGKILL leaves its directory and socket file: lib's
- * sweep knows IPC objects, not paths, so we look ourselves.  A socket file
- * whose connect() is refused has nobody listening; the age check spares a
- * live server caught between its bind() and its listen(). */
-static void
-sweep_stale_dirs(const char *tmpl)
-{
-	char dir[PATH_MAX], path[PATH_MAX], *prefix;
-	struct sockaddr_un sa;
-	struct dirent *e;
-	struct stat st;
-	socklen_t len;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "%s",
-		 tmpl); /* ".../ipclab-<uid>-NAME.XXXXXX" */
-	prefix = strrchr(dir, '/');
-	*prefix++ = '\0';
-	prefix[strlen(prefix) - 6] = '\0'; /* "ipclab-<uid>-NAME." */
-	d = opendir(dir);
-	while (d != NULL && (e = readdir(d)) != NULL) {
-		int fd, refused;
-
-		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0 ||
-		    snprintf(path, sizeof(path), "%s/%s/" SOCKET_UNIX_FILE, dir,
-			     e->d_name) >= (int)sizeof(path) ||
-		    lstat(path, &st) == -1 || !S_ISSOCK(st.st_mode) ||
-		    st.st_uid != getuid() ||
-		    time(NULL) - st.st_mtime < STALE_S ||
-		    socket_unix_addr(&sa, &len, path, 0) == -1 ||
-		    (fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
-			continue;
-		refused = connect(fd, (struct sockaddr *)&sa, len) == -1 &&
-			  errno == ECONNREFUSED;
-		close(fd);
-		if (refused && unlink(path) == 0) {
-			*strrchr(path, '/') = '\0';
-			if (rmdir(path) == 0)
-				printf("socket_unix_server %ld: removed stale %s "
-				       "(nobody listened)\n",
-				       (long)getpid(), path);
-		}
-	}
-	if (d != NULL)
-		closedir(d);
-}
 
 /* Make the private directory and bind the socket file in it (or bind the
  * abstract name); print where we listen.  Returns the listening socket. */
@@ -114,7 +66,11 @@ listen_socket(char *path)
 	} else {
 		if (names_dir_template(path, PATH_MAX, opt.name) == -1)
 			die_errno("names_dir_template %s", opt.name);
-		sweep_stale_dirs(path);
+		/* What a server of this name killed by SIGKILL left: lib's
+		 * sweep knows our directories, and follows no symlink. */
+		if (sweep_stale_dirs(opt.name, stdout) == -1)
+			warn_errno("sweeping stale directories of %s",
+				   opt.name);
 		/* Check before making anything: mkdtemp keeps the length. */
 		if (strlen(path) + sizeof("/" SOCKET_UNIX_FILE) - 1 >
 		    SOCKET_UNIX_PATH_MAX)

@@ -17,13 +17,13 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "harness.h"
 #include "io.h"
+#include "sweep.h"
 
 /* A temporary file with no name: it goes when the last descriptor does. */
 static int
@@ -486,30 +486,10 @@ entry_of(const char *file, const char *prefix, const char *full)
 	return file[np + nf] == '\0' || file[np + nf] == '.';
 }
 
-/* Remove path: a file, or a directory and the files in it (a FIFO or a
- * socket file left in a private directory). */
-static void
-remove_path(const char *path)
-{
-	struct dirent *e;
-	DIR *d = opendir(path);
-
-	if (d == NULL) {
-		unlink(path);
-		return;
-	}
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			unlinkat(dirfd(d), e->d_name, 0);
-	closedir(d);
-	rmdir(path);
-}
-
 /* Count (and remove) the entries of dir that belong to full's run. */
 static int
 visit_dir(const char *dir, const char *prefix, const char *full, int remove)
 {
-	char path[PATH_MAX];
 	struct dirent *e;
 	DIR *d = opendir(dir);
 	int n = 0;
@@ -520,12 +500,30 @@ visit_dir(const char *dir, const char *prefix, const char *full, int remove)
 		if (!entry_of(e->d_name, prefix, full))
 			continue;
 		n++;
-		if (remove && snprintf(path, sizeof(path), "%s/%s", dir,
-				       e->d_name) < (int)sizeof(path))
-			remove_path(path);
+		if (remove)
+			unlinkat(dirfd(d), e->d_name, 0);
 	}
 	closedir(d);
 	return n;
+}
+
+struct dirs_ctx {
+	char posix[NAMES_FULL_MAX]; /* "/ipclab-<uid>-<name>" */
+	int remove, n;
+};
+
+/* Count (and remove) a private directory of ours of the run's name. */
+static int
+visit_private_dir(const struct ipc_obj *o, void *arg)
+{
+	struct dirs_ctx *c = arg;
+
+	if (o->uid != getuid() || strcmp(o->name, c->posix) != 0)
+		return 0;
+	c->n++;
+	if (c->remove)
+		sweep_remove(o); /* by descriptors: follows no link */
+	return 0;
 }
 
 /* Whether /dev/mqueue shows the POSIX message queues.  It is not mounted
@@ -535,11 +533,10 @@ static int
 mqueue_listed(void)
 {
 	static int listed = -1;
-	struct statfs sfs;
 
 	if (listed != -1)
 		return listed;
-	listed = statfs("/dev/mqueue", &sfs) == 0 && sfs.f_type == 0x19800202;
+	listed = sweep_mqueue_listed();
 	if (!listed && geteuid() == 0) {
 		mkdir("/dev/mqueue", 01777);
 		listed = mount("none", "/dev/mqueue", "mqueue", 0, NULL) == 0;
@@ -550,12 +547,13 @@ mqueue_listed(void)
 /* Visit (count or remove) every object of name's run; returns how many.
  * A run's objects are named "ipclab-<uid>-<name>", or that name followed
  * by "." and a suffix ("...-sem-posix.empty"); System V objects are found
- * by names_key(name).  Private directories (names_dir_template) count too. */
+ * by names_key(name).  Private directories count too, as sweep.h defines
+ * ours (names_dir_template form, a real directory, owned by us). */
 static int
 objects_visit(const char *name, int remove)
 {
 	char full[NAMES_FULL_MAX], posix[NAMES_FULL_MAX];
-	const char *tmp = getenv("TMPDIR");
+	struct dirs_ctx dirs = {"", 0, 0};
 	key_t key = names_key(name);
 	int id, n = 0;
 	mqd_t q;
@@ -579,9 +577,11 @@ objects_visit(const char *name, int remove)
 		if (remove)
 			mq_unlink(posix);
 	}
-	n += visit_dir(tmp != NULL && tmp[0] == '/' ? tmp : "/tmp", "", full,
-		       remove);
-	return n;
+	/* Private directories: lib/sweep.c's one definition of ours. */
+	snprintf(dirs.posix, sizeof(dirs.posix), "%s", posix);
+	dirs.remove = remove;
+	sweep_dirs_each(visit_private_dir, &dirs);
+	return n + dirs.n;
 }
 
 int
@@ -651,4 +651,66 @@ sh_run(const char *dir, const char *script, char *out, size_t size)
 		;
 	rc = pclose(f);
 	return rc == -1 || !WIFEXITED(rc) ? -1 : WEXITSTATUS(rc);
+}
+
+int
+kill_leaves_objects(struct proc *p, const char *name)
+{
+	kill(p->pid, SIGKILL);
+	assert_int_equal(proc_wait(p, 10000), 0);
+	proc_free(p);
+	return objects_alive(name) != 0;
+}
+
+/* Whether line (len bytes) holds word followed by a space, a "." (a
+ * suffix) or its end. */
+static int
+line_names(const char *line, size_t len, const char *word)
+{
+	size_t w = strlen(word);
+
+	for (size_t i = 0; i + w <= len; i++)
+		if (strncmp(line + i, word, w) == 0 &&
+		    (i + w == len || line[i + w] == ' ' || line[i + w] == '.'))
+			return 1;
+	return 0;
+}
+
+int
+stale_removed(const char *out, const char *name)
+{
+	char key[32], posix[NAMES_FULL_MAX];
+
+	snprintf(key, sizeof(key), "key 0x%08x", (unsigned)names_key(name));
+	if (names_posix(posix, sizeof(posix), name) == -1)
+		return 0;
+	for (const char *l = strstr(out, "removed stale"); l != NULL;
+	     l = strstr(l + 1, "removed stale")) {
+		size_t len = strcspn(l, "\n");
+
+		if (line_names(l, len, key) || line_names(l, len, posix))
+			return 1;
+	}
+	return 0;
+}
+
+void
+assert_clean_removes_stale(const char *name, int (*leave)(const char *name))
+{
+	int proved = 0;
+
+	for (int attempt = 0; attempt < STALE_ATTEMPTS && !proved; attempt++) {
+		struct proc c;
+
+		if (!leave(name))
+			continue;
+		assert_int_equal(proc_start(&c, "ipclab-ipcs", "--clean", NULL),
+				 0);
+		assert_int_equal(proc_wait(&c, 10000), 0);
+		assert_code(&c, 0);
+		assert_int_equal(objects_alive(name), 0);
+		proved = stale_removed(c.out, name);
+		proc_free(&c);
+	}
+	assert_true(proved);
 }

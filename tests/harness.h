@@ -109,8 +109,8 @@ int count_str(const char *haystack, const char *needle);
 /* How many IPC objects of short name's run exist: System V segments,
  * semaphore sets and queues with names_key(name); POSIX shared memory,
  * semaphores and queues named /ipclab-<uid>-<name> or that name followed
- * by "." and a suffix; and private directories made from
- * names_dir_template(name).  POSIX queues are listed in /dev/mqueue, which
+ * by "." and a suffix; and private directories of name, as sweep.h
+ * defines ours (names_dir_template's form, a real directory, ours).  POSIX queues are listed in /dev/mqueue, which
  * the harness mounts when it runs as root and finds unmounted; otherwise
  * only the queue of the name itself is checked. */
 int objects_alive(const char *name);
@@ -164,6 +164,31 @@ struct fixture {
 };
 int fixture_setup(void **state);
 int fixture_teardown(void **state);
+
+/* Tests of the stale sweep kill a lone program with SIGKILL so that its
+ * objects stay behind, then show that the next run (or ipclab-ipcs
+ * --clean) removes them.  Every writer and sender on the machine, of
+ * every test and demo, sweeps when it starts, so another may take them
+ * first: then the attempt proves nothing, and the test tries again, up to
+ * this many times. */
+#define STALE_ATTEMPTS 20
+
+/* SIGKILL p (started by the test, holding objects of name's run), reap it
+ * and free it; returns whether the objects are still there for the test
+ * to show removed (0 if another sweep already took them). */
+int kill_leaves_objects(struct proc *p, const char *name);
+
+/* Whether out (a program's output) has a "removed stale" line naming an
+ * object of name's run: its System V key, or its POSIX name or that name
+ * with a suffix ("NAME.reply"). */
+int stale_removed(const char *out, const char *name);
+
+/* Leave name's objects stale with leave(name), which returns whether they
+ * are still there (kill_leaves_objects()), then run ipclab-ipcs --clean
+ * and assert that it removed them and said so; up to STALE_ATTEMPTS
+ * times, while a parallel sweep takes them first. */
+void assert_clean_removes_stale(const char *name,
+				int (*leave)(const char *name));
 
 /* Run script with sh -c in directory dir, for at most 120 s (timeout(1)),
  * with IPCLAB_TOP set to the directory the test started in (the top of the

@@ -19,7 +19,7 @@
 
 #include "clock.h"
 #include "harness.h"
-#include "sweep.h"
+#include "proc.h"
 
 #include "../fifo/fifo.h"
 
@@ -172,19 +172,28 @@ test_reader_open_blocks_until_writer_comes(void **state)
 	proc_free(&r);
 }
 
-/* Assert that dir is a directory mkdtemp made from name's template: ours,
- * mode 0700, the X's filled in; and path a FIFO in it, mode 0600. */
+/* Assert that dir is a directory mkdtemp made from name's template by
+ * process pid: ours, mode 0700, in $TMPDIR or /tmp, named
+ * "ipclab-<uid>-<name>.<pid>." and the X's filled in; and path a FIFO in
+ * it, mode 0600. */
 static void
-assert_fresh_private(const char *name, const char *path)
+assert_fresh_private(const char *name, pid_t pid, const char *path)
 {
-	char tmpl[FIFO_PATH_MAX], dir[FIFO_PATH_MAX];
+	char dir[FIFO_PATH_MAX], got[NAMES_SHORT_MAX + 1];
+	const char *tmp = names_tmp_dir();
 	struct stat st;
+	uid_t uid;
+	pid_t maker;
 
 	assert_int_equal(fifo_dir_of(path, dir, sizeof(dir)), 0);
-	assert_int_equal(names_dir_template(tmpl, sizeof(tmpl), name), 0);
-	assert_int_equal(strlen(dir), strlen(tmpl));
-	assert_memory_equal(dir, tmpl, strlen(tmpl) - strlen("XXXXXX"));
-	assert_string_not_equal(dir, tmpl);
+	assert_memory_equal(dir, tmp, strlen(tmp));
+	assert_int_equal(dir[strlen(tmp)], '/');
+	assert_true(names_dir_parse(dir + strlen(tmp) + 1, &uid, &maker, got,
+				    sizeof(got)));
+	assert_int_equal(uid, getuid());
+	assert_int_equal(maker, pid);
+	assert_string_equal(got, name);
+	assert_null(strstr(dir, "XXXXXX"));
 	assert_true(fifo_dir_is_temp(dir));
 	assert_int_equal(lstat(dir, &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
@@ -206,8 +215,8 @@ test_default_directory_is_fresh_private_and_unpredictable(void **state)
 	start_reader(&r1, name_of(state), "1", path1);
 	start_reader(&r2, name_of(state), "1", path2);
 	assert_string_not_equal(path1, path2);
-	assert_fresh_private(name_of(state), path1);
-	assert_fresh_private(name_of(state), path2);
+	assert_fresh_private(name_of(state), r1.pid, path1);
+	assert_fresh_private(name_of(state), r2.pid, path2);
 	assert_int_equal(objects_alive(name_of(state)), 2);
 
 	start_writer(&w1, path1, "20", "5");

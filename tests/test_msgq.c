@@ -16,11 +16,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "harness.h"
+#include "sweep.h"
 #include "sysctl.h"
 #include "../msgq/msgq_sysv.h" /* MSGQ_REPLY() */
 
@@ -401,50 +401,19 @@ test_second_sender_is_refused(void **state)
 static int
 queues_listed(void)
 {
-	struct statfs sfs;
-
 	objects_alive("x"); /* as root, the harness mounts it */
-	return pair == &sysv ||
-	       (statfs("/dev/mqueue", &sfs) == 0 && sfs.f_type == 0x19800202);
+	return pair == &sysv || sweep_mqueue_listed();
 }
 
-/* Kill a lone sender with SIGKILL, so its queues stay behind.  Returns
- * whether they are still there: when tests run in parallel, another
- * sender's start-up sweep may have removed them already. */
+/* Kill a lone sender with SIGKILL, so its queues stay behind; whether
+ * they are still there (kill_leaves_objects()). */
 static int
 leave_stale_objects(const char *name)
 {
 	struct proc s;
 
 	start_lone_sender(&s, name, "30");
-	kill(s.pid, SIGKILL);
-	assert_int_equal(proc_wait(&s, RUN_MS), 0);
-	proc_free(&s);
-	return objects_alive(name) != 0;
-}
-
-/* Tries when a parallel sweep took our stale queues first: every sender
- * on the machine, of every test and demo, sweeps when it starts. */
-#define ATTEMPTS 20
-
-/* Whether out says it removed a stale queue of name's run. */
-static int
-removed_ours(const char *out, const char *name)
-{
-	char key[32], posix[NAMES_FULL_MAX], line[512];
-
-	snprintf(key, sizeof(key), "key 0x%08x ", (unsigned)names_key(name));
-	names_posix(posix, sizeof(posix), name);
-	strcat(posix, " ");
-	for (const char *l = strstr(out, "removed stale"); l != NULL;
-	     l = strstr(l + 1, "removed stale")) {
-		size_t len = strcspn(l, "\n");
-
-		snprintf(line, sizeof(line), "%.*s", (int)len, l);
-		if (strstr(line, key) != NULL || strstr(line, posix) != NULL)
-			return 1;
-	}
-	return 0;
+	return kill_leaves_objects(&s, name);
 }
 
 /* A sender killed by SIGKILL leaves its queues (its messages in them);
@@ -457,7 +426,7 @@ test_next_sender_removes_stale_queues(void **state)
 
 	if (!queues_listed())
 		skip();
-	for (int attempt = 0; attempt < ATTEMPTS && !proved; attempt++) {
+	for (int attempt = 0; attempt < STALE_ATTEMPTS && !proved; attempt++) {
 		struct proc s2, r;
 
 		if (!leave_stale_objects(name))
@@ -474,7 +443,7 @@ test_next_sender_removes_stale_queues(void **state)
 		assert_int_equal(proc_wait(&s2, RUN_MS), 0);
 		assert_code(&s2, 0);
 		assert_all_messages(r.out, 2); /* none of the dead run's */
-		proved = removed_ours(s2.out, name);
+		proved = stale_removed(s2.out, name);
 		proc_free(&s2);
 		proc_free(&r);
 	}
@@ -484,25 +453,9 @@ test_next_sender_removes_stale_queues(void **state)
 static void
 test_ipcs_clean_removes_stale_queues(void **state)
 {
-	const char *name = name_of(state);
-	int proved = 0;
-
 	if (!queues_listed())
 		skip();
-	for (int attempt = 0; attempt < ATTEMPTS && !proved; attempt++) {
-		struct proc c;
-
-		if (!leave_stale_objects(name))
-			continue;
-		assert_int_equal(proc_start(&c, "ipclab-ipcs", "--clean", NULL),
-				 0);
-		assert_int_equal(proc_wait(&c, RUN_MS), 0);
-		assert_code(&c, 0);
-		assert_int_equal(objects_alive(name), 0);
-		proved = removed_ours(c.out, name);
-		proc_free(&c);
-	}
-	assert_true(proved);
+	assert_clean_removes_stale(name_of(state), leave_stale_objects);
 }
 
 /* ipclab-ipcs --clean never removes what a running sender holds. */

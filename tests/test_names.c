@@ -69,8 +69,66 @@ names_posix_has_leading_slash(void **state)
 	assert_string_equal(buf, want);
 }
 
+/* names_dir_parse() accepts what mkdtemp() makes of the template, names
+ * with dots and dashes included, and the same without a pid; nothing
+ * else: no random part, a non-digit uid, an invalid name. */
+static void
+names_dir_parse_reads_uid_pid_and_name(void **state)
+{
+	static const char *const bad[] = {
+		"ipclab-0-fifo.42.AbC12",    /* five random characters */
+		"ipclab-0-fifo.42.AbC12!",   /* not a letter or digit */
+		"ipclab-x-fifo.42.AbC123",   /* uid not a number */
+		"ipclab-0-fi fo.42.AbC123",  /* not a valid name */
+		"ipclab-0-.AbC123",	     /* empty name, no pid */
+		"ipcla-0-fifo.42.AbC123",    /* not our prefix */
+		"ipclab-0-fifo.42.AbC123/x", /* not a single component */
+		"..",
+	};
+	char tmpl[NAMES_FULL_MAX + 64], name[NAMES_SHORT_MAX + 1];
+	const char *base;
+	uid_t uid;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(names_dir_template(tmpl, sizeof(tmpl), "a.b-c_d"), 0);
+	memcpy(tmpl + strlen(tmpl) - 6, "Zz09aQ", 6);
+	base = strrchr(tmpl, '/') + 1;
+	assert_int_equal(names_dir_parse(base, &uid, &pid, name, sizeof(name)),
+			 1);
+	assert_int_equal(uid, getuid());
+	assert_int_equal(pid, getpid());
+	assert_string_equal(name, "a.b-c_d");
+	assert_int_equal(names_dir_parse("ipclab-1000-x.1.Ab.cd.42.AbC123",
+					 &uid, &pid, name, sizeof(name)),
+			 1);
+	assert_int_equal(uid, 1000);
+	assert_int_equal(pid, 42);
+	assert_string_equal(name, "x.1.Ab.cd");
+	/* Without a pid (a minimal rung's mkdtemp): pid 0. */
+	assert_int_equal(names_dir_parse("ipclab-7-fifo-minimal.AbC123", &uid,
+					 &pid, name, sizeof(name)),
+			 1);
+	assert_int_equal(uid, 7);
+	assert_int_equal(pid, 0);
+	assert_string_equal(name, "fifo-minimal");
+	assert_int_equal(names_dir_parse("ipclab-7-x.0.AbC123", &uid, &pid,
+					 name, sizeof(name)),
+			 1);
+	assert_int_equal(pid, 0); /* pid 0 is no pid: the name is "x.0" */
+	assert_string_equal(name, "x.0");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (names_dir_parse(bad[i], &uid, &pid, name, sizeof(name)))
+			fail_msg("names_dir_parse accepted \"%s\"", bad[i]);
+	/* A name that does not fit the caller's buffer is refused. */
+	assert_int_equal(names_dir_parse("ipclab-0-abcdef.42.AbC123", &uid,
+					 &pid, name, 4),
+			 0);
+}
+
 /* The private directory goes under $TMPDIR, or /tmp when it is unset or
- * not absolute, and mkdtemp() accepts the template. */
+ * not absolute, and mkdtemp() accepts the template; the name holds our
+ * pid, so that a sweep can tell when its maker is gone. */
 static void
 names_dir_template_under_tmpdir(void **state)
 {
@@ -80,16 +138,16 @@ names_dir_template_under_tmpdir(void **state)
 
 	(void)state;
 	unsetenv("TMPDIR");
-	snprintf(want, sizeof(want), "/tmp/ipclab-%u-fifo.XXXXXX",
-		 (unsigned)getuid());
+	snprintf(want, sizeof(want), "/tmp/ipclab-%u-fifo.%ld.XXXXXX",
+		 (unsigned)getuid(), (long)getpid());
 	assert_int_equal(names_dir_template(buf, sizeof(buf), "fifo"), 0);
 	assert_string_equal(buf, want);
 	setenv("TMPDIR", "relative", 1);
 	assert_int_equal(names_dir_template(buf, sizeof(buf), "fifo"), 0);
 	assert_string_equal(buf, want);
 	setenv("TMPDIR", "/var/tmp", 1);
-	snprintf(want, sizeof(want), "/var/tmp/ipclab-%u-fifo.XXXXXX",
-		 (unsigned)getuid());
+	snprintf(want, sizeof(want), "/var/tmp/ipclab-%u-fifo.%ld.XXXXXX",
+		 (unsigned)getuid(), (long)getpid());
 	assert_int_equal(names_dir_template(buf, sizeof(buf), "fifo"), 0);
 	assert_string_equal(buf, want);
 	errno = 0;
@@ -449,6 +507,7 @@ main(void)
 		cmocka_unit_test(names_make_is_prefix_uid_name),
 		cmocka_unit_test(names_posix_has_leading_slash),
 		cmocka_unit_test(names_dir_template_under_tmpdir),
+		cmocka_unit_test(names_dir_parse_reads_uid_pid_and_name),
 		cmocka_unit_test(names_full_max_holds_the_longest_name),
 		cmocka_unit_test(names_make_needs_room_for_the_nul),
 		cmocka_unit_test(names_make_rejects_bad_short_names),

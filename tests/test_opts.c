@@ -5,6 +5,7 @@
  *
  * A bad option makes opts_parse exit 2, so each bad case runs in a child.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,36 @@ test_parse_is_parse_more_with_nothing_more(void **state)
 	assert_int_equal(o.count, 1);
 }
 
+/* More options than the parser's table holds are the program's bug: it
+ * stops with SIGABRT, instead of dropping the ones past the end (which
+ * would then be refused as unknown, exit 2). */
+static void
+an_option_table_too_long_is_never_cut_short(void **state)
+{
+	char *argv[] = {"test", "-z", "1", NULL};
+	struct demo_opts o = {"x", 10, 100, 10};
+	struct kid k = KID_NONE;
+	int status;
+
+	(void)state;
+	fflush(NULL);
+	k.pid = fork();
+	assert_true(k.pid != -1);
+	if (k.pid == 0) {
+		if (freopen("/dev/null", "w", stderr) == NULL)
+			_exit(99);
+		optind = 1;
+		opts_parse_more(&o, "Nnit",
+				"a:b:c:d:e:f:g:j:k:l:m:o:p:q:r:s:u:v:w:x:y:z:"
+				"A:B:C:D:E:F:",
+				other, usage, 3, argv);
+		_exit(0);
+	}
+	status = kid_reap(&k, TIMEOUT_MS);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+}
+
 int
 main(void)
 {
@@ -161,6 +192,7 @@ main(void)
 		cmocka_unit_test(sizes_are_parsed_with_units),
 		cmocka_unit_test(bad_sizes_are_usage_errors),
 		cmocka_unit_test(size_options_are_refused_where_not_accepted),
+		cmocka_unit_test(an_option_table_too_long_is_never_cut_short),
 	};
 
 	return cmocka_run_group_tests_name("opts", tests, NULL, NULL) != 0;

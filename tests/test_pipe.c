@@ -12,7 +12,7 @@
 
 #include "clock.h"
 #include "harness.h"
-#include "sweep.h"
+#include "proc.h"
 
 #define RUN_MS 20000 /* no run should come near this, even under valgrind */
 

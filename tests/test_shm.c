@@ -11,7 +11,6 @@
  * their own (never 0, a learner's default), check that the keys are free
  * before and after, and remove by key what the classic server leaves.
  */
-#define _GNU_SOURCE /* memmem */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -240,27 +239,6 @@ test_second_writer_is_refused(void **state)
 	proc_free(&r);
 }
 
-/* Whether a writer's output says it removed a stale object of name. */
-static int
-removed_ours(const char *out, const char *name)
-{
-	char key[32], posix[NAMES_FULL_MAX];
-
-	snprintf(key, sizeof(key), "key 0x%08x", (unsigned)names_key(name));
-	names_posix(posix, sizeof(posix), name);
-	for (const char *l = strstr(out, "removed stale"); l != NULL;
-	     l = strstr(l + 1, "removed stale")) {
-		const char *end = strchr(l, '\n');
-		size_t len = end ? (size_t)(end - l) : strlen(l);
-
-		if ((memmem(l, len, key, strlen(key)) != NULL ||
-		     memmem(l, len, posix, strlen(posix)) != NULL))
-			return 1;
-	}
-	return 0;
-}
-
-#define ATTEMPTS 5
 
 /* One slot, one reader: a second reader is turned away and the first
  * still gets every message. */
@@ -293,19 +271,15 @@ test_second_reader_is_refused(void **state)
 	proc_free(&r2);
 }
 
-/* Kill a lone writer with SIGKILL, so its objects stay behind.  Returns
- * whether they are still there: when tests run in parallel, another
- * writer's start-up sweep may have removed them already. */
+/* Kill a lone writer with SIGKILL, so its objects stay behind; whether
+ * they are still there (kill_leaves_objects()). */
 static int
 leave_stale_objects(const char *name)
 {
 	struct proc w;
 
 	start_lone_writer(&w, name, "30");
-	kill(w.pid, SIGKILL);
-	assert_int_equal(proc_wait(&w, RUN_MS), 0);
-	proc_free(&w);
-	return objects_alive(name) != 0;
+	return kill_leaves_objects(&w, name);
 }
 
 /* A writer killed by SIGKILL leaves its objects; the next writer of the
@@ -318,7 +292,7 @@ test_next_writer_removes_stale_objects(void **state)
 	const char *name = name_of(state);
 	int proved = 0;
 
-	for (int attempt = 0; attempt < ATTEMPTS && !proved; attempt++) {
+	for (int attempt = 0; attempt < STALE_ATTEMPTS && !proved; attempt++) {
 		struct proc w2, r;
 
 		if (!leave_stale_objects(name))
@@ -334,7 +308,7 @@ test_next_writer_removes_stale_objects(void **state)
 		assert_int_equal(proc_wait(&w2, RUN_MS), 0);
 		assert_code(&w2, 0);
 		assert_all_messages(r.out, 2);
-		proved = removed_ours(w2.out, name);
+		proved = stale_removed(w2.out, name);
 		proc_free(&w2);
 		proc_free(&r);
 	}
@@ -344,23 +318,7 @@ test_next_writer_removes_stale_objects(void **state)
 static void
 test_ipcs_clean_removes_stale_objects(void **state)
 {
-	const char *name = name_of(state);
-	int proved = 0;
-
-	for (int attempt = 0; attempt < ATTEMPTS && !proved; attempt++) {
-		struct proc c;
-
-		if (!leave_stale_objects(name))
-			continue;
-		assert_int_equal(proc_start(&c, "ipclab-ipcs", "--clean", NULL),
-				 0);
-		assert_int_equal(proc_wait(&c, RUN_MS), 0);
-		assert_code(&c, 0);
-		assert_int_equal(objects_alive(name), 0);
-		proved = removed_ours(c.out, name);
-		proc_free(&c);
-	}
-	assert_true(proved);
+	assert_clean_removes_stale(name_of(state), leave_stale_objects);
 }
 
 /* ipclab-ipcs --clean never removes what a running writer holds. */

@@ -32,11 +32,11 @@
 #include "harness.h"
 #include "io.h"
 #include "names.h"
+#include "proc.h"
 #include "sweep.h"
 
 #define TIMEOUT_MS    10000 /* generous: valgrind runs are slow */
 #define CHILD_ALARM_S 60
-#define ATTEMPTS      20 /* tries when a parallel sweep took our objects */
 
 union semun { /* the caller defines it: see semctl(2) */
 	int val;
@@ -281,10 +281,10 @@ sweep_removes_objects_of_a_killed_creator(void **state)
 				 s.sem ? "" : " sem-sysv",
 				 s.pshm ? "" : " shm-posix",
 				 s.psem ? "" : " sem-posix");
-		if (attempt == ATTEMPTS)
+		if (attempt == STALE_ATTEMPTS)
 			fail_msg("a parallel sweep took our stale objects %d "
 				 "times in a row",
-				 ATTEMPTS);
+				 STALE_ATTEMPTS);
 		print_message(
 			"a parallel sweep took some of our stale objects; "
 			"again with fresh ones\n");

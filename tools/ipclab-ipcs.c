@@ -1,9 +1,11 @@
 /* ipclab-ipcs.c - list the suite's IPC objects alive on this machine.
  *
  * Like ipcs(1) and `ls /dev/shm` together, but only for objects named
- * ipclab-* (System V keys 0x1c......), with the process that tells whether
- * each is still in use.  --clean removes your own stale ones: those every
- * process that could use them has left (a demo killed with SIGKILL, say).
+ * ipclab-* (System V keys 0x1c......), and the private directories of
+ * FIFOs and sockets in $TMPDIR or /tmp, with the process that tells
+ * whether each is still in use.  --clean removes your own stale ones:
+ * those every process that could use them has left (a demo killed with
+ * SIGKILL, say); with -N, only those of the names given.
  *
  *   $ build/bin/ipclab-ipcs
  *   KIND       OBJECT                             OWNER      PROCESS                      STATE
@@ -11,6 +13,7 @@
  *   $ build/bin/ipclab-ipcs --clean
  *   removed stale shm-sysv   key 0x1c5e07a1 id 32769 ...
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +27,15 @@
 
 static const char usage[] =
 	"usage: ipclab-ipcs [--mine] [-N NAME]... [--clean] [--fail-if-any]\n"
-	"List the ipclab IPC objects on this machine, live and stale.\n"
+	"List the ipclab IPC objects on this machine, live and stale, and the\n"
+	"private directories (of FIFOs and sockets) in $TMPDIR or /tmp.\n"
 	"  --mine         only objects you own\n"
-	"  -N NAME        only your objects of this name (key or\n"
-	"                 /ipclab-<uid>-NAME); may be given several times\n"
+	"  -N NAME        only your objects of this name (key, or\n"
+	"                 /ipclab-<uid>-NAME and NAME.SUFFIX); may be given\n"
+	"                 several times\n"
 	"  --clean        remove your stale objects (never a live one, never\n"
-	"                 another user's)\n"
+	"                 another user's); with -N, only those of the names\n"
+	"                 given\n"
 	"  --fail-if-any  exit 1 if any object is listed\n"
 	"  -h, --help     show this help\n";
 
@@ -43,16 +49,75 @@ struct list_ctx {
 	int shown;
 };
 
+/* Whether POSIX name is posix, or posix followed by "." and a suffix: a
+ * run's objects ("/ipclab-0-x.up", "/ipclab-0-x.reply"), as the tests'
+ * leak check counts them. */
+static int
+of_name(const char *name, const char *posix)
+{
+	size_t n = strlen(posix);
+
+	return strncmp(name, posix, n) == 0 &&
+	       (name[n] == '\0' || name[n] == '.');
+}
+
 /* Whether o is one of the objects -N named. */
 static int
 named(const struct list_ctx *c, const struct ipc_obj *o)
 {
 	for (int i = 0; i < c->nnames; i++) {
 		if (o->kind <= OBJ_SYSV_MSG ? o->key == c->keys[i]
-					    : strcmp(o->name, c->posix[i]) == 0)
+					    : of_name(o->name, c->posix[i]))
 			return 1;
 	}
 	return 0;
+}
+
+struct clean_ctx {
+	const struct list_ctx *names;
+	int removed, failed;
+};
+
+/* --clean -N: remove o if it is one of ours of those names, and stale. */
+static int
+clean_named(const struct ipc_obj *o, void *arg)
+{
+	struct clean_ctx *c = arg;
+	char line[512];
+
+	if (o->live || o->uid != getuid() || !named(c->names, o))
+		return 0;
+	sweep_describe(o, line, sizeof(line));
+	if (sweep_remove(o) == -1) {
+		if (errno != EIDRM && errno != ENOENT && errno != EINVAL)
+			c->failed = errno;
+		return 0;
+	}
+	c->removed++;
+	printf("removed stale %s\n", line);
+	return 0;
+}
+
+/* Remove our stale objects (of the -N names, if any were given). */
+static int
+clean_stale(const struct list_ctx *names)
+{
+	struct clean_ctx c = {names, 0, 0};
+
+	if (names->nnames == 0) {
+		int n = sweep_stale(getuid(), stdout), m;
+
+		if (n == -1 || (m = sweep_stale_dirs("*", stdout)) == -1)
+			return -1;
+		return n + m;
+	}
+	if (sweep_each(clean_named, &c) == -1)
+		return -1;
+	if (c.failed) {
+		errno = c.failed;
+		return -1;
+	}
+	return c.removed;
 }
 
 static int
@@ -129,7 +194,7 @@ main(int argc, char **argv)
 	}
 
 	if (clean) {
-		int n = sweep_stale(getuid(), stdout);
+		int n = clean_stale(&c);
 
 		if (n == -1)
 			die_errno("removing stale objects");
