@@ -165,10 +165,18 @@ parse_options(struct options *o, int argc, char **argv)
 			o->format = optarg;
 			break;
 		case 'o':
-			o->output = optarg;
-			break;
 		case OPT_SAVE:
-			o->save = optarg;
+			/* fopen("") fails with ENOENT, after the options; say
+			 * it here, as the usage error it is */
+			if (optarg[0] == '\0')
+				opts_usage_error(usage_text,
+						 "%s: an empty path names no "
+						 "file",
+						 c == 'o' ? "-o" : "--save");
+			if (c == 'o')
+				o->output = optarg;
+			else
+				o->save = optarg;
 			break;
 		case OPT_TIMEOUT:
 			if (parse_uint(optarg, 1, 86400, &secs) == -1)
@@ -375,6 +383,10 @@ main(int argc, char **argv)
 		die_errno("calloc");
 	if (o.output != NULL)
 		out = open_out(o.output);
+	/* Make --save's directory now: a mistyped one should fail before
+	 * the measurements, not after them. */
+	if (o.save != NULL && mkdir(o.save, 0777) == -1 && errno != EEXIST)
+		die_errno("mkdir %s", o.save);
 	meta_collect(&meta, o.run.cpus, o.run.ncpus);
 	for (size_t i = 0; i < n; i++) {
 		if (engine_run(&runs[i], &results[i]) == -1)

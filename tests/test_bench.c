@@ -1005,6 +1005,10 @@ main(void)
 	};
 
 	sigaction(SIGPIPE, &ign, NULL); /* as ipcbench does */
+	/* The cleanup registry leaves a signal alone if it was ignored when
+	 * the program started (`make test &` from a shell without job
+	 * control ignores SIGINT); engine_interrupted_... needs it to act. */
+	signal(SIGINT, SIG_DFL);
 	/* Orphans of an ipcbench killed here come to us, so that a test can
 	 * tell whether they ended. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
