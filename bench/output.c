@@ -133,15 +133,21 @@ table_jumps(FILE *f, const struct meta_idle *idle)
 {
 	for (size_t i = 0; i < idle->njumps; i++) {
 		const struct idle_jump *j = &idle->jumps[i];
-		char size[32], cpus[32], base[16], gap[16], p50[16], bgap[16];
+		char size[32], cpus[32], base[16], gap[16], p50[16], bgap[32];
+		char v[16];
 
 		format_size(j->size, size, sizeof(size));
 		placement_format(j->cpus, cpus, sizeof(cpus));
 		format_ns((double)j->base_p50_ns, base, sizeof(base));
-		format_ns((double)j->base_gap_ns, bgap, sizeof(bgap));
+		if (j->base_gap_ns == 0)
+			snprintf(bgap, sizeof(bgap), "no gap");
+		else {
+			format_ns((double)j->base_gap_ns, v, sizeof(v));
+			snprintf(bgap, sizeof(bgap), "a %s gap", v);
+		}
 		fprintf(f,
 			"gap jump, %s, cpus %s: median p50 of %zu blocking "
-			"transports %s at gap %s; ",
+			"transports %s with %s; ",
 			size, cpus, j->nmechs, base, bgap);
 		if (!j->found) {
 			fprintf(f,
