@@ -181,6 +181,18 @@ setup_posix_sem(void)
 			die_errno("sem_init");
 }
 
+/* sem-posix: the plain ping-pong, as a program that only needs to
+ * notify would write it: one semaphore each way, both starting at 0, in
+ * one mapping. */
+static void
+setup_posix_pair(void)
+{
+	setup_posix_sem();
+	for (int i = 0; i < 4; i += 2)
+		if (sem_destroy(&psem[i]) == -1 || sem_init(&psem[i], 1, 0) == -1)
+			die_errno("sem_init");
+}
+
 static void
 setup_msgq_sysv(void)
 {
@@ -388,6 +400,22 @@ posix_recv(void)
 		die_errno("sem_post/sem_wait");
 }
 
+/* sem-posix: post the peer's semaphore; wait for ours.  No credits: a
+ * ping-pong never runs ahead of its peer. */
+static void
+sem_posix_send(void)
+{
+	if (sem_post(&psem[out_pair()]) == -1)
+		die_errno("sem_post");
+}
+
+static void
+sem_posix_recv(void)
+{
+	if (sem_wait(&psem[in_pair()]) == -1)
+		die_errno("sem_wait");
+}
+
 static void
 msgq_sysv_send(void)
 {
@@ -465,7 +493,7 @@ static const struct mode {
 	{"shm-sysv", setup_sysv_sem, NULL, shm_sysv_send, shm_sysv_recv},
 	{"shm-posix", setup_posix_sem, NULL, posix_send, posix_recv},
 	{"sem-sysv", setup_sysv_sem, NULL, sem_sysv_send, sem_sysv_recv},
-	{"sem-posix", setup_posix_sem, NULL, posix_send, posix_recv},
+	{"sem-posix", setup_posix_pair, NULL, sem_posix_send, sem_posix_recv},
 	{"msgq-sysv", setup_msgq_sysv, NULL, msgq_sysv_send, msgq_sysv_recv},
 	{"msgq-posix", setup_msgq_posix, NULL, msgq_posix_send,
 	 msgq_posix_recv},
