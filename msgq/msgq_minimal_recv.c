@@ -1,8 +1,8 @@
 /* msgq_minimal_recv.c - receive messages from a System V message queue.
  *
  * Waits up to 10 s for msgq_minimal_send's queue (at the key made from
- * your uid, or KEY), takes messages of type 1 until an empty one comes,
- * and answers with type 2.  It made nothing, so it removes nothing.
+ * your uid, or KEY), checks that it is yours, takes messages of type 1
+ * until an empty one comes, and answers with type 2.  It removes nothing.
  *
  *   $ cc -Wall -Wextra -Werror msgq_minimal_recv.c -o msgq_minimal_recv
  *   $ ./msgq_minimal_send & ./msgq_minimal_recv
@@ -39,6 +39,7 @@ int
 main(int argc, char **argv)
 {
 	struct msg m;
+	struct msqid_ds ds;
 	char *end = "";
 	ssize_t n;
 	int q, got = 0;
@@ -52,12 +53,15 @@ main(int argc, char **argv)
 	    (argc == 2 && key != strtol(argv[1], NULL, 0))) /* cut: not KEY */
 		return fprintf(stderr, "msgq_minimal_recv: bad KEY\n" USAGE), 2;
 	setvbuf(stdout, NULL, _IOLBF, 0); /* a line at a time, even to a pipe */
-	/* The sender makes the queue: until it has, msgget fails, ENOENT. */
 	for (int tries = 0; (q = msgget(key, 0)) == -1; tries++) {
 		if (errno != ENOENT || tries == 100) /* 100 * 0.1 s */
-			die("msgget");
+			die("msgget"); /* ENOENT: the sender has not made it */
 		usleep(100000);
 	}
+	if (msgctl(q, IPC_STAT, &ds) == -1) /* anyone can compute our key: */
+		die("msgctl IPC_STAT");      /* is the queue ours? */
+	if (ds.msg_perm.uid != getuid() || ds.msg_perm.cuid != getuid())
+		return fprintf(stderr, "msgq_minimal_recv: queue not yours\n"), 1;
 	/* Type 1 only: the oldest message of that type, waiting for one. */
 	while ((n = msgrcv(q, &m, sizeof(m.text), 1, 0)) > 0) {
 		printf("msgq_minimal_recv: \"%.*s\" (%zd bytes, type %ld)\n",

@@ -1,9 +1,10 @@
 /* shm_minimal_client.c - the classic client corrected: the reader for
  * shm_minimal_server (whose header explains both).  It finds the segment
  * and the semaphores at the key made from our uid and N, waiting up to
- * 10 s for the server to make them, then takes each message once: wait
- * for FULL, print, give EMPTY back.  It makes nothing, so it removes
- * nothing; exiting detaches the segment.
+ * 10 s for the server to make them, checks that the segment is ours (a
+ * key is easy to compute: another user could have made one there first),
+ * then takes each message once: wait for FULL, print, give EMPTY back.
+ * It makes nothing, so it removes nothing; exiting detaches the segment.
  *
  *   $ ./server & ./client           # built as in shm_minimal_server.c
  *   read: message 1 from the server
@@ -39,6 +40,7 @@ main(int argc, char **argv)
 	key_t key = (key_t)(0x1c000000 | (getuid() & 0xffff) << 8 | (n & 0xff));
 	struct sembuf take_full = {FULL, -1, 0}, give_empty = {EMPTY, +1, 0};
 	struct timespec limit = {10, 0}, nap = {0, 100000000}; /* 0.1 s */
+	struct shmid_ds ds;
 	int shmid, semid;
 
 	if (argc == 2 && strcmp(argv[1], "-h") == 0) {
@@ -54,7 +56,11 @@ main(int argc, char **argv)
 			fail("shmget"); /* ENOENT: no server came */
 		nanosleep(&nap, NULL);	/* the server may not be there yet */
 	}
-	if ((semid = semget(key, 0, 0)) < 0) /* made before the segment */
+	if (shmctl(shmid, IPC_STAT, &ds) < 0) /* anyone can compute our key: */
+		fail("shmctl IPC_STAT");      /* is the segment ours? */
+	if (ds.shm_perm.uid != getuid() || ds.shm_perm.cuid != getuid())
+		return fputs("shm_minimal_client: segment not yours\n", stderr), 1;
+	if ((semid = semget(key, 0, 0)) < 0) /* ours too, if the segment is */
 		fail("semget");
 	mem = shmat(shmid, NULL, SHM_RDONLY);
 	if (mem == (void *)-1)

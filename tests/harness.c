@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -713,4 +716,35 @@ assert_clean_removes_stale(const char *name, int (*leave)(const char *name))
 		proc_free(&c);
 	}
 	assert_true(proved);
+}
+
+int
+fixed_keys_lock(void)
+{
+	static const char name[] = "ipclab-test-shm-fixed-keys";
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	uint64_t deadline = clock_ns() + 120 * NS_PER_S;
+	int lock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (lock == -1)
+		return -1;
+	memcpy(a.sun_path + 1, name, sizeof(name) - 1); /* sun_path[0] = 0 */
+	while (bind(lock, (struct sockaddr *)&a,
+		    offsetof(struct sockaddr_un, sun_path) + sizeof(name)) ==
+	       -1) {
+		if (errno != EADDRINUSE || clock_ns() > deadline) {
+			perror("bind the fixed keys' lock");
+			close(lock);
+			return -1;
+		}
+		sleep_ms(100); /* another test holds it */
+	}
+	return lock;
+}
+
+void
+fixed_keys_unlock(int lock)
+{
+	if (lock != -1)
+		close(lock);
 }

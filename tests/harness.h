@@ -190,6 +190,14 @@ int stale_removed(const char *out, const char *name);
 void assert_clean_removes_stale(const char *name,
 				int (*leave)(const char *name));
 
+/* The minimal and classic shm pairs take fixed keys, not -N names: a test
+ * that runs them, or makes objects at their keys, holds this lock, shared
+ * by every test program on the machine (an abstract UNIX socket name: the
+ * kernel frees it when the holder exits, however it exits).  Waits up to
+ * 120 s for it; returns the lock to pass to fixed_keys_unlock(), or -1. */
+int fixed_keys_lock(void);
+void fixed_keys_unlock(int lock);
+
 /* Run script with sh -c in directory dir, for at most 120 s (timeout(1)),
  * with IPCLAB_TOP set to the directory the test started in (the top of the
  * tree); its stdout and stderr, cut to size - 1 bytes, into out.  Returns

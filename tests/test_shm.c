@@ -17,8 +17,6 @@
 #include <string.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -393,43 +391,25 @@ test_broken_nosync_accounts_and_cleans(void **state)
 #define CLASSIC_KEY  0x1234 /* shm_broken_classic_*.c */
 #define CLASSIC_SIZE 256
 
-static int fixed_keys_lock = -1;
+static int fixed_keys = -1; /* the lock, while a group holds it */
 static int classic_id = -1; /* a classic segment a test made or saw made */
 static long minimal_n; /* N for the minimal pair, picked by the group setup */
 
-/* Hold, for a whole group, a lock shared by every test_shm on the machine
- * (an abstract UNIX socket name: the kernel frees it when we exit, however
- * we exit), so that two test runs never use the fixed keys at once. */
+/* Hold, for a whole group, the fixed keys' lock (harness.h). */
 static int
 fixed_keys_setup(void **state)
 {
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	uint64_t deadline = clock_ns() + 120 * NS_PER_S;
-	static const char name[] = "ipclab-test-shm-fixed-keys";
-
 	(void)state;
-	memcpy(a.sun_path + 1, name, sizeof(name) - 1); /* sun_path[0] = 0 */
-	fixed_keys_lock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fixed_keys_lock == -1)
-		return -1;
-	while (bind(fixed_keys_lock, (struct sockaddr *)&a,
-		    offsetof(struct sockaddr_un, sun_path) + sizeof(name)) ==
-	       -1) {
-		if (errno != EADDRINUSE || clock_ns() > deadline) {
-			perror("bind the fixed keys' lock");
-			close(fixed_keys_lock);
-			return -1;
-		}
-		sleep_ms(100); /* another test_shm holds it */
-	}
-	return 0;
+	fixed_keys = fixed_keys_lock();
+	return fixed_keys == -1 ? -1 : 0;
 }
 
 static int
 fixed_keys_teardown(void **state)
 {
 	(void)state;
-	close(fixed_keys_lock);
+	fixed_keys_unlock(fixed_keys);
+	fixed_keys = -1;
 	return 0;
 }
 

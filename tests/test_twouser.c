@@ -64,7 +64,23 @@
 #define TIMEOUT_MS 30000 /* a program that waits on a peer gives up in 2 s */
 #define SECRET	   "intruder-secret"
 
-enum mech { SHM_SYSV, SHM_POSIX, MSGQ_SYSV, MSGQ_POSIX, SEM_SYSV, SEM_POSIX };
+enum mech {
+	SHM_SYSV,
+	SHM_POSIX,
+	MSGQ_SYSV,
+	MSGQ_POSIX,
+	SEM_SYSV,
+	SEM_POSIX,
+	SHM_MINIMAL,  /* shm_minimal_server's segment and semaphores */
+	MSGQ_MINIMAL, /* msgq_minimal_send's queue */
+};
+
+/* What the minimal programs put in a segment or a message: text alone. */
+#define MINIMAL_SIZE 256
+struct minimal_msg {
+	long mtype;
+	char text[64];
+};
 
 /* The names a run of the victim's uid meets at, computed for that uid. */
 struct names {
@@ -91,9 +107,11 @@ static char skip_why[128];
 static struct {
 	struct kid kid;
 	int held;
+	int lock;	  /* the fixed keys' lock, while held */
+	struct names key; /* a fixed key a test made objects at, or 0 */
 	char name[NAMES_SHORT_MAX + 1];
 	struct names u; /* the user's names of this run */
-} t = {.held = -1};
+} t = {.held = -1, .lock = -1};
 
 /* ---- the intruder: a child that makes its objects at our names --------- */
 
@@ -190,6 +208,32 @@ make_objects(const struct attack *a)
 		if (semop(id, &open, 1) == -1)
 			_exit(22);
 		break;
+	case SHM_MINIMAL: {
+		unsigned short init[2] = {0, 1}; /* EMPTY 0, FULL 1 */
+		char *mem;
+
+		arg.array = init;
+		if ((id = semget(a->n.key, 2, IPC_CREAT | IPC_EXCL | a->mode)) ==
+			    -1 ||
+		    semctl(id, 0, SETALL, arg) == -1)
+			_exit(26);
+		if ((id = shmget(a->n.key, MINIMAL_SIZE,
+				 IPC_CREAT | IPC_EXCL | a->mode)) == -1 ||
+		    (mem = shmat(id, NULL, 0)) == (void *)-1)
+			_exit(27);
+		snprintf(mem, MINIMAL_SIZE, "%s", SECRET);
+		shmdt(mem);
+		break;
+	}
+	case MSGQ_MINIMAL: {
+		struct minimal_msg mm = {.mtype = 1, .text = SECRET};
+
+		if ((id = msgget(a->n.key, IPC_CREAT | IPC_EXCL | a->mode)) ==
+			    -1 ||
+		    msgsnd(id, &mm, sizeof(SECRET), 0) == -1)
+			_exit(28);
+		break;
+	}
 	case SEM_POSIX:
 		s = sem_open(a->n.posix, O_CREAT | O_EXCL, a->mode, 1);
 		if (s == SEM_FAILED)
@@ -393,6 +437,11 @@ teardown(void **state)
 	kid_release(&t.kid); /* if a test failed half way */
 	if (t.held != -1)
 		close(t.held);
+	if (t.key.key != 0) /* a fixed key's objects: the intruder's */
+		remove_objects(&t.key);
+	t.key.key = 0;
+	fixed_keys_unlock(t.lock);
+	t.lock = -1;
 	if (have_user == 1 && (left = user_objects_alive(t.name)) != 0) {
 		print_error("%d object(s) of %s's run %s left\n", left,
 			    user.name, t.name);
@@ -479,6 +528,17 @@ assert_untouched(const struct attack *a)
 		shmdt(ss);
 		break;
 	}
+	case SHM_MINIMAL:
+		assert_int_not_equal(id = semget(a->n.key, 0, 0), -1);
+		assert_int_equal(semctl(id, 0, GETALL, arg), 0);
+		assert_int_equal(v[0], 0); /* EMPTY: not given back */
+		assert_int_equal(v[1], 1); /* FULL: not taken */
+		break;
+	case MSGQ_MINIMAL:
+		assert_int_not_equal(id = msgget(a->n.key, 0), -1);
+		assert_int_equal(msgctl(id, IPC_STAT, &ds), 0);
+		assert_int_equal(ds.msg_qnum, 1); /* not taken, no answer */
+		break;
 	case SEM_POSIX: {
 		struct sem_posix_seg *qs;
 
@@ -570,6 +630,66 @@ sem_posix_worker_refuses_to_join_another_users_semaphore(void **state)
 {
 	(void)state;
 	root_refuses(SEM_POSIX, "sem_posix_worker");
+}
+
+/* The minimal rung checks the owner too, in a few lines of its own: the
+ * intruder's 0666 objects at the key a minimal program of root's meets
+ * at; prog (with its key operand arg) must exit 1, "not yours", no secret
+ * read, the objects as they were. */
+static void
+minimal_refuses(struct attack *a, const char *prog, const char *arg)
+{
+	struct proc p;
+
+	intrude(a);
+	assert_int_equal(proc_start(&p, prog, arg, NULL), 0);
+	assert_int_equal(proc_wait(&p, TIMEOUT_MS), 0);
+	assert_code(&p, 1);
+	if (strstr(p.err, "not yours") == NULL)
+		fail_msg("%s does not refuse: %s", prog, p.err);
+	assert_null(strstr(p.out, SECRET));
+	assert_null(strstr(p.err, SECRET));
+	proc_free(&p);
+	assert_untouched(a);
+	intruder_leaves();
+}
+
+static void
+msgq_minimal_recv_refuses_another_users_queue(void **state)
+{
+	struct attack a = {MSGQ_MINIMAL, {0}, user.uid, user.gid, 0666, 1};
+	char key[32];
+
+	(void)state;
+	need_user();
+	names_of(&a.n, t.name, (uid_t)-1, 0); /* a key of this run's own */
+	snprintf(key, sizeof(key), "0x%08x", (unsigned)a.n.key);
+	minimal_refuses(&a, "msgq_minimal_recv", key);
+}
+
+/* shm_minimal_client takes no key, only N: its key is root's tag and N.
+ * Under the fixed keys' lock, an N whose key nothing holds. */
+static void
+shm_minimal_client_refuses_another_users_segment(void **state)
+{
+	struct attack a = {SHM_MINIMAL, {0}, user.uid, user.gid, 0666, 1};
+	char arg[8];
+	int n;
+
+	(void)state;
+	need_user();
+	assert_int_not_equal(t.lock = fixed_keys_lock(), -1); /* teardown */
+	for (n = 1; n < 256; n++) {
+		a.n.key = (key_t)(0x1c000000 | (getuid() & 0xffff) << 8 | n);
+		if (shmget(a.n.key, 0, 0) == -1 && errno == ENOENT &&
+		    semget(a.n.key, 0, 0) == -1 && errno == ENOENT)
+			break;
+	}
+	if (n == 256)
+		fail_msg("every shm_minimal key of root's is in use");
+	t.key.key = a.n.key; /* teardown removes them if we fail */
+	snprintf(arg, sizeof(arg), "%d", n);
+	minimal_refuses(&a, "shm_minimal_client", arg);
 }
 
 /* ---- the victim a plain user: root's 0600 object, EACCES -------------- */
@@ -772,6 +892,8 @@ main(void)
 		FIXTURE(msgq_posix_recv_refuses_another_users_queues),
 		FIXTURE(sem_sysv_worker_refuses_to_join_another_users_set),
 		FIXTURE(sem_posix_worker_refuses_to_join_another_users_semaphore),
+		FIXTURE(msgq_minimal_recv_refuses_another_users_queue),
+		FIXTURE(shm_minimal_client_refuses_another_users_segment),
 		FIXTURE(shm_sysv_reader_says_whose_segment_it_may_not_read),
 		FIXTURE(shm_posix_reader_says_whose_object_it_may_not_open),
 		FIXTURE(msgq_sysv_recv_says_whose_queue_it_may_not_read),
