@@ -624,24 +624,36 @@ struct dirs_ctx {
 	int removed, failed;
 };
 
+int
+sweep_remove_logged(const struct ipc_obj *obj, FILE *log)
+{
+	char line[512];
+
+	sweep_describe(obj, line, sizeof(line)); /* before it is gone */
+	if (sweep_remove(obj) == -1)
+		return errno == EIDRM || errno == ENOENT || errno == EINVAL ? 0
+									    : -1;
+	if (log != NULL)
+		fprintf(log, "removed stale %s\n", line);
+	return 1;
+}
+
 static int
 remove_dir_if_stale(const struct ipc_obj *o, void *arg)
 {
 	struct dirs_ctx *c = arg;
-	char line[512];
 
 	if (o->live || o->uid != getuid() ||
 	    fnmatch(c->pattern, dir_short_name(o), 0) != 0)
 		return 0;
-	sweep_describe(o, line, sizeof(line));
-	if (sweep_remove(o) == -1) {
-		if (errno != EIDRM && errno != ENOENT)
-			c->failed = errno;
-		return 0;
+	switch (sweep_remove_logged(o, c->log)) {
+	case 1:
+		c->removed++;
+		break;
+	case -1:
+		c->failed = errno;
+		break;
 	}
-	c->removed++;
-	if (c->log != NULL)
-		fprintf(c->log, "removed stale %s\n", line);
 	return 0;
 }
 
@@ -781,19 +793,17 @@ static int
 remove_if_stale(const struct ipc_obj *o, void *arg)
 {
 	struct stale_ctx *c = arg;
-	char line[512];
 
 	if (o->live || o->uid != c->uid || o->kind == OBJ_DIR)
 		return 0; /* directories: sweep_stale_dirs() */
-	sweep_describe(o, line, sizeof(line));
-	if (sweep_remove(o) == -1) {
-		if (errno != EIDRM && errno != ENOENT && errno != EINVAL)
-			c->failed = errno;
-		return 0;
+	switch (sweep_remove_logged(o, c->log)) {
+	case 1:
+		c->removed++;
+		break;
+	case -1:
+		c->failed = errno;
+		break;
 	}
-	c->removed++;
-	if (c->log != NULL)
-		fprintf(c->log, "removed stale %s\n", line);
 	return 0;
 }
 

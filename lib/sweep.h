@@ -68,6 +68,11 @@ int sweep_remove(const struct ipc_obj *obj);
  * sweeps cannot see the queues. */
 int sweep_mqueue_listed(void);
 
+/* sweep_remove(obj), then print "removed stale <its line>" to log (if not
+ * NULL).  Returns 1 when removed, 0 when it had gone meanwhile (EIDRM,
+ * ENOENT, EINVAL: another sweep took it), -1 with errno set on failure. */
+int sweep_remove_logged(const struct ipc_obj *obj, FILE *log);
+
 /* Remove every stale IPC object owned by uid, printing one line for each
  * to log (if not NULL); not the private directories, which each program
  * sweeps by its own name (sweep_stale_dirs), and ipclab-ipcs --clean.

@@ -83,18 +83,17 @@ static int
 clean_named(const struct ipc_obj *o, void *arg)
 {
 	struct clean_ctx *c = arg;
-	char line[512];
 
 	if (o->live || o->uid != getuid() || !named(c->names, o))
 		return 0;
-	sweep_describe(o, line, sizeof(line));
-	if (sweep_remove(o) == -1) {
-		if (errno != EIDRM && errno != ENOENT && errno != EINVAL)
-			c->failed = errno;
-		return 0;
+	switch (sweep_remove_logged(o, stdout)) {
+	case 1:
+		c->removed++;
+		break;
+	case -1:
+		c->failed = errno;
+		break;
 	}
-	c->removed++;
-	printf("removed stale %s\n", line);
 	return 0;
 }
 
