@@ -748,3 +748,18 @@ fixed_keys_unlock(int lock)
 	if (lock != -1)
 		close(lock);
 }
+
+pid_t
+dead_pid(void)
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return pid;
+}

@@ -198,6 +198,10 @@ void assert_clean_removes_stale(const char *name,
 int fixed_keys_lock(void);
 void fixed_keys_unlock(int lock);
 
+/* A pid that no process has: a child that has ended and been reaped (a
+ * new process could take it, but not within a test, in practice). */
+pid_t dead_pid(void);
+
 /* Run script with sh -c in directory dir, for at most 120 s (timeout(1)),
  * with IPCLAB_TOP set to the directory the test started in (the top of the
  * tree); its stdout and stderr, cut to size - 1 bytes, into out.  Returns

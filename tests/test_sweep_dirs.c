@@ -41,20 +41,6 @@ name_of(void **state)
 	return ((struct fixture *)*state)->name;
 }
 
-/* A pid no process has: a reaped child's. */
-static pid_t
-dead_pid(void)
-{
-	pid_t pid = fork();
-	int st;
-
-	assert_true(pid != -1);
-	if (pid == 0)
-		_exit(0);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	return pid;
-}
-
 /* Remember path for teardown; return it. */
 static char *
 remember(void)

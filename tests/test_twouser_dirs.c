@@ -73,21 +73,6 @@ drop_to_user(void)
 		_exit(120);
 }
 
-/* A pid that no process has: a child that has ended and been reaped (a
- * new process could take it, but not within this test, in practice). */
-static pid_t
-dead_pid(void)
-{
-	pid_t pid = fork();
-	int st;
-
-	assert_true(pid != -1);
-	if (pid == 0)
-		_exit(0);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	return pid;
-}
-
 /* Run a root program with the harness and wait for it; return its code. */
 static int
 run(const char *prog, ...)
