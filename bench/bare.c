@@ -12,6 +12,10 @@
  * ipcbench's p50 for a transport is close to this loop's, ipcbench
  * measures the mechanism, not itself.  "line" is the floor for shared
  * memory: one cache line bounced between the two processes by polling.
+ * handoff-64k-payload and handoff-64k-memcpy carry 64 KiB, one message at
+ * a time, to hold the payload pattern to memcpy + memcmp; ring-64k
+ * streams it through an 8-slot ring and prints MB/s, the bare rate of
+ * shm-spin (see "64 KiB through shared memory" below).
  * Objects are named as the suite names them and removed at the end, or
  * by the cleanup registry on SIGINT.
  */
