@@ -15,6 +15,11 @@
  * PATH, a well-known place in a private directory of the user's; a FIFO a
  * killed reader left there is replaced; only the FIFO is removed at the end.
  *
+ * Why over 200 lines: the private directory, -p's directory checked and
+ * used through a descriptor, several writers served in turn, and a FIFO
+ * that a killed reader left replaced; fifo_minimal_reader.c is the bare
+ * rendezvous.
+ *
  *   $ build/bin/fifo_reader
  *   fifo_reader 4242: ... listening on /tmp/ipclab-1000-fifo.4242.k3Xz9a/fifo
  *   $ build/bin/fifo_writer -n 3 -p /tmp/ipclab-1000-fifo.4242.k3Xz9a/fifo

@@ -13,6 +13,10 @@
  * (SIGKILL): then it takes what the queue still holds, says so, unlinks
  * both queues and exits 1.
  *
+ * Why over 200 lines: it checks that both queues are yours, waits in
+ * slices to notice a dead sender, and then cleans up in its place;
+ * msgq_minimal_recv.c is the bare exchange (System V).
+ *
  *   $ build/bin/msgq_posix_send -n 6 &
  *   $ build/bin/msgq_posix_recv
  *   msgq_posix_recv 4243: #3/6 urgent (priority 1) from sender 4242: ...

@@ -11,6 +11,10 @@
  * before anything is made, naming the limit; Ctrl-C unlinks the queues; a
  * receiver that dies makes it stop instead of waiting forever.
  *
+ * Why over 200 lines: it refuses a size or depth the kernel would not
+ * take, before anything is made, and waits in slices to notice a dead
+ * receiver; msgq_minimal_send.c is the bare exchange (System V).
+ *
  *   $ build/bin/msgq_posix_send -n 6 &
  *   msgq_posix_send 4242: /ipclab-1000-msgq-posix: room for 10 messages ...
  *   $ build/bin/msgq_posix_recv

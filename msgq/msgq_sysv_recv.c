@@ -12,6 +12,10 @@
  * without cleaning up (SIGKILL): then it takes what the queue still
  * holds, says so, removes the queue and exits 1.
  *
+ * Why over 200 lines: it checks that the queue is yours, waits in slices
+ * to notice a dead sender, and then cleans up in its place;
+ * msgq_minimal_recv.c is the bare exchange.
+ *
  *   $ build/bin/msgq_sysv_send -n 6 &
  *   $ build/bin/msgq_sysv_recv
  *   msgq_sysv_recv 4243: #3/6 urgent (type 1) from sender 4242: "hello 3 ...

@@ -11,6 +11,10 @@
  * naming the limit; Ctrl-C removes the queue; a receiver that dies makes
  * it stop instead of waiting forever.
  *
+ * Why over 200 lines: it refuses a size or depth the kernel would not
+ * take, before anything is made, and waits in slices to notice a dead
+ * receiver; msgq_minimal_send.c is the bare exchange.
+ *
  *   $ build/bin/msgq_sysv_send -n 6 &
  *   msgq_sysv_send 4242: key 0x1c5e07a1: queue 3, room for 10 messages ...
  *   $ build/bin/msgq_sysv_recv

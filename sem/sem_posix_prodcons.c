@@ -14,6 +14,10 @@
  * so there is no init race.  At the end the parent destroys the
  * semaphores and unlinks the segment.
  *
+ * Why over 200 lines: one file holds both sides (the producer and the
+ * consumer it forks) and the ring's layout, and each side waits in 100 ms
+ * slices so that it notices when the other is killed.
+ *
  *   $ build/bin/sem_posix_prodcons -n 6
  *   sem_posix_prodcons 4242: /ipclab-1000-sem-prodcons: 4 slots; ...
  *   sem_posix_prodcons 4242: put #1 in slot 0 (1 full)

@@ -11,6 +11,11 @@
  * shm_unlink).  No SEM_UNDO here: see sem_posix.h for what a killed
  * holder does, and how the others notice.
  *
+ * Why over 200 lines: one program plays both roles, creator and guest, so
+ * that a learner starts the same program twice; the hand-over between
+ * them, the owner checks and noticing a dead holder are the rest.
+ * sem_minimal.c is the lock alone.
+ *
  *   $ build/bin/sem_posix_worker & build/bin/sem_posix_worker; wait
  *   sem_posix_worker 4242: created /ipclab-1000-sem-posix (semaphore ...
  *   sem_posix_worker 4243: opened /ipclab-1000-sem-posix of creator ...

@@ -11,6 +11,11 @@
  * so the other carries on.  The creator waits until every guest has left,
  * checks the counter and removes both objects (see sem_sysv.h).
  *
+ * Why over 200 lines: one program plays both roles, creator and guest, so
+ * that a learner starts the same program twice; the init race, the owner
+ * checks and the last guest out cleaning up are the rest.  sem_minimal.c
+ * is the lock alone.
+ *
  *   $ build/bin/sem_sysv_worker & build/bin/sem_sysv_worker; wait
  *   sem_sysv_worker 4242: created semaphores 5 and segment 9 (key ...
  *   sem_sysv_worker 4243: found semaphores 5 of creator 4242, ...
