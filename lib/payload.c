@@ -13,20 +13,23 @@
  * therefore fails at the first byte that came from the wrong one.  The
  * other 48 bits of the stamp come from seq / 4 by a bijection, so a line
  * left over from any older message (up to 2^50 messages back) fails at
- * its stamp.  place(k)
- * differs for every line, and the block's words differ for every 8-byte
- * place within BLOCK, so bytes moved within a message fail too.
+ * its stamp.  place(k) differs for every line, and the block's words
+ * differ for every 8-byte place within BLOCK, so bytes moved within a
+ * message fail too.
  *
- * Why this shape: payload_fill is then memcpy from a block that stays in
- * the cache, plus one 8-byte store a line into a line that memcpy has
- * just brought in; payload_verify one pass of wide loads of the message
- * and of the block.  Both cost what memcpy and memcmp of the same bytes
- * cost, also when the message's lines come from a far CPU (docs/bench.md,
- * issue 17): the earlier pattern, computed word by word, cost 2 to 3
- * times as much there.  The blocks are BLOCK bytes each, made once when
- * the program starts (a constructor, so no thread can race to make
- * them), whatever the message size: a 64 MiB message repeats them, and
- * its lines still differ by their stamps.
+ * Why this shape: payload_fill is one memcpy from a prepared block, plus
+ * one 8-byte store a line; payload_verify one pass of wide loads of the
+ * message and of the block.  Handing 64 KiB from one CPU to another, the
+ * earlier pattern, computed and stored 16 bytes at a time, cost 2.9 times
+ * memcpy + memcmp when the CPUs were far apart (docs/bench.md, issue 17);
+ * this one costs 1.07 times there, and 1.24 times when they are near,
+ * where the stamps are most of the difference.  A block is 64 KiB so that
+ * a 64 KiB message is one memcpy: glibc copies that with rep movsb, and
+ * the same bytes in 4 KiB pieces took nearly twice as long across far
+ * CPUs.  The two blocks, 128 KiB, are made once when the program starts
+ * (a constructor, so no thread can race to make them), whatever the
+ * message size: a 64 MiB message repeats them, its lines still told
+ * apart by their stamps.
  */
 #include <errno.h>
 #include <string.h>
@@ -36,7 +39,6 @@
 #define LINE  64
 #define STAMP 8		   /* bytes of stamp at the start of each line */
 #define BLOCK 65536	   /* bytes of a block: a multiple of 2 * LINE */
-#define CHUNK BLOCK	   /* bytes copied, then stamped, at a time */
 #define STEP  0x9e3779b97f4a7c15ULL /* odd: k * STEP never repeats */
 
 /* Bytes at the stamps' places are 0 in the blocks: the stamp is stored
@@ -142,10 +144,11 @@ payload_fill(void *buf, size_t len, uint64_t seq)
 	const unsigned char *b = block[seq & 1];
 	uint64_t s = stamp(seq);
 
-	/* A chunk at a time, so that its lines are still in this CPU's
-	 * cache when the stamps are stored into them. */
-	for (size_t at = 0; at < len; at += CHUNK) {
-		size_t n = len - at < CHUNK ? len - at : CHUNK;
+	/* A block at a time (a longer message repeats it), each stamped
+	 * just after its copy, while its lines are still in this CPU's
+	 * cache. */
+	for (size_t at = 0; at < len; at += BLOCK) {
+		size_t n = len - at < BLOCK ? len - at : BLOCK;
 
 		memcpy(p + at, b, n);
 		stamp_lines(p, at, at + n, len, s);
