@@ -22,8 +22,9 @@
  * message and of the block.  Handing 64 KiB from one CPU to another, the
  * earlier pattern, computed and stored 16 bytes at a time, cost 2.9 times
  * memcpy + memcmp when the CPUs were far apart (docs/bench.md, issue 17);
- * this one costs 1.07 times there, and 1.24 times when they are near,
- * where the stamps are most of the difference.  A block is 64 KiB so that
+ * this one costs 1.07 times there, and 1.24 to 1.27 times when they are
+ * near, where the stamps are most of the difference (a single pass of
+ * vector stores, stamp and block together, was slower near and far).  A block is 64 KiB so that
  * a 64 KiB message is one memcpy: glibc copies that with rep movsb, and
  * the same bytes in 4 KiB pieces took nearly twice as long across far
  * CPUs.  The two blocks, 128 KiB, are made once when the program starts
