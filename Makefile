@@ -14,6 +14,7 @@
 #   make check      the tests again under AddressSanitizer and UBSan
 #   make soak       many kill points (IPCLAB_KILLPOINTS, default 300)
 #   make valgrind   the tests again, every program under valgrind (slow)
+#   make fuzz       libFuzzer on the parsers, FUZZ_SECONDS each (not in CI)
 #   make clean      remove build/
 
 CFLAGS  ?= -O2 -g
@@ -53,7 +54,7 @@ ALL_OBJ := $(call obj,$(LIB_SRC) $(DEMO_SRC) $(TOOL_SRC) $(BENCH_SRC) \
 .SECONDARY:
 # A recipe that fails leaves no half-written target to be taken as done.
 .DELETE_ON_ERROR:
-.PHONY: all run-all test test-run docs-check check soak valgrind ipcs ipcs-clean deps clean
+.PHONY: all run-all test test-run docs-check check soak valgrind fuzz ipcs ipcs-clean deps clean
 
 all: $(DEMOS) $(TOOLS)
 
@@ -140,6 +141,29 @@ soak:
 valgrind:
 	@$(MAKE) --no-print-directory deps DEPS="cmocka valgrind"
 	@IPCLAB_VALGRIND=1 $(MAKE) --no-print-directory test-run
+
+# The parsers under libFuzzer (clang), with ASan and UBSan: each target in
+# tests/fuzz/ is built from the sources themselves, and runs FUZZ_SECONDS;
+# what it finds is saved in build/fuzz/.  Its corpus grows from run to run.
+FUZZ_SECONDS ?= 30
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer,address,undefined \
+	      -fno-sanitize-recover=all -Itests/fuzz -Ibench -Isocket
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(LIB_SRC) $(BENCH_SRC)
+	@mkdir -p $(B)/fuzz
+	clang $(filter-out -MMD -MP,$(BASE_CFLAGS)) $(FUZZ_FLAGS) -o $@ \
+		$< $(LIB_SRC) $(BENCH_SRC) $(LDLIBS) -lm
+
+fuzz: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+		mkdir -p $$f.corpus && \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		    -print_final_stats=1 -artifact_prefix=$$f- $$f.corpus \
+		    >$$f.log 2>&1; rc=$$?; \
+		echo "$$(basename $$f): $$(sed -n 's/^stat::number_of_executed_units: *//p' $$f.log) runs in $(FUZZ_SECONDS) s, exit $$rc (log $$f.log)"; \
+		[ $$rc -eq 0 ] || { tail -30 $$f.log; exit 1; }; \
+	done
 
 ipcs: $(TOOLS)
 	@$(BIN)/ipclab-ipcs

@@ -39,11 +39,11 @@ while [ "$i" -lt "$rounds" ]; do
 	"$bin/ipcbench-bare" -n 20000 $ho ring-64k >>"$tmp/bare" || exit 1
 	# Latency at 64 bytes (sem-* at 0, signal at 4: what they carry).
 	# The cpus column, "0,1", splits in two fields: p50 is $8, MB/s
-	# the third from the end.
+	# $15 (counted from the front: columns may be added at the end).
 	"$bin/ipcbench" -q -p latency -s 64 --cpus 0,1 -n 20000 --format csv |
 		awk -F, 'NR > 1 && $8 != "" { print $1, $8 }' >>"$tmp/bench" || exit 1
 	"$bin/ipcbench" -q -m pipe,shm-posix,shm-spin -p throughput -s 64K --cpus 0,1 --format csv |
-		awk -F, 'NR > 1 { print $1, $(NF - 2) }' >>"$tmp/tput" || exit 1
+		awk -F, 'NR > 1 { print $1, $15 }' >>"$tmp/tput" || exit 1
 done
 
 # The median of the values of key k in file f ("key value" lines).

@@ -1,6 +1,7 @@
 # bench.mk - make bench: every transport measured on default settings, a
 # ranked table on stdout, progress on stderr, and build/results/bench.csv,
-# bench.json, bench.txt and the plots; make plots draws the plots again
+# bench.json, bench.txt and the plots, and the gap sweep in
+# build/results/gap (below); make plots draws the plots again
 # from build/results; make bench-docs puts the tables and plots of the last
 # run into docs/bench.md and docs/img.
 RESULTS := $(B)/results
@@ -21,11 +22,26 @@ $(B)/obj/bench/meta.o: EXTRA_CFLAGS += -DIPCLAB_VERSION='"$(VERSION)"'
 # from the rest, and make bench fails at the end.  gnuplot is installed
 # when it can be (as root or with sudo); otherwise need.sh prints the
 # command and bench ends with the table and files only.
+#
+# Then the gap sweep: round trips at 64 B with the client sleeping a gap
+# before each (--gap), on the five transports that tell the story (a
+# spinner, shared memory with a futex wait, pipe, socket, queue), into
+# $(RESULTS)/gap.  Its automatic counts spend about 0.25 s a measurement
+# on gaps and round trips together, so the 35 measurements take some 20 s.
+# GAP_CPUS: the two CPUs it runs on (the main run's default pair).
+GAP_MECHS ?= shm-spin,shm-posix,pipe,socket-unix,msgq-posix
+GAP_LIST  ?= 0,10us,30us,100us,300us,1ms,3ms
+GAP_CPUS  ?= 0,1
+GAP_ARGS   = -m $(GAP_MECHS) -p latency -s 64 --cpus $(GAP_CPUS) --gap $(GAP_LIST)
 bench: $(BIN)/ipcbench
 	@mkdir -p $(RESULTS)
 	@echo "$(BIN)/ipcbench --save $(RESULTS)"; \
 	$(BIN)/ipcbench --save $(RESULTS); status=$$?; \
 	[ $$status -le 1 ] || exit $$status; \
+	echo; echo "$(BIN)/ipcbench $(GAP_ARGS) --save $(RESULTS)/gap"; \
+	$(BIN)/ipcbench $(GAP_ARGS) --save $(RESULTS)/gap; gstatus=$$?; \
+	[ $$gstatus -le 1 ] || exit $$gstatus; \
+	[ $$gstatus -eq 0 ] || status=1; \
 	if $(MAKE) --no-print-directory deps DEPS=gnuplot; then \
 		$(MAKE) --no-print-directory plots || exit 1; \
 	else \
@@ -45,7 +61,7 @@ bench-docs:
 	@test -f $(RESULTS)/latency.png || { echo "no plots in $(RESULTS): run make bench first" >&2; exit 1; }
 	sh bench/results-md.sh --update docs/bench.md $(RESULTS)
 	@mkdir -p docs/img
-	@for p in latency throughput cdf cpu placement; do cp $(RESULTS)/$$p.png docs/img/bench-$$p.png; done
+	@for p in latency throughput cdf cpu placement gap; do cp $(RESULTS)/$$p.png docs/img/bench-$$p.png; done
 	@ls -l docs/img/bench-*.png
 
 # Hold ipcbench to its yardsticks: bare system-call loops, one cache line,

@@ -112,6 +112,81 @@ cli_sizes(const char *list, size_t *out, size_t max, char *err, size_t errlen)
 	return (int)kept;
 }
 
+int
+cli_duration(const char *s, unsigned long long *ns)
+{
+	static const struct {
+		const char *unit;
+		unsigned long long ns;
+	} units[] = {
+		{"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+	size_t digits = strspn(s, "0123456789");
+	unsigned long long v = 0;
+
+	/* A bare number would be read as nanoseconds by one reader and as
+	 * microseconds by the next: only 0 goes without a unit. */
+	if (digits == 0 || digits > 10)
+		return -1;
+	for (size_t i = 0; i < digits; i++)
+		v = v * 10 + (unsigned long long)(s[i] - '0');
+	if (s[digits] == '\0') {
+		*ns = 0;
+		return v == 0 ? 0 : -1;
+	}
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(s + digits, units[i].unit) != 0)
+			continue;
+		if (v > CLI_GAP_LIMIT_NS / units[i].ns)
+			return -1;
+		*ns = v * units[i].ns;
+		return 0;
+	}
+	return -1;
+}
+
+static int
+cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+int
+cli_gaps(const char *list, unsigned long long *out, size_t max, char *err,
+	 size_t errlen)
+{
+	char item[64];
+	size_t n = 0, kept = 0;
+	int rc;
+
+	while ((rc = next_item(&list, item, sizeof(item), err, errlen)) == 1) {
+		unsigned long long v;
+
+		if (cli_duration(item, &v) == -1) {
+			snprintf(err, errlen,
+				 "\"%s\" is not a gap from 0 to 1s: a whole "
+				 "number and a unit, ns, us, ms or s (such as "
+				 "0, 10us, 1ms)",
+				 item);
+			return -1;
+		}
+		if (n == max) {
+			snprintf(err, errlen, "more than %zu gaps", max);
+			return -1;
+		}
+		out[n++] = v;
+	}
+	if (rc == -1)
+		return -1;
+	qsort(out, n, sizeof(*out), cmp_ull);
+	for (size_t i = 0; i < n; i++)
+		if (kept == 0 || out[i] != out[kept - 1])
+			out[kept++] = out[i];
+	return (int)kept;
+}
+
 /* Whether this process may run on cpu. */
 static int
 cpu_allowed(int cpu)

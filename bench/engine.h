@@ -19,6 +19,11 @@
  * in a preallocated array.  Throughput is a stream of count verified
  * messages, closed by the server's acknowledgement (one more message);
  * the client times from its first send to the verified acknowledgement.
+ * With a gap (--gap), the client sleeps that long before each latency
+ * round trip (clock_nanosleep, CLOCK_MONOTONIC), warm-up included, and
+ * reads the clock after it wakes: the sleep is not in the sample.  The
+ * server waits in its recv() as always, so the round trip pays for waking
+ * whatever went idle meanwhile.
  * Each side reads getrusage(RUSAGE_SELF) just before and after its timed
  * loop; CPU time and context switches of both sides are added and divided
  * by count, the round trips (latency) or messages (throughput).
@@ -43,16 +48,17 @@ struct placement {
 	int a, b;
 };
 
-#define PLACEMENT_ANY ((struct placement){-1, -1})
+#define PLACEMENT_ANY  ((struct placement){-1, -1})
 #define PLACEMENTS_MAX 8 /* placements one run may measure */
 
 #define ENGINE_AUTO	   (~0UL)    /* count or warmup: chosen per run */
 #define ENGINE_SAMPLES_MAX 1000000UL /* latency samples in one run */
 #define ENGINE_COUNT_MAX   100000000UL
-#define ENGINE_WARM_MS	   100 /* auto warm-up stops after this long */
-#define ENGINE_TARGET_MS   250 /* auto count: about this long a run */
-#define ENGINE_TIMEOUT_S   30  /* default limit of one run */
-#define ENGINE_CDF_POINTS  128 /* points kept of a latency CDF */
+#define ENGINE_WARM_MS	   100	/* auto warm-up stops after this long */
+#define ENGINE_TARGET_MS   250	/* auto count: about this long a run */
+#define ENGINE_TIMEOUT_S   30	/* default limit of one run */
+#define ENGINE_GAP_MIN_MS  2000 /* with a gap: the least count's gaps */
+#define ENGINE_CDF_POINTS  128	/* points kept of a latency CDF */
 #define ENGINE_NOTE_MAX	   240
 
 /* One measurement to make. */
@@ -66,6 +72,7 @@ struct run_spec {
 	const char *name;      /* short object name; NULL: names_unique() */
 	unsigned timeout_s;    /* the run's limit; 0: ENGINE_TIMEOUT_S */
 	unsigned target_ms;    /* auto count aims at this; 0: the default */
+	uint64_t gap_ns;       /* latency: client sleeps this before each */
 };
 
 enum run_status {
@@ -80,6 +87,7 @@ struct run_result {
 	enum pattern pattern;
 	size_t size;
 	struct placement cpus;
+	uint64_t gap_ns; /* the spec's */
 	enum run_status status;
 	char note[ENGINE_NOTE_MAX];  /* why skipped, or what failed */
 	unsigned long count;	     /* round trips or messages timed */

@@ -23,6 +23,7 @@
 #include "plan.h"
 #include "engine.h"
 #include "err.h"
+#include "idle.h"
 #include "meta.h"
 #include "names.h"
 #include "opts.h"
@@ -45,6 +46,22 @@ static const char usage_text[] =
 "      --warmup N      untimed ones first; default: up to 1000 round trips\n"
 "                      and 0.1 s (latency), up to 20000 messages or 16 MiB\n"
 "                      (throughput)\n"
+"      --gap LIST      latency: the client sleeps that long before each\n"
+"                      round trip (clock_nanosleep), as a program waiting\n"
+"                      for its next request would; one measurement a gap,\n"
+"                      such as 0,10us,100us,1ms (units ns, us, ms, s; at\n"
+"                      most 1s).  The sleep is not timed; the server just\n"
+"                      waits as it always does.  Throughput is a stream with no\n"
+"                      gap: it is measured once, without one, and -p\n"
+"                      throughput with a gap other than 0 is refused.\n"
+"                      With a gap, the automatic count spends its 0.25 s\n"
+"                      on gaps and round trips together (at least 200\n"
+"                      round trips, or 2 s of gaps and at least 20)\n"
+"      --no-idle       hold /dev/cpu_dma_latency at 0 during the run, so\n"
+"                      that an idle CPU enters no state slower to leave\n"
+"                      than 0 us (polling, mostly).  Needs root; if it\n"
+"                      cannot, ipcbench says so, records it in the meta,\n"
+"                      and goes on\n"
 "      --cpus A,B|any  client on CPU A, server on CPU B, or left to the\n"
 "                      kernel; repeat it to measure several placements.\n"
 "                      Default: everything on two different CPUs, plus\n"
@@ -70,13 +87,41 @@ static const char usage_text[] =
 struct options {
 	struct plan_opts run; /* what to measure */
 	const char *format, *output, *save;
-	int quiet, list;
+	int quiet, list, no_idle;
 };
+
+/* --gap LIST into o->run, after -p: a gap is a pause between round
+ * trips, which a stream has not. */
+static void
+parse_gaps(struct options *o, const char *gaps)
+{
+	char err[256];
+	int n = cli_gaps(gaps, o->run.gaps, CLI_GAPS_MAX, err, sizeof(err));
+
+	if (n <= 0)
+		opts_usage_error(usage_text, "--gap %s: %s", gaps,
+				 n == 0 ? "no gap given" : err);
+	o->run.ngaps = (size_t)n;
+	if (!o->run.latency && (n > 1 || o->run.gaps[0] != 0))
+		opts_usage_error(usage_text,
+				 "--gap %s: a gap is a pause between round "
+				 "trips: it applies to -p latency (or all), "
+				 "not to a throughput stream",
+				 gaps);
+}
 
 static void
 parse_options(struct options *o, int argc, char **argv)
 {
-	enum { OPT_WARMUP = 256, OPT_CPUS, OPT_FORMAT, OPT_SAVE, OPT_TIMEOUT };
+	enum {
+		OPT_WARMUP = 256,
+		OPT_CPUS,
+		OPT_FORMAT,
+		OPT_SAVE,
+		OPT_TIMEOUT,
+		OPT_GAP,
+		OPT_NO_IDLE,
+	};
 	static const struct option longs[] = {
 		{"list", no_argument, NULL, 'l'},
 		{"mech", required_argument, NULL, 'm'},
@@ -85,6 +130,8 @@ parse_options(struct options *o, int argc, char **argv)
 		{"count", required_argument, NULL, 'n'},
 		{"warmup", required_argument, NULL, OPT_WARMUP},
 		{"cpus", required_argument, NULL, OPT_CPUS},
+		{"gap", required_argument, NULL, OPT_GAP},
+		{"no-idle", no_argument, NULL, OPT_NO_IDLE},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"output", required_argument, NULL, 'o'},
 		{"save", required_argument, NULL, OPT_SAVE},
@@ -94,7 +141,7 @@ parse_options(struct options *o, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *mechs = "all", *sizes = "64,4K,64K,1M";
+	const char *mechs = "all", *sizes = "64,4K,64K,1M", *gaps = NULL;
 	unsigned long secs;
 	char err[256];
 	int c, n;
@@ -153,6 +200,12 @@ parse_options(struct options *o, int argc, char **argv)
 						 optarg, err);
 			o->run.ncpus++;
 			break;
+		case OPT_GAP:
+			gaps = optarg;
+			break;
+		case OPT_NO_IDLE:
+			o->no_idle = 1;
+			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "table") != 0 &&
 			    strcmp(optarg, "csv") != 0 &&
@@ -165,10 +218,18 @@ parse_options(struct options *o, int argc, char **argv)
 			o->format = optarg;
 			break;
 		case 'o':
-			o->output = optarg;
-			break;
 		case OPT_SAVE:
-			o->save = optarg;
+			/* fopen("") fails with ENOENT, after the options; say
+			 * it here, as the usage error it is */
+			if (optarg[0] == '\0')
+				opts_usage_error(usage_text,
+						 "%s: an empty path names no "
+						 "file",
+						 c == 'o' ? "-o" : "--save");
+			if (c == 'o')
+				o->output = optarg;
+			else
+				o->save = optarg;
 			break;
 		case OPT_TIMEOUT:
 			if (parse_uint(optarg, 1, 86400, &secs) == -1)
@@ -217,6 +278,8 @@ parse_options(struct options *o, int argc, char **argv)
 		opts_usage_error(usage_text, "-s %s: %s", sizes,
 				 n == 0 ? "no size given" : err);
 	o->run.nsizes = (size_t)n;
+	if (gaps != NULL)
+		parse_gaps(o, gaps);
 	if (o->run.ncpus == 0) {
 		struct placement p = cli_default_placement();
 
@@ -269,6 +332,10 @@ progress(const struct options *o, size_t i, size_t n, const struct run_spec *s,
 	else if (r->status == RUN_FAILED)
 		fprintf(stderr, "FAILED: %s\n", r->note);
 	else if (s->pattern == PAT_LATENCY) {
+		if (s->gap_ns > 0) {
+			format_ns((double)s->gap_ns, v, sizeof(v));
+			fprintf(stderr, "gap %s: ", v);
+		}
 		format_ns((double)r->rtt.p50, v, sizeof(v));
 		fprintf(stderr, "p50 %s (%lu round trips, %.2f s)\n", v,
 			r->count, r->elapsed_s);
@@ -277,6 +344,27 @@ progress(const struct options *o, size_t i, size_t n, const struct run_spec *s,
 			"%.0f msgs/s, %.1f MB/s (%lu messages, %.2f s)\n",
 			r->msgs_per_s, r->mb_per_s, r->count, r->elapsed_s);
 	}
+}
+
+/* --no-idle: hold the CPUs out of their idle states for the run, or say
+ * why not and go on; the meta records which.  Returns the descriptor to
+ * close at the end, or -1. */
+static int
+no_idle(struct meta_idle *idle)
+{
+	int fd = idle_hold();
+
+	idle->no_idle_asked = 1;
+	if (fd != -1) {
+		idle->no_idle_held = 1;
+		return fd;
+	}
+	snprintf(idle->no_idle_error, sizeof(idle->no_idle_error),
+		 "open or write /dev/cpu_dma_latency: %s (%s)", strerror(errno),
+		 errno_name(errno));
+	warn_msg("--no-idle: %s; measuring with the idle states as they are",
+		 idle->no_idle_error);
+	return -1;
 }
 
 /* Open path for writing, or die. */
@@ -360,6 +448,7 @@ main(int argc, char **argv)
 	struct meta meta;
 	size_t n, failed = 0;
 	FILE *out = stdout;
+	int hold = -1;
 
 	parse_options(&o, argc, argv);
 	if (o.list) {
@@ -375,12 +464,22 @@ main(int argc, char **argv)
 		die_errno("calloc");
 	if (o.output != NULL)
 		out = open_out(o.output);
+	/* Make --save's directory now: a mistyped one should fail before
+	 * the measurements, not after them. */
+	if (o.save != NULL && mkdir(o.save, 0777) == -1 && errno != EEXIST)
+		die_errno("mkdir %s", o.save);
 	meta_collect(&meta, o.run.cpus, o.run.ncpus);
+	if (o.no_idle)
+		hold = no_idle(&meta.idle);
 	for (size_t i = 0; i < n; i++) {
 		if (engine_run(&runs[i], &results[i]) == -1)
 			failed++;
 		progress(&o, i, n, &runs[i], &results[i]);
 	}
+	if (hold != -1)
+		close(hold); /* the CPUs may sleep again */
+	meta.idle.njumps =
+		idle_jumps(results, n, meta.idle.jumps, IDLE_JUMPS_MAX);
 	write_format(out, o.format, results, n, &meta);
 	if (out != stdout)
 		close_out(out, o.output);

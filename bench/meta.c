@@ -1,5 +1,6 @@
 /* meta.c - the machine a result comes from: see meta.h. */
 #define _GNU_SOURCE /* F_GETPIPE_SZ, sched_getaffinity */
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
@@ -71,6 +72,15 @@ read_line(const char *path, char *buf, size_t len)
 		buf[at] = '\0';
 	}
 	fclose(f);
+}
+
+/* Whether s is a whole number that JSON may carry as one. */
+static int
+is_number(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n > 0 && n < 19 && s[n] == '\0';
 }
 
 /* The value after "model name : " in /proc/cpuinfo. */
@@ -252,6 +262,64 @@ meta_line_rtt(const struct meta *m, char *buf, size_t len)
 		 m->line_rtt_ns);
 }
 
+#define CPUIDLE	 "/sys/devices/system/cpu/cpuidle/"
+#define HALTPOLL "/sys/module/haltpoll/parameters"
+
+/* The idle states of every CPU, the cpuidle driver and governor, and the
+ * guest's halt-polling parameters; what is missing stays "" or 0. */
+static void
+meta_idle_collect(struct meta_idle *idle)
+{
+	DIR *d;
+	struct dirent *e;
+
+	read_line(CPUIDLE "current_driver", idle->driver, sizeof(idle->driver));
+	read_line(CPUIDLE "current_governor", idle->governor,
+		  sizeof(idle->governor));
+	read_line(CPUIDLE "current_governor_ro", idle->governor_ro,
+		  sizeof(idle->governor_ro));
+	for (size_t c = 0; c < META_IDLE_CPUS; c++) {
+		for (size_t k = 0; k < META_IDLE_STATES; k++) {
+			struct meta_idle_state *st = &idle->states[c][k];
+			char path[128], num[32];
+
+			snprintf(path, sizeof(path),
+				 "/sys/devices/system/cpu/cpu%zu/cpuidle/"
+				 "state%zu/name",
+				 c, k);
+			read_line(path, st->name, sizeof(st->name));
+			if (st->name[0] == '\0')
+				break;
+			snprintf(path, sizeof(path),
+				 "/sys/devices/system/cpu/cpu%zu/cpuidle/"
+				 "state%zu/latency",
+				 c, k);
+			read_line(path, num, sizeof(num));
+			st->latency_us = is_number(num) ? atol(num) : -1;
+			idle->nstates[c] = k + 1;
+		}
+		if (idle->nstates[c] > 0)
+			idle->ncpus = c + 1;
+	}
+	if ((d = opendir(HALTPOLL)) == NULL)
+		return;
+	idle->haltpoll_module = 1;
+	while ((e = readdir(d)) != NULL && idle->nhaltpoll < META_IDLE_PARAMS) {
+		char path[320];
+
+		if (e->d_name[0] == '.' ||
+		    strlen(e->d_name) >= sizeof(idle->haltpoll[0].name))
+			continue;
+		memcpy(idle->haltpoll[idle->nhaltpoll].name, e->d_name,
+		       strlen(e->d_name) + 1);
+		snprintf(path, sizeof(path), HALTPOLL "/%s", e->d_name);
+		read_line(path, idle->haltpoll[idle->nhaltpoll].value,
+			  sizeof(idle->haltpoll[0].value));
+		idle->nhaltpoll++;
+	}
+	closedir(d);
+}
+
 void
 meta_collect(struct meta *m, const struct placement *pins, size_t n)
 {
@@ -297,6 +365,7 @@ meta_collect(struct meta *m, const struct placement *pins, size_t n)
 		snprintf(path, sizeof(path), "/proc/sys/%s", l->path);
 		read_line(path, l->value, sizeof(l->value));
 	}
+	meta_idle_collect(&m->idle);
 	line_rtt_collect(m, pins, n);
 }
 
@@ -315,13 +384,129 @@ meta_limit_num(const struct meta *m, const char *path, long def)
 	return def;
 }
 
-/* Whether s is a whole number that JSON may carry as one. */
-static int
-is_number(const char *s)
+int
+meta_idle_halt_polls(const struct meta_idle *idle)
 {
-	size_t n = strspn(s, "0123456789");
+	if (idle->driver[0] == '\0')
+		return -1;
+	if (strcmp(idle->driver, "haltpoll") != 0)
+		return 0;
+	for (size_t i = 0; i < idle->nhaltpoll; i++)
+		if (strcmp(idle->haltpoll[i].name, "guest_halt_poll_ns") == 0)
+			return is_number(idle->haltpoll[i].value)
+				       ? atol(idle->haltpoll[i].value) > 0
+				       : -1;
+	return -1;
+}
 
-	return n > 0 && n < 19 && s[n] == '\0';
+/* ", \"key\": " then value as a JSON string, or null if it is "". */
+static void
+json_or_null(FILE *f, const char *key, const char *value)
+{
+	fprintf(f, ", ");
+	json_string(f, key);
+	fprintf(f, ": ");
+	if (value[0] == '\0')
+		fprintf(f, "null");
+	else
+		json_string(f, value);
+}
+
+/* "idle": the cpuidle driver, governor and states, halt polling,
+ * --no-idle, and where the round trips jumped with the gap. */
+static void
+meta_idle_json(FILE *f, const struct meta_idle *idle)
+{
+	int polls = meta_idle_halt_polls(idle);
+	char where[32];
+	size_t any = 0;
+
+	fprintf(f, ", \"idle\": {\"note\": \"cpuidle from "
+		   "/sys/devices/system/cpu; latency_us is a state's exit "
+		   "latency\"");
+	json_or_null(f, "cpuidle_driver", idle->driver);
+	json_or_null(f, "cpuidle_governor", idle->governor);
+	json_or_null(f, "cpuidle_governor_ro", idle->governor_ro);
+	fprintf(f, ", \"states\": ");
+	for (size_t c = 0; c < idle->ncpus; c++) {
+		if (idle->nstates[c] == 0)
+			continue;
+		fprintf(f, "%s\"cpu%zu\": [", any++ ? ", " : "{", c);
+		for (size_t k = 0; k < idle->nstates[c]; k++) {
+			const struct meta_idle_state *st = &idle->states[c][k];
+
+			fprintf(f,
+				"%s{\"state\": %zu, \"name\": ", k ? ", " : "",
+				k);
+			json_string(f, st->name);
+			if (st->latency_us < 0)
+				fprintf(f, ", \"latency_us\": null}");
+			else
+				fprintf(f, ", \"latency_us\": %ld}",
+					st->latency_us);
+		}
+		fputc(']', f);
+	}
+	fprintf(f, "%s, \"haltpoll_parameters\": ", any ? "}" : "null");
+	if (!idle->haltpoll_module)
+		fprintf(f, "null");
+	else
+		fputc('{', f);
+	for (size_t i = 0; idle->haltpoll_module && i < idle->nhaltpoll; i++) {
+		const char *v = idle->haltpoll[i].value;
+
+		fprintf(f, "%s", i ? ", " : "");
+		json_string(f, idle->haltpoll[i].name);
+		fprintf(f, ": ");
+		if (is_number(v))
+			fprintf(f, "%s", v);
+		else if (v[0] == '\0')
+			fprintf(f, "null");
+		else
+			json_string(f, v);
+	}
+	if (idle->haltpoll_module)
+		fputc('}', f);
+	fprintf(f, ", \"guest_halt_polls\": %s",
+		polls < 0 ? "null"
+		: polls	  ? "true"
+			  : "false");
+	fprintf(f,
+		", \"no_idle\": {\"asked\": %s, \"held\": %s, "
+		"\"error\": ",
+		idle->no_idle_asked ? "true" : "false",
+		idle->no_idle_held ? "true" : "false");
+	if (idle->no_idle_error[0] == '\0')
+		fprintf(f, "null}");
+	else {
+		json_string(f, idle->no_idle_error);
+		fputc('}', f);
+	}
+	fprintf(f,
+		", \"gap_jump_rule\": \"the smallest gap at which the "
+		"median p50 of the blocking transports exceeds %d times "
+		"their median p50 at the smallest gap measured\", "
+		"\"gap_jumps\": [",
+		IDLE_JUMP_FACTOR);
+	for (size_t i = 0; i < idle->njumps; i++) {
+		const struct idle_jump *j = &idle->jumps[i];
+
+		placement_format(j->cpus, where, sizeof(where));
+		fprintf(f,
+			"%s{\"cpus\": \"%s\", \"size\": %zu, \"gaps\": %zu, "
+			"\"blocking_mechs\": %zu, \"base_gap_ns\": %llu, "
+			"\"base_p50_ns\": %llu, ",
+			i ? ", " : "", where, j->size, j->ngaps, j->nmechs,
+			(unsigned long long)j->base_gap_ns,
+			(unsigned long long)j->base_p50_ns);
+		if (j->found)
+			fprintf(f, "\"gap_ns\": %llu, \"p50_ns\": %llu}",
+				(unsigned long long)j->gap_ns,
+				(unsigned long long)j->p50_ns);
+		else
+			fprintf(f, "\"gap_ns\": null, \"p50_ns\": null}");
+	}
+	fprintf(f, "]}");
 }
 
 void
@@ -369,7 +554,9 @@ meta_json(FILE *f, const struct meta *m)
 			json_string(f, l->value);
 		}
 	}
-	fprintf(f, "}}");
+	fputc('}', f);
+	meta_idle_json(f, &m->idle);
+	fputc('}', f);
 }
 
 void

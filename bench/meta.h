@@ -9,8 +9,37 @@
 #include <stdio.h>
 
 #include "engine.h"
+#include "idle.h"
 
-#define META_LIMITS 20
+#define META_LIMITS	 20
+#define META_IDLE_CPUS	 16 /* CPUs whose idle states are recorded */
+#define META_IDLE_STATES 10 /* idle states recorded a CPU */
+#define META_IDLE_PARAMS 8  /* haltpoll parameters recorded */
+
+/* One idle state of one CPU, from /sys/devices/system/cpu/cpuN/cpuidle. */
+struct meta_idle_state {
+	char name[32];	 /* "POLL", "C1", "haltpoll idle" */
+	long latency_us; /* its exit latency; -1 if unreadable */
+};
+
+/* The machine's idle story: what a round trip after a gap may have to
+ * wake from, whether the run kept the CPUs awake, and where the round
+ * trips got slower.  Strings are "" where a file is missing. */
+struct meta_idle {
+	char driver[48], governor[48], governor_ro[48];
+	struct meta_idle_state states[META_IDLE_CPUS][META_IDLE_STATES];
+	size_t nstates[META_IDLE_CPUS]; /* by CPU number */
+	size_t ncpus;			/* CPUs looked at */
+	struct {
+		char name[48], value[32];
+	} haltpoll[META_IDLE_PARAMS]; /* /sys/module/haltpoll/parameters */
+	size_t nhaltpoll;
+	int haltpoll_module;		 /* whether that directory exists */
+	int no_idle_asked, no_idle_held; /* --no-idle, and whether it took */
+	char no_idle_error[128];	 /* why not, if it did not */
+	struct idle_jump jumps[IDLE_JUMPS_MAX]; /* idle_jumps() of the run */
+	size_t njumps;
+};
 
 struct meta_limit {
 	const char *path; /* under /proc/sys: "fs/mqueue/msgsize_max" */
@@ -34,6 +63,7 @@ struct meta {
 	size_t npinning;
 	struct meta_limit limits[META_LIMITS];
 	size_t nlimits;
+	struct meta_idle idle;
 	/* One cache line bounced between two CPUs, measured at the start:
 	 * the floor of shared memory's latency, and a sign of how far apart
 	 * the host has put the CPUs (docs/bench.md). */
@@ -45,6 +75,11 @@ struct meta {
 
 /* Fill m from this machine, with the placements the run measures. */
 void meta_collect(struct meta *m, const struct placement *pins, size_t n);
+
+/* Whether the guest polls before it halts an idle vCPU: 1 (the haltpoll
+ * cpuidle driver with guest_halt_poll_ns above 0), 0 (another driver, or
+ * a limit of 0), -1 (cannot tell). */
+int meta_idle_halt_polls(const struct meta_idle *idle);
 
 /* Write m as a JSON object (no trailing newline). */
 void meta_json(FILE *f, const struct meta *m);

@@ -34,7 +34,8 @@ static int
 same_group(const struct run_result *a, const struct run_result *b)
 {
 	return a->pattern == b->pattern && a->size == b->size &&
-	       a->cpus.a == b->cpus.a && a->cpus.b == b->cpus.b;
+	       a->cpus.a == b->cpus.a && a->cpus.b == b->cpus.b &&
+	       a->gap_ns == b->gap_ns;
 }
 
 /* Order within a group: measured ones best first, then skipped, then
@@ -70,10 +71,16 @@ group_header(FILE *f, const struct run_result *r)
 		snprintf(where, sizeof(where), "client on CPU %d, server on %d",
 			 r->cpus.a, r->cpus.b);
 	if (r->pattern == PAT_LATENCY) {
+		char gap[48] = "", v[16];
+
+		if (r->gap_ns > 0) {
+			format_ns((double)r->gap_ns, v, sizeof(v));
+			snprintf(gap, sizeof(gap), ", %s gap before each", v);
+		}
 		fprintf(f,
-			"\nlatency, %s each way, cpus %s (%s): round trip, "
+			"\nlatency, %s each way, cpus %s (%s)%s: round trip, "
 			"ranked by p50\n",
-			size, cpus, where);
+			size, cpus, where, gap);
 		fprintf(f, "%3s  %-18s %-5s %8s %9s %9s %9s %9s %9s %9s %8s\n",
 			"#", "mech", "wait", "count", "min", "p50", "p90",
 			"p99", "p99.9", "cpu/msg", "csw/msg");
@@ -119,6 +126,49 @@ table_row(FILE *f, const struct run_result *r, int rank)
 	}
 }
 
+/* Below the table: where the blocking transports' round trips jumped
+ * with the gap, for each group measured at two gaps or more. */
+static void
+table_jumps(FILE *f, const struct meta_idle *idle)
+{
+	for (size_t i = 0; i < idle->njumps; i++) {
+		const struct idle_jump *j = &idle->jumps[i];
+		char size[32], cpus[32], base[16], gap[16], p50[16], bgap[32];
+		char v[16];
+
+		format_size(j->size, size, sizeof(size));
+		placement_format(j->cpus, cpus, sizeof(cpus));
+		format_ns((double)j->base_p50_ns, base, sizeof(base));
+		if (j->base_gap_ns == 0)
+			snprintf(bgap, sizeof(bgap), "no gap");
+		else {
+			format_ns((double)j->base_gap_ns, v, sizeof(v));
+			snprintf(bgap, sizeof(bgap), "a %s gap", v);
+		}
+		fprintf(f,
+			"gap jump, %s, cpus %s: median p50 of %zu blocking "
+			"transports %s with %s; ",
+			size, cpus, j->nmechs, base, bgap);
+		if (!j->found) {
+			fprintf(f,
+				"no gap of the %zu measured more than %dx "
+				"that\n",
+				j->ngaps, IDLE_JUMP_FACTOR);
+			continue;
+		}
+		format_ns((double)j->gap_ns, gap, sizeof(gap));
+		format_ns((double)j->p50_ns, p50, sizeof(p50));
+		fprintf(f, "jumps to %s at gap %s (more than %dx)\n", p50, gap,
+			IDLE_JUMP_FACTOR);
+	}
+	if (idle->no_idle_asked)
+		fprintf(f, "--no-idle: %s%s\n",
+			idle->no_idle_held ? "/dev/cpu_dma_latency held at 0 "
+					     "during the run"
+					   : "not held: ",
+			idle->no_idle_error);
+}
+
 void
 output_table(FILE *f, const struct run_result *r, size_t n,
 	     const struct meta *m)
@@ -158,6 +208,8 @@ output_table(FILE *f, const struct run_result *r, size_t n,
 		"\ncpu/msg: CPU time (user + system) of both processes per "
 		"round trip or message;\ncsw/msg: their context switches per "
 		"round trip or message. MB = 10^6 bytes.\n");
+	if (m != NULL)
+		table_jumps(f, &m->idle);
 	free(g);
 	free(done);
 }
@@ -174,7 +226,8 @@ output_csv(FILE *f, const struct run_result *r, size_t n)
 		fprintf(f, "%s,%s,%zu,", x->t->name, pattern_name(x->pattern),
 			x->size);
 		if (x->status != RUN_OK) {
-			fprintf(f, ",\"%s\",,,,,,,,,,,\n", cpus);
+			fprintf(f, ",\"%s\",,,,,,,,,,,,%llu\n", cpus,
+				(unsigned long long)x->gap_ns);
 			continue;
 		}
 		fprintf(f, "%lu,\"%s\",", x->count, cpus);
@@ -189,7 +242,8 @@ output_csv(FILE *f, const struct run_result *r, size_t n)
 		else
 			fprintf(f, ",,,,,,,%.1f,%.3f,", x->msgs_per_s,
 				x->mb_per_s);
-		fprintf(f, "%.1f,%.3f\n", x->cpu_ns_per_msg, x->ctxsw_per_msg);
+		fprintf(f, "%.1f,%.3f,%llu\n", x->cpu_ns_per_msg,
+			x->ctxsw_per_msg, (unsigned long long)x->gap_ns);
 	}
 }
 
@@ -213,8 +267,11 @@ output_json(FILE *f, const struct run_result *r, size_t n, const struct meta *m)
 			fprintf(f, "\"count\": %lu, ", x->count);
 		else
 			fprintf(f, "\"count\": null, ");
-		fprintf(f, "\"cpus\": \"%s\", \"wait\": \"%s\", \"rtt_ns\": ",
-			cpus, wait_name(x->t->wait));
+		fprintf(f,
+			"\"cpus\": \"%s\", \"gap_ns\": %llu, \"wait\": \"%s\", "
+			"\"rtt_ns\": ",
+			cpus, (unsigned long long)x->gap_ns,
+			wait_name(x->t->wait));
 		if (ok && x->pattern == PAT_LATENCY)
 			fprintf(f,
 				"{\"min\": %llu, \"p50\": %llu, \"p90\": %llu, "
@@ -260,7 +317,7 @@ output_json(FILE *f, const struct run_result *r, size_t n, const struct meta *m)
 void
 output_cdf(FILE *f, const struct run_result *r, size_t n)
 {
-	fprintf(f, "mech,size,cpus,fraction,ns\n");
+	fprintf(f, "mech,size,cpus,fraction,ns,gap_ns\n");
 	for (size_t i = 0; i < n; i++) {
 		char cpus[32];
 
@@ -268,9 +325,10 @@ output_cdf(FILE *f, const struct run_result *r, size_t n)
 			continue;
 		placement_format(r[i].cpus, cpus, sizeof(cpus));
 		for (size_t k = 0; k < r[i].cdf_len; k++)
-			fprintf(f, "%s,%zu,\"%s\",%.6f,%llu\n", r[i].t->name,
-				r[i].size, cpus, r[i].cdf[k].frac,
-				(unsigned long long)r[i].cdf[k].ns);
+			fprintf(f, "%s,%zu,\"%s\",%.6f,%llu,%llu\n",
+				r[i].t->name, r[i].size, cpus, r[i].cdf[k].frac,
+				(unsigned long long)r[i].cdf[k].ns,
+				(unsigned long long)r[i].gap_ns);
 	}
 }
 
@@ -295,4 +353,10 @@ output_gnuplot_vars(FILE *f, const struct meta *m, struct placement sweep,
 	fprintf(f, "small = %zu\n", small);
 	fprintf(f, "machine = \"%s, %ld CPUs, Linux\"\n", m->arch,
 		m->cpus_online);
+	/* The gap plot's mark: the first group's jump, -1 if none. */
+	fprintf(f, "gap_jump_ns = %lld\n",
+		m->idle.njumps > 0 && m->idle.jumps[0].found
+			? (long long)m->idle.jumps[0].gap_ns
+			: -1LL);
+	fprintf(f, "no_idle = %d\n", m->idle.no_idle_held);
 }

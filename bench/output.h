@@ -10,14 +10,19 @@
 #include "engine.h"
 #include "meta.h"
 
-/* The CSV header, exactly as the benchmark contract gives it. */
-#define CSV_HEADER                                                             \
+/* The CSV header: the benchmark contract's, exactly, then the columns
+ * added since, at the end, so that a script that reads the contract's
+ * columns by position still finds them: gap_ns, the client's sleep
+ * before each round trip (--gap; 0 for throughput). */
+#define CSV_CONTRACT_HEADER                                                    \
 	"mech,pattern,size,count,cpus,min_ns,p50_ns,p90_ns,p99_ns,p999_ns,"    \
 	"max_ns,mean_ns,msgs_per_s,mb_per_s,cpu_ns_per_msg,ctxsw_per_msg"
+#define CSV_HEADER CSV_CONTRACT_HEADER ",gap_ns"
 
-/* The table for a terminal: results grouped by pattern, placement and
- * size, each group ranked (latency by p50, throughput by messages/s),
- * skipped and failed ones last in their group with the reason. */
+/* The table for a terminal: results grouped by pattern, placement, size
+ * and gap, each group ranked (latency by p50, throughput by messages/s),
+ * skipped and failed ones last in their group with the reason; below it,
+ * where the round trips jumped with the gap (m->idle.jumps). */
 void output_table(FILE *f, const struct run_result *r, size_t n,
 		  const struct meta *m);
 
@@ -25,13 +30,14 @@ void output_table(FILE *f, const struct run_result *r, size_t n,
  * measured columns empty. */
 void output_csv(FILE *f, const struct run_result *r, size_t n);
 
-/* {"meta": {...}, "results": [...]}, as the contract gives it, with two
- * more keys a result: "wait" ("block", "spin") and "error" (null or what
- * failed). */
+/* {"meta": {...}, "results": [...]}, as the contract gives it, with three
+ * more keys a result: "wait" ("block", "spin"), "error" (null or what
+ * failed) and "gap_ns". */
 void output_json(FILE *f, const struct run_result *r, size_t n,
 		 const struct meta *m);
 
-/* The latency CDFs, for the plots: "mech,size,cpus,fraction,ns" rows. */
+/* The latency CDFs, for the plots: "mech,size,cpus,fraction,ns,gap_ns"
+ * rows. */
 void output_cdf(FILE *f, const struct run_result *r, size_t n);
 
 /* gnuplot variables for bench/plots.gp: the kernel thresholds and the

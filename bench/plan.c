@@ -3,10 +3,39 @@
 
 #include "plan.h"
 
+/* The runs of one pattern, placement and gap (base) into runs from k;
+ * returns the next k. */
+static size_t
+plan_one(const struct plan_opts *o, const struct run_spec *base, int less,
+	 struct run_spec *runs, size_t k)
+{
+	/* Transports that carry less than the smallest size, once at their
+	 * own largest. */
+	for (size_t m = 0; m < o->nmechs; m++) {
+		char why[200];
+		size_t max = o->mechs[m]->max_size(why, sizeof(why));
+
+		if (max < o->sizes[0]) {
+			runs[k] = *base;
+			runs[k].t = o->mechs[m];
+			runs[k++].size = max;
+		}
+	}
+	for (size_t s = 0; s < (less ? 1 : o->nsizes); s++)
+		for (size_t m = 0; m < o->nmechs; m++) {
+			runs[k] = *base;
+			runs[k].t = o->mechs[m];
+			runs[k++].size = o->sizes[s];
+		}
+	return k;
+}
+
 struct run_spec *
 plan_runs(const struct plan_opts *o, size_t *n)
 {
-	size_t cap = o->ncpus * 2 * o->nmechs * (o->nsizes + 1), k = 0;
+	size_t ngaps = o->ngaps > 0 ? o->ngaps : 1;
+	size_t cap = o->ncpus * (1 + ngaps) * o->nmechs * (o->nsizes + 1),
+	       k = 0;
 	struct run_spec *runs = calloc(cap ? cap : 1, sizeof(*runs));
 	static const enum pattern pats[] = {PAT_LATENCY, PAT_THROUGHPUT};
 
@@ -14,8 +43,8 @@ plan_runs(const struct plan_opts *o, size_t *n)
 		return NULL;
 	for (size_t c = 0; c < o->ncpus; c++) {
 		for (size_t p = 0; p < 2; p++) {
-			int want = pats[p] == PAT_LATENCY ? o->latency
-							  : o->throughput;
+			int lat = pats[p] == PAT_LATENCY;
+			int want = lat ? o->latency : o->throughput;
 			/* The default's extra placements: latency at the
 			 * smallest size only. */
 			int less = o->default_cpus && c > 0;
@@ -28,27 +57,14 @@ plan_runs(const struct plan_opts *o, size_t *n)
 				.timeout_s = o->timeout_s,
 			};
 
-			if (!want || (less && pats[p] != PAT_LATENCY))
+			if (!want || (less && !lat))
 				continue;
-			/* Transports that carry less than the smallest size,
-			 * once at their own largest. */
-			for (size_t m = 0; m < o->nmechs; m++) {
-				char why[200];
-				size_t max =
-					o->mechs[m]->max_size(why, sizeof(why));
-
-				if (max < o->sizes[0]) {
-					runs[k] = base;
-					runs[k].t = o->mechs[m];
-					runs[k++].size = max;
-				}
+			/* A gap is a pause between round trips: throughput,
+			 * a stream, is measured once without one. */
+			for (size_t g = 0; g < (lat ? ngaps : 1); g++) {
+				base.gap_ns = lat && o->ngaps ? o->gaps[g] : 0;
+				k = plan_one(o, &base, less, runs, k);
 			}
-			for (size_t s = 0; s < (less ? 1 : o->nsizes); s++)
-				for (size_t m = 0; m < o->nmechs; m++) {
-					runs[k] = base;
-					runs[k].t = o->mechs[m];
-					runs[k++].size = o->sizes[s];
-				}
 		}
 	}
 	*n = k;

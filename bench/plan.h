@@ -21,9 +21,11 @@ struct plan_opts {
 	unsigned long count, warmup; /* or ENGINE_AUTO */
 	struct placement cpus[PLACEMENTS_MAX];
 	size_t ncpus;
-	int default_cpus;   /* no --cpus given: cpus[1..] measure less */
-	const char *name;   /* -N, or NULL */
-	unsigned timeout_s; /* 0: the engine's default */
+	int default_cpus; /* no --cpus given: cpus[1..] measure less */
+	unsigned long long gaps[CLI_GAPS_MAX]; /* ascending; none: {0} */
+	size_t ngaps;			       /* 0 means one gap of 0 */
+	const char *name;		       /* -N, or NULL */
+	unsigned timeout_s;		       /* 0: the engine's default */
 };
 
 /* The measurements o asks for, in the order they are made and shown:
@@ -32,7 +34,9 @@ struct plan_opts {
  * that largest size: a notification), then every size for every
  * transport (a size above a transport's largest is planned, and skipped
  * by the engine with the reason).  With default_cpus, the placements
- * after the first measure latency at the smallest size only.  Returns a
+ * after the first measure latency at the smallest size only.  Each
+ * latency measurement is made once for each gap, in ascending order, one
+ * after the other; throughput once, without a gap.  Returns a
  * calloc'ed array of *n runs, or NULL. */
 struct run_spec *plan_runs(const struct plan_opts *o, size_t *n);
 

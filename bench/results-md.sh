@@ -12,12 +12,19 @@
 # limits from bench.json, and one Markdown table a group of bench.csv
 # (pattern, size, placement), ranked as ipcbench ranks them: latency by
 # p50, throughput by messages per second; skipped and failed rows last.
+# A file with a gap sweep (bench.csv's gap_ns column) gets one table a
+# size and placement instead: a transport a row, a gap a column.
 set -eu
 if [ "${1:-}" = --update ]; then
 	doc=$2
 	tmp=$(mktemp) && out=$(mktemp) || exit 1
 	trap 'rm -f "$tmp" "$out"' EXIT
 	sh "$0" "${3:-build/results}" >"$tmp"
+	# and the gap sweep that make bench writes beside it
+	if [ -f "${3:-build/results}/gap/bench.csv" ]; then
+		echo >>"$tmp"
+		sh "$0" "${3:-build/results}/gap" >>"$tmp"
+	fi
 	grep -q '^<!-- bench:results:begin -->$' "$doc" ||
 		{ echo "results-md.sh: no <!-- bench:results:begin --> line in $doc" >&2; exit 1; }
 	awk -v tables="$tmp" '
@@ -36,6 +43,51 @@ printf 'IPC limits (/proc/sys): '
 tr -d '\n' <"$dir/bench.json" | sed -n 's/.*"ipc_limits": {\([^}]*\)}.*/\1/p' |
 	sed 's/"//g; s/, /; /g'
 echo
+# A gap sweep (any row with gap_ns, the last column, above 0): one table
+# a size and placement, a row a transport, a column a gap, each cell the
+# p50 and p99 round trip; then ipcbench's own line on where it jumped.
+if tail -n +2 "$dir/bench.csv" | awk -F, '{ g = $NF } g > 0 { found = 1 } END { exit !found }'; then
+	tail -n +2 "$dir/bench.csv" | sed 's/"\([0-9]*\),\([0-9]*\)"/\1+\2/; s/"any"/any/' |
+	awk -F, '
+	function human(ns) {
+		if (ns == "") return ""
+		if (ns < 1000) return sprintf("%d ns", ns)
+		if (ns < 1e6) return sprintf("%.1f us", ns / 1e3)
+		return sprintf("%.2f ms", ns / 1e6)
+	}
+	$2 == "latency" {
+		key = $3 SUBSEP $5
+		if (!(key in seen)) { seen[key] = 1; order[++ngroups] = key }
+		if (!((key, $1) in hasm)) { hasm[key, $1] = 1; mechs[key, ++nm[key]] = $1 }
+		if (!((key, $17) in hasg)) { hasg[key, $17] = 1; gaps[key, ++ng[key]] = $17 }
+		cell[key, $1, $17] = $4 == "" ? "-" : human($7) " / " human($10)
+	}
+	END {
+		for (g = 1; g <= ngroups; g++) {
+			key = order[g]
+			split(key, k, SUBSEP)
+			cpus = k[2]; gsub(/\+/, ",", cpus)
+			n = ng[key]
+			for (i = 1; i <= n; i++) srt[i] = gaps[key, i] + 0
+			for (i = 1; i <= n; i++)
+				for (j = i + 1; j <= n; j++)
+					if (srt[j] < srt[i]) { t = srt[i]; srt[i] = srt[j]; srt[j] = t }
+			printf "\n**Round trip against the gap before it, %s B each way, cpus %s** (p50 / p99)\n\n| mech |", k[1], cpus
+			for (i = 1; i <= n; i++) printf " %s |", srt[i] == 0 ? "no gap" : human(srt[i])
+			printf "\n| --- |"
+			for (i = 1; i <= n; i++) printf " ---: |"
+			print ""
+			for (m = 1; m <= nm[key]; m++) {
+				printf "| %s |", mechs[key, m]
+				for (i = 1; i <= n; i++) printf " %s |", cell[key, mechs[key, m], srt[i] ""]
+				print ""
+			}
+		}
+	}'
+	echo
+	sed -n 's/^gap jump, /Where the round trips jump: /p; s/^--no-idle: /`--no-idle`: /p' "$dir/bench.txt"
+	exit 0
+fi
 # Why each skipped or failed row has no numbers, from bench.json (one
 # result a line): "mech,pattern,size,cpus<TAB>skipped: reason".
 reasons=$(mktemp) || exit 1

@@ -42,7 +42,7 @@ main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "-h") == 0)
 		return fputs(usage, stdout) == EOF;
-	if (argc < 2 || argc > 3 || argv[1][0] == '-' || *end != '\0' ||
+	if (argc < 2 || argc > 3 || argv[1][0] == '-' || !argv[1][0] || *end ||
 	    count < 1 || count > 1000) {
 		fprintf(stderr,
 			"fifo_minimal_writer: give a PATH, and COUNT 1 to 1000\n%s",

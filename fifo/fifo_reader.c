@@ -198,6 +198,8 @@ static void
 other_opt(int o, char *val)
 {
 	(void)o; /* -p, the only one */
+	if (val[0] == '\0') /* not ".", which is what its directory is */
+		opts_usage_error(usage, "-p: an empty path names no file");
 	user_path = val;
 }
 

@@ -26,6 +26,13 @@ names_check(const char *name)
 		errno = EINVAL;
 		return -1;
 	}
+	/* Behind the ipclab-<uid>- prefix ".." climbs nowhere; but a name
+	 * that reads as the parent directory, in a message, a script or a
+	 * path someone builds from it, is a trap: refuse it anywhere. */
+	if (strstr(name, "..") != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
 	return 0;
 }
 

@@ -20,7 +20,7 @@
 #define NAMES_FULL_MAX	100 /* room for "/ipclab-<uid>-<name>" */
 
 /* Check a short name: 1 to NAMES_SHORT_MAX characters of A-Z a-z 0-9 . _ -
- * (so it is a valid file name and needs no quoting).  Returns 0, or -1
+ * (so it is a valid file name and needs no quoting), with no "..".  Returns 0, or -1
  * with errno EINVAL or ENAMETOOLONG. */
 int names_check(const char *name);
 

@@ -47,9 +47,10 @@ main(int argc, char **argv)
 	key = (key_t)(0x1c000000 | (getuid() & 0xffffff)); /* one per user */
 	if (argc == 2 && strcmp(argv[1], "-h") == 0)
 		return printf(USAGE) < 0;
-	if (argc == 2)
+	if (argc == 2) /* a long, then cut to key_t's 32 bits */
 		key = (key_t)strtol(argv[1], &end, 0);
-	if (argc > 2 || *end != '\0' || key <= 0)
+	if (argc > 2 || *end != '\0' || key <= 0 ||
+	    (argc == 2 && key != strtol(argv[1], NULL, 0))) /* cut: not KEY */
 		return fprintf(stderr, "msgq_minimal_send: bad KEY\n" USAGE), 2;
 	setvbuf(stdout, NULL, _IOLBF, 0); /* a line at a time, even to a pipe */
 	if ((q = msgget(key, IPC_CREAT | IPC_EXCL | 0600)) == -1)

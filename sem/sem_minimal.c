@@ -22,7 +22,6 @@
 
 #define TURNS 10000 /* per process */
 #define USAGE "usage: sem_minimal [KEY]\n"
-
 static key_t key;
 
 static void
@@ -47,9 +46,10 @@ main(int argc, char **argv)
 	key = (key_t)(0x1c000000 | (getuid() & 0xffffff)); /* one per user */
 	if (argc == 2 && strcmp(argv[1], "-h") == 0)
 		return printf(USAGE) < 0;
-	if (argc == 2)
+	if (argc == 2) /* a long, then cut to key_t's 32 bits */
 		key = (key_t)strtol(argv[1], &end, 0);
-	if (argc > 2 || *end != '\0' || key <= 0)
+	if (argc > 2 || *end != '\0' || key <= 0 ||
+	    (argc == 2 && key != strtol(argv[1], NULL, 0))) /* cut: not KEY */
 		return fprintf(stderr, "sem_minimal: bad KEY\n" USAGE), 2;
 	if ((counter = mmap(NULL, sizeof(*counter), PROT_READ | PROT_WRITE,
 			    MAP_SHARED | MAP_ANONYMOUS, -1, 0)) == MAP_FAILED)

@@ -72,8 +72,16 @@ wait_for(const sigset_t *want, uint64_t deadline, struct signalfd_siginfo *si)
 			die("no sender in %lu s: run signal_sigqueue_sender "
 			    "-p %ld",
 			    opt.timeout_s, (long)getpid());
-		if (sender != 0 && !pid_alive(sender))
+		/* Gone?  Then one last look, in this order.  The sender
+		 * sends before it exits, and kill(2) makes a signal
+		 * pending before it returns: once it is seen gone, all it
+		 * ever sent is here.  It may have sent and exited between
+		 * our take and this check. */
+		if (sender != 0 && !pid_alive(sender)) {
+			if (take(want, 0, si))
+				break;
 			die("sender %ld went away", (long)sender);
+		}
 	}
 	if (sender == 0)
 		sender = (pid_t)si->ssi_pid;

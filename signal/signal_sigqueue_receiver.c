@@ -106,6 +106,25 @@ take(int sig, unsigned ms, pid_t *from, int *value)
 	return 1;
 }
 
+/* Whether the sender is gone for good and sig will not come from it.
+ * The order of the two looks is the point.  The sender sends before it
+ * exits, and kill(2) makes a signal pending before it returns; so once
+ * the sender is seen gone, all it ever sent is pending here, blocked
+ * until we take it.  Seen gone first, then nothing pending: it never
+ * sent sig.  (Asking only whether it is alive would call a sender that
+ * sent sig and exited, while we were between two waits, "gone".) */
+static int
+gone_without(int sig)
+{
+	sigset_t pending;
+
+	if (pid_alive(sender))
+		return 0;
+	if (sigpending(&pending) == -1)
+		die_errno("sigpending");
+	return !sigismember(&pending, sig);
+}
+
 /* The "SigQ:" line of /proc/self/status, for the learner to see. */
 static void
 print_sigq(void)
@@ -188,7 +207,8 @@ main(int argc, char **argv)
 			die("no sender in %lu s: run signal_sigqueue_sender "
 			    "-p %ld",
 			    opt.timeout_s, me);
-		if (sender != 0 && !burst_over && !pid_alive(sender))
+		if (sender != 0 && !burst_over &&
+		    gone_without(SIG_BURST_END))
 			die("sender %ld went away in the burst", (long)sender);
 	}
 	if (setitimer(ITIMER_REAL, &off, NULL) == -1)
@@ -200,7 +220,7 @@ main(int argc, char **argv)
 
 	/* The real-time signals pile up, blocked, until the last one. */
 	while (!take(SIG_DATA_END, SIGNAL_POLL_MS, &from, &n))
-		if (!pid_alive(sender))
+		if (gone_without(SIG_DATA_END))
 			die("sender %ld went away before SIGRTMIN+1",
 			    (long)sender);
 	printf("signal_sigqueue_receiver %ld: SIGRTMIN+1 from %ld: it queued "

@@ -41,7 +41,7 @@ main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
-	if (argc != 2 || argv[1][0] == '-' ||
+	if (argc != 2 || argv[1][0] == '-' || argv[1][0] == '\0' ||
 	    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]) >=
 		    (int)sizeof(
 			    sa.sun_path)) { /* a cut-off path: another file */

@@ -34,7 +34,8 @@ main(int argc, char **argv)
 		fputs(usage, stdout);
 		return 0;
 	}
-	if (argc > 2 || name[0] == '-' || strchr(name, '/') != NULL ||
+	if (argc > 2 || !name[0] || name[0] == '-' || strstr(name, "..") ||
+	    name[strcspn(name, "/ \t\n")] != '\0' || /* one plain word */
 	    snprintf(sa.sun_path, sizeof(sa.sun_path), /* never cut off */
 		     "%s/ipclab-%ld-%s.XXXXXX/socket",
 		     tmp != NULL && tmp[0] == '/' ? tmp : "/tmp",
@@ -61,8 +62,7 @@ main(int argc, char **argv)
 	    setsockopt(cfd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == -1)
 		goto out; /* ...and so each read: cfd is a new socket */
 	while ((got = read(cfd, buf, sizeof(buf))) > 0) { /* 0: end of file */
-		if (send(cfd, buf, got, MSG_NOSIGNAL) !=
-		    got) /* EPIPE, no kill */
+		if (send(cfd, buf, got, MSG_NOSIGNAL) != got) /* EPIPE */
 			goto out;
 		printf("socket_minimal_server %ld: echoed %zd bytes: \"%.*s\"\n",
 		       (long)getpid(), got, (int)got, buf);

@@ -103,7 +103,7 @@ exchange(int fd, unsigned long seq, char *dgram, char *echo)
 int
 main(int argc, char **argv)
 {
-	char *dgram = malloc(SOCKET_UDP_MAX), *echo = malloc(SOCKET_UDP_MAX);
+	char *dgram, *echo;
 	struct timeval tv = {.tv_sec = 0};
 	struct sockaddr_in sa, me;
 	socklen_t len = sizeof(me);
@@ -117,6 +117,10 @@ main(int argc, char **argv)
 					"address and the port it printed");
 	if ((bad = socket_inet_parse(server, 0, &sa)) != NULL)
 		opts_usage_error(usage, "-c: '%s' %s", server, bad);
+	/* Allocated once the arguments are known good: a usage error
+	 * exits with nothing held (LeakSanitizer, make check). */
+	dgram = malloc(SOCKET_UDP_MAX);
+	echo = malloc(SOCKET_UDP_MAX);
 	if (dgram == NULL || echo == NULL)
 		die_errno("malloc");
 	setvbuf(stdout, NULL, _IOLBF, 0);

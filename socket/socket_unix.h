@@ -47,13 +47,19 @@
 
 /* Fill *sa and *len for path; abstract: path is a name for the abstract
  * namespace (no file, a leading NUL byte).  Returns 0, or -1 with errno
- * ENAMETOOLONG if it does not fit in sun_path: never a cut-off path. */
+ * ENAMETOOLONG if it does not fit in sun_path: never a cut-off path; or
+ * EINVAL for an empty path, whose sun_path of NULs the kernel would take
+ * for an abstract name. */
 static inline int
 socket_unix_addr(struct sockaddr_un *sa, socklen_t *len, const char *path,
 		 int abstract)
 {
 	size_t n = strlen(path);
 
+	if (n == 0 && !abstract) {
+		errno = EINVAL;
+		return -1;
+	}
 	if (n + (abstract ? 1 : 0) > SOCKET_UNIX_PATH_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;

@@ -49,7 +49,10 @@ static size_t size; /* 0: text messages */
 static void
 other_opt(int o, char *val)
 {
-	if (o == 'p')
+	if (o == 'p' && val[0] == '\0')
+		/* an empty sun_path would be the abstract name of NULs */
+		opts_usage_error(usage, "-p: an empty path names no file");
+	else if (o == 'p')
 		path = val;
 	else if (o == 'a')
 		abstract = 1;
@@ -111,13 +114,15 @@ main(int argc, char **argv)
 	if ((path == NULL) == !abstract)
 		opts_usage_error(usage, "give -p PATH (the path the server "
 					"printed) or -a, one of them");
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	fd = connect_server(); /* which may still find -p too long */
+	/* Allocated once the arguments are known good: a usage error
+	 * exits with nothing held (LeakSanitizer, make check). */
 	body = malloc(size > 256 ? size : 256);
 	echo = malloc(size > 256 ? size : 256);
 	if (body == NULL || echo == NULL)
 		die_errno("malloc %zu bytes", size);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-
-	fd = connect_server();
 	socket_client_run(fd, &opt, size, body, echo);
 	if (close(fd) == -1) /* the server reads end of file: we are done */
 		die_errno("close");

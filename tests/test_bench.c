@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "engine.h"
 #include "harness.h"
+#include "idle.h"
 #include "meta.h"
 #include "names.h"
 #include "output.h"
@@ -232,6 +233,54 @@ mech_lists_find_transports(void **state)
 	assert_int_equal(cli_mechs("pipe,", out, 64, err, sizeof(err)), -1);
 }
 
+static void
+gaps_parse_with_their_units(void **state)
+{
+	unsigned long long out[CLI_GAPS_MAX], ns;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(cli_gaps("0,10us,100us,1ms", out, CLI_GAPS_MAX, err,
+				  sizeof(err)),
+			 4);
+	assert_true(out[0] == 0 && out[1] == 10000 && out[2] == 100000 &&
+		    out[3] == 1000000);
+	/* sorted, repeats dropped, every unit */
+	assert_int_equal(cli_gaps("1s,500ns,3ms,0ns,1000ms,0", out,
+				  CLI_GAPS_MAX, err, sizeof(err)),
+			 4);
+	assert_true(out[0] == 0 && out[1] == 500 && out[2] == 3000000 &&
+		    out[3] == 1000000000ULL);
+	assert_int_equal(cli_duration("1000000000ns", &ns), 0);
+	assert_true(ns == 1000000000ULL);
+	assert_int_equal(cli_duration("1000000us", &ns), 0);
+	assert_true(ns == 1000000000ULL);
+}
+
+static void
+bad_gaps_are_refused_with_a_reason(void **state)
+{
+	static const char *const bad[] = {"",	    "10",
+					  "5m",	    "1.5ms",
+					  "-1us",   "2s",
+					  "1001ms", "1us,",
+					  ",1us",   "1 us",
+					  "us",	    "1uS",
+					  "0x10us", "99999999999999999999ns"};
+	unsigned long long out[CLI_GAPS_MAX];
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (cli_gaps(bad[i], out, CLI_GAPS_MAX, err, sizeof(err)) != -1)
+			fail_msg("gap list \"%s\" accepted", bad[i]);
+		assert_true(err[0] != '\0');
+	}
+	assert_int_equal(cli_gaps("1us,2us,3us", out, 2, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "more than 2 gaps"));
+}
+
 /* --- the plan --------------------------------------------------------- */
 
 static size_t
@@ -328,6 +377,90 @@ plan_measures_notifications_at_their_own_size(void **state)
 }
 
 static void
+plan_measures_latency_at_every_gap_and_throughput_once(void **state)
+{
+	struct plan_opts o = three_transports();
+	struct run_spec *r;
+	size_t n, lat = 0;
+
+	(void)state;
+	o.mechs[1] = &pipe_transport; /* no notifications: 1 run a size */
+	o.nmechs = 1;
+	o.ncpus = 1;
+	o.gaps[0] = 0;
+	o.gaps[1] = 10000;
+	o.gaps[2] = 1000000;
+	o.ngaps = 3;
+	r = plan_runs(&o, &n);
+	assert_non_null(r);
+	assert_int_equal(n, 3 * 2 + 2); /* 3 gaps x 2 sizes, then 2 */
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].pattern == PAT_LATENCY) {
+			assert_true(r[i].gap_ns == o.gaps[lat / 2]);
+			lat++;
+		} else {
+			assert_true(r[i].gap_ns == 0);
+		}
+	}
+	assert_int_equal(lat, 6);
+	free(r);
+}
+
+/* A latency result of transport t at gap g with the given p50. */
+static struct run_result
+at_gap(const struct transport *t, uint64_t g, uint64_t p50)
+{
+	return (struct run_result){.t = t,
+				   .pattern = PAT_LATENCY,
+				   .size = 64,
+				   .cpus = {0, 1},
+				   .gap_ns = g,
+				   .status = RUN_OK,
+				   .rtt = {.p50 = p50}};
+}
+
+static void
+the_jump_is_where_the_blocking_median_doubles(void **state)
+{
+	static struct transport spin;
+	static struct run_result r[12];
+	struct idle_jump j[4];
+
+	(void)state;
+	spin = pipe_transport;
+	spin.wait = WAIT_SPIN;
+	make_notes(); /* note0, note4: two more blocking transports */
+	/* medians of the three blocking ones: 20, 30 (1.5x: not yet),
+	 * 45 (2.25x: the jump), 90; the spinner stays low and does not
+	 * count, nor does a failed row */
+	r[0] = at_gap(&pipe_transport, 0, 20);
+	r[1] = at_gap(&note0, 0, 19);
+	r[2] = at_gap(&note4, 0, 25);
+	r[3] = at_gap(&spin, 0, 1);
+	r[4] = at_gap(&pipe_transport, 10000, 30);
+	r[5] = at_gap(&note0, 10000, 30);
+	r[6] = at_gap(&note4, 10000, 30);
+	r[7] = at_gap(&pipe_transport, 300000, 45);
+	r[8] = at_gap(&note0, 300000, 44);
+	r[9] = at_gap(&note4, 300000, 80);
+	r[10] = at_gap(&pipe_transport, 1000000, 90);
+	r[11] = at_gap(&spin, 1000000, 1);
+	r[11].status = RUN_FAILED;
+	assert_int_equal(idle_jumps(r, 12, j, 4), 1);
+	assert_int_equal(j[0].size, 64);
+	assert_int_equal(j[0].ngaps, 4);
+	assert_int_equal(j[0].nmechs, 3);
+	assert_true(j[0].base_gap_ns == 0 && j[0].base_p50_ns == 20);
+	assert_true(j[0].found);
+	assert_true(j[0].gap_ns == 300000 && j[0].p50_ns == 45);
+	/* without the gaps from 300 us: no jump */
+	assert_int_equal(idle_jumps(r, 7, j, 4), 1);
+	assert_false(j[0].found);
+	/* one gap alone: nothing to compare */
+	assert_int_equal(idle_jumps(r, 4, j, 4), 0);
+}
+
+static void
 sizes_above_the_limit_are_skipped_with_the_reason(void **state)
 {
 	static struct run_result res;
@@ -394,6 +527,29 @@ bad_options_exit_2_with_a_clear_message(void **state)
 	expect_usage_error("--format xml: say table, csv or json", "--format",
 			   "xml");
 	expect_usage_error("-n 0: give a count", "-n", "0");
+	expect_usage_error("--gap 10: \"10\" is not a gap", "--gap", "10");
+	expect_usage_error("--gap 5m: \"5m\" is not a gap", "--gap", "5m");
+	expect_usage_error("--gap 2s: \"2s\" is not a gap from 0 to 1s",
+			   "--gap", "2s");
+	expect_usage_error("--gap 0,: an empty item", "--gap", "0,");
+}
+
+/* A gap is a pause between round trips: a stream has none to take. */
+static void
+a_gap_for_throughput_is_refused(void **state)
+{
+	struct proc p;
+
+	(void)state;
+	assert_int_equal(proc_start(&p, "ipcbench", "-p", "throughput", "--gap",
+				    "1ms", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 2);
+	assert_non_null(strstr(p.err, "--gap 1ms: a gap is a pause between "
+				      "round trips"));
+	assert_string_equal(p.out, "");
+	proc_free(&p);
 }
 
 static void
@@ -431,10 +587,12 @@ run_small(struct proc *p, const char *name, const char *fmt)
 	assert_code(p, 0);
 }
 
+#define CSV_FIELDS 17 /* the contract's 16, and gap_ns */
+
 /* Split one CSV line (up to its newline) into fields, quotes removed;
- * returns how many. */
+ * returns how many (CSV_FIELDS + 1: too many). */
 static int
-csv_split(const char *line, char f[16][32])
+csv_split(const char *line, char f[CSV_FIELDS][32])
 {
 	int n = 0, quoted = 0;
 	size_t k = 0;
@@ -444,8 +602,8 @@ csv_split(const char *line, char f[16][32])
 			quoted = !quoted;
 		} else if (*line == ',' && !quoted) {
 			f[n][k] = '\0';
-			if (++n == 16)
-				return 17; /* too many */
+			if (++n == CSV_FIELDS)
+				return CSV_FIELDS + 1;
 			k = 0;
 		} else if (k + 1 < 32) {
 			f[n][k++] = *line;
@@ -455,17 +613,20 @@ csv_split(const char *line, char f[16][32])
 	return n + 1;
 }
 
+/* The contract's header, then the columns added since at its end. */
+static const char csv_header[] =
+	"mech,pattern,size,count,cpus,min_ns,p50_ns,p90_ns,p99_ns,"
+	"p999_ns,max_ns,mean_ns,msgs_per_s,mb_per_s,cpu_ns_per_msg,"
+	"ctxsw_per_msg"
+	",gap_ns\n";
+
 static void
 csv_header_is_the_contract(void **state)
 {
-	static const char header[] =
-		"mech,pattern,size,count,cpus,min_ns,p50_ns,p90_ns,p99_ns,"
-		"p999_ns,max_ns,mean_ns,msgs_per_s,mb_per_s,cpu_ns_per_msg,"
-		"ctxsw_per_msg\n";
 	struct proc p;
 
 	run_small(&p, name_of(state), "csv");
-	assert_memory_equal(p.out, header, strlen(header));
+	assert_memory_equal(p.out, csv_header, strlen(csv_header));
 	/* latency and throughput at 1 and 64 bytes: four rows */
 	assert_int_equal(count_str(p.out, "\n"), 5);
 	assert_non_null(strstr(p.out, "\npipe,latency,64,50,\"any\","));
@@ -473,15 +634,16 @@ csv_header_is_the_contract(void **state)
 	/* latency rows leave the throughput columns empty, and the reverse */
 	for (const char *line = strchr(p.out, '\n') + 1; *line != '\0';
 	     line = strchr(line, '\n') + 1) {
-		char f[16][32];
+		char f[CSV_FIELDS][32];
 		int lat = strncmp(line, "pipe,latency,", 13) == 0;
 
-		assert_int_equal(csv_split(line, f), 16);
+		assert_int_equal(csv_split(line, f), CSV_FIELDS);
 		for (int i = 5; i <= 11; i++) /* min_ns .. mean_ns */
 			assert_int_equal(f[i][0] == '\0', !lat);
 		for (int i = 12; i <= 13; i++) /* msgs_per_s, mb_per_s */
 			assert_int_equal(f[i][0] == '\0', lat);
 		assert_true(f[14][0] != '\0' && f[15][0] != '\0');
+		assert_string_equal(f[16], "0"); /* no --gap: gap_ns 0 */
 	}
 	proc_free(&p);
 }
@@ -647,6 +809,19 @@ json_parses_with_the_contract_keys(void **state)
 		"results[].cpu_ns_per_msg",
 		"results[].ctxsw_per_msg",
 		"results[].skipped",
+		"results[].gap_ns",
+		"meta.idle",
+		"meta.idle.cpuidle_driver",
+		"meta.idle.cpuidle_governor",
+		"meta.idle.cpuidle_governor_ro",
+		"meta.idle.states",
+		"meta.idle.haltpoll_parameters",
+		"meta.idle.guest_halt_polls",
+		"meta.idle.no_idle",
+		"meta.idle.no_idle.asked",
+		"meta.idle.no_idle.held",
+		"meta.idle.no_idle.error",
+		"meta.idle.gap_jumps",
 	};
 	static struct json j;
 	char path[200] = "";
@@ -708,10 +883,99 @@ skipped_and_failed_rows_say_why(void **state)
 	f = open_memstream(&buf, &len);
 	output_csv(f, r, 2);
 	fclose(f);
-	assert_non_null(strstr(buf, "\npipe,latency,64,,\"any\",,,,,,,,,,,\n"));
 	assert_non_null(
-		strstr(buf, "\npipe,throughput,64,,\"0,1\",,,,,,,,,,,\n"));
+		strstr(buf, "\npipe,latency,64,,\"any\",,,,,,,,,,,,0\n"));
+	assert_non_null(
+		strstr(buf, "\npipe,throughput,64,,\"0,1\",,,,,,,,,,,,0\n"));
 	free(buf);
+}
+
+/* With a gap, each row says it, and the sleep is not in the round trip:
+ * every sample at a 50 ms gap would be at least 50 ms if it were, so a
+ * p50 below the gap itself is proof, whatever the machine's speed. */
+static void
+a_gap_run_records_its_gap_and_times_only_the_round_trip(void **state)
+{
+	static struct json j;
+	char path[200] = "", f[CSV_FIELDS][32];
+	struct proc p;
+	const char *line;
+	int rows = 0;
+
+	assert_int_equal(proc_start(&p, "ipcbench", "-N", name_of(state), "-m",
+				    "pipe", "-p", "latency", "-s", "64",
+				    "--gap", "50ms,0", "-n", "8", "--warmup",
+				    "1", "--cpus", "any", "--format", "csv",
+				    "-q", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_memory_equal(p.out, csv_header, strlen(csv_header));
+	for (line = strchr(p.out, '\n') + 1; *line != '\0';
+	     line = strchr(line, '\n') + 1) {
+		assert_int_equal(csv_split(line, f), CSV_FIELDS);
+		assert_string_equal(f[0], "pipe");
+		assert_string_equal(f[3], "8");
+		/* in ascending order of gap */
+		assert_string_equal(f[16], rows == 0 ? "0" : "50000000");
+		if (rows == 1 && strtoull(f[6], NULL, 10) >= 50000000ULL)
+			fail_msg("p50 %s ns at a 50 ms gap: the gap was timed",
+				 f[6]);
+		rows++;
+	}
+	assert_int_equal(rows, 2);
+	proc_free(&p);
+	assert_int_equal(objects_alive(name_of(state)), 0);
+
+	assert_int_equal(proc_start(&p, "ipcbench", "-N", name_of(state), "-m",
+				    "pipe", "-p", "latency", "-s", "64",
+				    "--gap", "0,1ms", "-n", "4", "--warmup",
+				    "1", "--cpus", "any", "--format", "json",
+				    "-q", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	j.s = p.out;
+	j.npaths = 0;
+	if (json_value(&j, path) == -1)
+		fail_msg("JSON does not parse at: %.60s", j.s);
+	assert_non_null(strstr(p.out, "\"gap_ns\": 0, "));
+	assert_non_null(strstr(p.out, "\"gap_ns\": 1000000, "));
+	/* two gaps of one blocking transport: one group compared */
+	assert_true(json_has(&j, "meta.idle.gap_jumps[].base_p50_ns"));
+	assert_true(json_has(&j, "meta.idle.gap_jumps[].gap_ns"));
+	proc_free(&p);
+	assert_int_equal(objects_alive(name_of(state)), 0);
+}
+
+/* --no-idle holds /dev/cpu_dma_latency where it may, and where it may not
+ * says so and measures anyway; the meta says which. */
+static void
+no_idle_holds_or_says_why_not(void **state)
+{
+	struct proc p;
+	int held;
+
+	assert_int_equal(proc_start(&p, "ipcbench", "-N", name_of(state), "-m",
+				    "pipe", "-p", "latency", "-s", "64", "-n",
+				    "4", "--warmup", "1", "--cpus", "any",
+				    "--no-idle", "--format", "json", "-q",
+				    NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	held = strstr(p.out, "\"no_idle\": {\"asked\": true, \"held\": "
+			     "true, \"error\": null}") != NULL;
+	if (!held) {
+		assert_non_null(strstr(p.out, "\"no_idle\": {\"asked\": true, "
+					      "\"held\": false, \"error\": "
+					      "\"open or write "
+					      "/dev/cpu_dma_latency: "));
+		assert_non_null(strstr(p.err, "--no-idle: "));
+	}
+	assert_non_null(strstr(p.out, "\"mech\": \"pipe\""));
+	proc_free(&p);
+	assert_int_equal(objects_alive(name_of(state)), 0);
 }
 
 /* --- the engine's error paths ---------------------------------------- */
@@ -968,11 +1232,17 @@ main(void)
 		cmocka_unit_test(bad_sizes_are_refused_with_a_reason),
 		cmocka_unit_test(placements_parse_and_refuse),
 		cmocka_unit_test(mech_lists_find_transports),
+		cmocka_unit_test(gaps_parse_with_their_units),
+		cmocka_unit_test(bad_gaps_are_refused_with_a_reason),
 		cmocka_unit_test(plan_measures_notifications_at_their_own_size),
+		cmocka_unit_test(
+			plan_measures_latency_at_every_gap_and_throughput_once),
+		cmocka_unit_test(the_jump_is_where_the_blocking_median_doubles),
 		cmocka_unit_test_setup_teardown(
 			sizes_above_the_limit_are_skipped_with_the_reason,
 			fixture_setup, fixture_teardown),
 		cmocka_unit_test(bad_options_exit_2_with_a_clear_message),
+		cmocka_unit_test(a_gap_for_throughput_is_refused),
 		cmocka_unit_test(help_and_list_exit_0),
 		cmocka_unit_test_setup_teardown(csv_header_is_the_contract,
 						fixture_setup,
@@ -981,6 +1251,12 @@ main(void)
 			json_parses_with_the_contract_keys, fixture_setup,
 			fixture_teardown),
 		cmocka_unit_test(skipped_and_failed_rows_say_why),
+		cmocka_unit_test_setup_teardown(
+			a_gap_run_records_its_gap_and_times_only_the_round_trip,
+			fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(no_idle_holds_or_says_why_not,
+						fixture_setup,
+						fixture_teardown),
 		cmocka_unit_test_setup_teardown(
 			corrupted_payload_is_an_error_not_a_number,
 			fixture_setup, fixture_teardown),
@@ -1005,6 +1281,10 @@ main(void)
 	};
 
 	sigaction(SIGPIPE, &ign, NULL); /* as ipcbench does */
+	/* The cleanup registry leaves a signal alone if it was ignored when
+	 * the program started (`make test &` from a shell without job
+	 * control ignores SIGINT); engine_interrupted_... needs it to act. */
+	signal(SIGINT, SIG_DFL);
 	/* Orphans of an ipcbench killed here come to us, so that a test can
 	 * tell whether they ended. */
 	prctl(PR_SET_CHILD_SUBREAPER, 1);

@@ -246,7 +246,8 @@ names_check_rejects_slash_space_and_others(void **state)
 	static const char *const bad[] = {
 		"a/b", "/a",  "a/",  "/",   "a b", " a",       "a ",   "a\tb",
 		"a\n", "a:b", "a*b", "a?b", "a$b", "a'b",      "a\"b", "a\\b",
-		"a+b", "a@b", "a~b", "a%b", "a,b", "\xc3\xa9",
+		"a+b", "a@b", "a~b", "a%b", "a,b", "\xc3\xa9", "..", "a..b",
+		"...", "..a", "a..",
 	};
 
 	(void)state;
