@@ -10,6 +10,13 @@
 #   every blocking transport  ipcbench p50 <= 1.10 x its bare loop
 #   shm-spin                  ipcbench p50 <= 2.5 x one cache line bounced
 #   shm-posix, shm-spin       64 KiB throughput >= 8 x the pipe's
+#   shm-spin                  64 KiB throughput >= 0.85 x the bare 8-slot
+#                             ring (memcpy in, memcmp out)
+#   the payload pattern       a 64 KiB hand-off with payload_fill and
+#                             payload_verify <= 1.15 x the same with memcpy
+#                             and memcmp (CPUs 0,1, each message waiting
+#                             for the last): ratios only, so it holds
+#                             whether the host put the CPUs near or far
 # Exits 1 if a target is missed.  A busy machine blurs all of this: run
 # it on a quiet one.
 set -u
@@ -25,6 +32,11 @@ while [ "$i" -lt "$rounds" ]; do
 	echo "round $i of $rounds" >&2
 	# shellcheck disable=SC2086 # a list of modes
 	"$bin/ipcbench-bare" -n 20000 $modes >>"$tmp/bare" || exit 1
+	# The hand-off both ways, in turn first, and the bare ring.
+	if [ $((i % 2)) -eq 1 ]; then ho="handoff-64k-payload handoff-64k-memcpy"
+	else ho="handoff-64k-memcpy handoff-64k-payload"; fi
+	# shellcheck disable=SC2086 # a list of modes
+	"$bin/ipcbench-bare" -n 20000 $ho ring-64k >>"$tmp/bare" || exit 1
 	# Latency at 64 bytes (sem-* at 0, signal at 4: what they carry).
 	# The cpus column, "0,1", splits in two fields: p50 is $8, MB/s
 	# $15 (counted from the front: columns may be added at the end).
@@ -68,4 +80,19 @@ for m in shm-posix shm-spin; do
 		printf " %7.2f  >= 8 %s\n", r, (r >= 8 ? "ok" : "MISSED")
 		exit r >= 8 ? 0 : 1 }' || status=1
 done
+
+ring=$(median ring-64k "$tmp/bare")
+t=$(median shm-spin "$tmp/tput")
+printf '%-18s %12s %12s' "shm-spin vs ring" "$ring" "$t"
+awk -v b="$ring" -v p="$t" 'BEGIN { r = p / b
+	printf " %7.2f  >= 0.85 %s\n", r, (r >= 0.85 ? "ok" : "MISSED")
+	exit r >= 0.85 ? 0 : 1 }' || status=1
+
+b=$(median handoff-64k-memcpy "$tmp/bare")
+p=$(median handoff-64k-payload "$tmp/bare")
+printf '\n%-18s %12s %12s %7s  %s\n' "64 KiB hand-off" "memcpy+cmp" "payload" ratio target
+printf '%-18s %9s ns %9s ns' "fill + verify" "$b" "$p"
+awk -v b="$b" -v p="$p" 'BEGIN { r = p / b
+	printf " %7.2f  <= 1.15 %s\n", r, (r <= 1.15 ? "ok" : "MISSED")
+	exit r <= 1.15 ? 0 : 1 }' || status=1
 exit "$status"

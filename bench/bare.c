@@ -12,6 +12,10 @@
  * ipcbench's p50 for a transport is close to this loop's, ipcbench
  * measures the mechanism, not itself.  "line" is the floor for shared
  * memory: one cache line bounced between the two processes by polling.
+ * handoff-64k-payload and handoff-64k-memcpy carry 64 KiB, one message at
+ * a time, to hold the payload pattern to memcpy + memcmp; ring-64k
+ * streams it through an 8-slot ring and prints MB/s, the bare rate of
+ * shm-spin (see "64 KiB through shared memory" below).
  * Objects are named as the suite names them and removed at the end, or
  * by the cleanup registry on SIGINT.
  */
@@ -42,6 +46,7 @@
 #include "err.h"
 #include "names.h"
 #include "parse.h"
+#include "payload.h"
 
 #define SIZE  64
 #define SLOTS 8 /* credits per direction, as the transports' rings have */
@@ -481,6 +486,160 @@ line_recv(void)
 	moves++;
 }
 
+/* ---- 64 KiB through shared memory ------------------------------------- */
+
+/* handoff-64k: one 64 KiB buffer; the client writes message n into it and
+ * posts n + 1 on one line, the server checks it and posts n + 1 on
+ * another, and the client waits for that before it writes message n + 1.
+ * A round trip is one message written, carried and checked, with nothing
+ * else: the cost of the payload pattern when the bytes must cross between
+ * the CPUs.  The -payload mode writes and checks with payload_fill and
+ * payload_verify, as ipcbench does; the -memcpy mode copies a constant
+ * local buffer in with memcpy and compares it with memcmp, what a program
+ * would write.  ring-64k: the same bytes through an 8-slot ring of 64 KiB
+ * slots, writer and reader running free: the bare rate of shm-spin.
+ */
+#define BIG   (64 * 1024)
+#define PAGE  4096
+#define LINES (2 * PAGE) /* the control page: two counters, a page apart */
+
+static unsigned char *shared;  /* the control page, then the slots */
+static unsigned char *local;   /* memcpy's source, or memcmp's reference */
+static unsigned long big_seq;  /* messages this side has moved */
+static int big_memcpy;	       /* copy and compare, not fill and verify */
+static size_t big_slots;       /* 1 for the hand-off, SLOTS for the ring */
+
+/* Posted by the writer (messages published) and by the reader (messages
+ * consumed), each on a page of its own so that no other access shares
+ * their lines. */
+static _Atomic unsigned long *
+posted(void)
+{
+	return (_Atomic unsigned long *)shared;
+}
+
+static _Atomic unsigned long *
+consumed(void)
+{
+	return (_Atomic unsigned long *)(shared + PAGE);
+}
+
+static unsigned char *
+slot(unsigned long n)
+{
+	return shared + LINES + (n % big_slots) * BIG;
+}
+
+static void
+setup_big(size_t slots, int copy)
+{
+	big_slots = slots;
+	big_memcpy = copy;
+	shared = mmap(NULL, LINES + slots * BIG, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (shared == MAP_FAILED)
+		die_errno("mmap");
+	memset(shared, 0, LINES + slots * BIG); /* every page there now */
+}
+
+static void
+setup_handoff_payload(void)
+{
+	setup_big(1, 0);
+}
+
+static void
+setup_handoff_memcpy(void)
+{
+	setup_big(1, 1);
+}
+
+static void
+setup_ring(void)
+{
+	setup_big(SLOTS, 1);
+}
+
+/* Each side's own copy of the bytes, on its own pages, made after fork
+ * so that neither reads the other's. */
+static void
+attach_big(void)
+{
+	if ((local = malloc(BIG)) == NULL)
+		die_errno("malloc");
+	payload_fill(local, BIG, 1);
+	big_seq = 0;
+}
+
+/* Wait as shm-spin waits: a pause a poll, and the CPU given up every 256
+ * polls (its SPIN_MAX), so that the ring is held to the transport's own
+ * way of waiting, on a busy machine too. */
+static void
+spin_until(_Atomic unsigned long *at, unsigned long value)
+{
+	unsigned spins = 0;
+
+	while (atomic_load_explicit(at, memory_order_acquire) < value) {
+		if (++spins < 256) {
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#elif defined(__aarch64__)
+			__asm__ __volatile__("yield");
+#endif
+			continue;
+		}
+		spins = 0;
+		sched_yield();
+	}
+}
+
+/* The writer: wait for a free slot, write message big_seq, publish. */
+static void
+big_put(void)
+{
+	unsigned char *to = slot(big_seq);
+
+	if (big_seq >= big_slots)
+		spin_until(consumed(), big_seq - big_slots + 1);
+	if (big_memcpy)
+		memcpy(to, local, BIG);
+	else
+		payload_fill(to, BIG, big_seq);
+	atomic_store_explicit(posted(), ++big_seq, memory_order_release);
+}
+
+/* The reader: wait for message big_seq, check it, give its slot back. */
+static void
+big_get(void)
+{
+	const unsigned char *from = slot(big_seq);
+	size_t bad = 0;
+
+	spin_until(posted(), big_seq + 1);
+	if (big_memcpy ? memcmp(from, local, BIG) != 0
+		       : payload_verify(from, BIG, big_seq, &bad) == -1)
+		die("message %lu: wrong at byte %zu", big_seq, bad);
+	atomic_store_explicit(consumed(), ++big_seq, memory_order_release);
+}
+
+/* The client writes and then waits for its message to be checked; the
+ * server waits for it and checks it. */
+static void
+big_send(void)
+{
+	if (side == CLIENT)
+		big_put();
+}
+
+static void
+big_recv(void)
+{
+	if (side == CLIENT)
+		spin_until(consumed(), big_seq);
+	else
+		big_get();
+}
+
 /* ---- the modes --------------------------------------------------------- */
 
 static const struct mode {
@@ -507,7 +666,21 @@ static const struct mode {
 	{"socket-tcp", setup_tcp, attach_connect, sendrecv_send, sendrecv_recv},
 	{"socket-udp", setup_udp, attach_pair, sendrecv_send, sendrecv_recv},
 	{"line", setup_line, NULL, line_send, line_recv},
+	/* client send, client recv; the server runs recv, then send */
+	{"handoff-64k-payload", setup_handoff_payload, attach_big, big_send,
+	 big_recv},
+	{"handoff-64k-memcpy", setup_handoff_memcpy, attach_big, big_send,
+	 big_recv},
+	{"ring-64k", setup_ring, attach_big, big_put, big_get},
 };
+
+/* A stream (the ring): the client only sends, the server only receives,
+ * and the rate is printed, not a round trip. */
+static int
+is_stream(const struct mode *m)
+{
+	return m->setup == setup_ring;
+}
 
 static void
 pin(int cpu)
@@ -547,9 +720,40 @@ teardown(void)
 		munmap(psem, 4 * sizeof(sem_t));
 	if (line != NULL)
 		munmap((void *)line, 4096);
+	if (shared != NULL)
+		munmap(shared, LINES + big_slots * BIG);
+	free(local);
 	psem = NULL;
 	line = NULL;
+	shared = NULL;
+	local = NULL;
 	sigprocmask(SIG_UNBLOCK, &rt, NULL);
+}
+
+/* The client of a stream: warm-up messages, then count timed ones, until
+ * the server has checked the last; print the rate in MB/s (10^6 bytes). */
+static void
+run_stream(const struct mode *m, pid_t server, unsigned long warm,
+	   unsigned long count, int cpu_a, int cpu_b)
+{
+	uint64_t t0 = 0;
+	int status;
+
+	for (unsigned long i = 0; i < warm + count; i++) {
+		if (i == warm) {
+			spin_until(consumed(), warm);
+			t0 = clock_ns();
+		}
+		m->send();
+	}
+	spin_until(consumed(), warm + count);
+	t0 = clock_ns() - t0;
+	if (waitpid(server, &status, 0) == -1 || status != 0)
+		die("%s: the server failed", m->name);
+	teardown();
+	printf("%s %d,%d mb_per_s %.0f\n", m->name, cpu_a, cpu_b,
+	       (double)count * BIG * 1e3 / (double)t0);
+	fflush(stdout);
 }
 
 /* Run mode m: warm-up round trips, then count timed ones; print the p50. */
@@ -575,7 +779,8 @@ run(const struct mode *m, unsigned long count, int cpu_a, int cpu_b,
 			m->attach();
 		for (i = 0; i < warm + count; i++) {
 			m->recv();
-			m->send();
+			if (!is_stream(m))
+				m->send();
 		}
 		_exit(0);
 	}
@@ -584,6 +789,10 @@ run(const struct mode *m, unsigned long count, int cpu_a, int cpu_b,
 	pin(cpu_a);
 	if (m->attach != NULL)
 		m->attach();
+	if (is_stream(m)) {
+		run_stream(m, server, warm, count, cpu_a, cpu_b);
+		return;
+	}
 	for (i = 0; i < warm; i++) {
 		m->send();
 		m->recv();

@@ -4,13 +4,19 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "json.h"
 #include "meta.h"
 
@@ -113,6 +119,147 @@ affinity(char *buf, size_t len)
 		if (CPU_ISSET(c, &set))
 			at += (size_t)snprintf(buf + at, len - at, "%s%d",
 					       at ? "," : "", c);
+}
+
+/* ---- the cache line's round trip --------------------------------------- */
+
+/* A bounced line's state, and the p50 the timing side found. */
+struct bounce {
+	_Atomic unsigned long moves; /* odd after side 0's move, even after 1's */
+	char pad[64 - sizeof(unsigned long)];
+	long p50_ns;
+};
+
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* One side of the bounce, in a child pinned to cpu: wait for the other
+ * side's move, make ours.  Side 0 times its round trips and stores their
+ * p50.  alarm() ends a side whose peer never came. */
+static void __attribute__((noreturn))
+bounce_side(struct bounce *b, int side, int cpu, uint64_t *rtt)
+{
+	unsigned long warm = LINE_ROUND_TRIPS / 10, n = warm + LINE_ROUND_TRIPS;
+	cpu_set_t set;
+
+	alarm(5);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set) == -1)
+		_exit(1);
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t t0 = clock_ns();
+		unsigned long mine = 2 * i + 1 + (unsigned long)side;
+
+		if (side == 0)
+			atomic_store_explicit(&b->moves, mine,
+					      memory_order_release);
+		while (atomic_load_explicit(&b->moves, memory_order_acquire) <
+		       (side == 0 ? mine + 1 : mine - 1))
+			;
+		if (side == 1)
+			atomic_store_explicit(&b->moves, mine,
+					      memory_order_release);
+		else if (i >= warm)
+			rtt[i - warm] = clock_ns() - t0;
+	}
+	if (side == 0) {
+		qsort(rtt, LINE_ROUND_TRIPS, sizeof(*rtt), cmp_u64);
+		b->p50_ns = (long)rtt[LINE_ROUND_TRIPS / 2];
+	}
+	_exit(0);
+}
+
+/* Bounce one cache line between the CPUs of the first placement that has
+ * two (as ipcbench-bare's line mode does), in two children, so that this
+ * process keeps its own affinity; -1 if there is none, or it failed. */
+static void
+line_rtt_collect(struct meta *m, const struct placement *pins, size_t n)
+{
+	struct bounce *b;
+	uint64_t *rtt;
+	pid_t pid[2];
+	int ok = 1;
+	cpu_set_t set;
+
+	m->line_rtt_ns = -1;
+	m->line_cpus = PLACEMENT_ANY;
+	if (sched_getaffinity(0, sizeof(set), &set) == -1)
+		return;
+	for (size_t i = 0; i < n && m->line_cpus.a < 0; i++)
+		if (pins[i].a >= 0 && pins[i].b >= 0 && pins[i].a != pins[i].b &&
+		    pins[i].a < CPU_SETSIZE && pins[i].b < CPU_SETSIZE &&
+		    CPU_ISSET(pins[i].a, &set) && CPU_ISSET(pins[i].b, &set))
+			m->line_cpus = pins[i];
+	if (m->line_cpus.a < 0)
+		return; /* no placement on two CPUs this process may use */
+	b = mmap(NULL, sizeof(*b), PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (b == MAP_FAILED)
+		return;
+	b->p50_ns = -1;
+	rtt = malloc(LINE_ROUND_TRIPS * sizeof(*rtt));
+	fflush(NULL);
+	for (int s = 0; s < 2; s++) {
+		pid[s] = rtt == NULL ? -1 : fork();
+		if (pid[s] == 0)
+			bounce_side(b, s, s ? m->line_cpus.b : m->line_cpus.a,
+				    rtt);
+	}
+	for (int s = 0; s < 2; s++) {
+		int status;
+
+		if (pid[s] == -1 || waitpid(pid[s], &status, 0) == -1 ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			ok = 0;
+			if (s == 0 && pid[1] > 0) /* its peer would wait */
+				kill(pid[1], SIGKILL);
+		}
+	}
+	if (ok)
+		m->line_rtt_ns = b->p50_ns;
+	free(rtt);
+	munmap(b, sizeof(*b));
+}
+
+static void
+line_rtt_json(FILE *f, const struct meta *m)
+{
+	char where[32];
+
+	placement_format(m->line_cpus, where, sizeof(where));
+	fprintf(f, ", \"cache_line\": {\"cpus\": ");
+	if (m->line_cpus.a < 0)
+		fprintf(f, "null");
+	else
+		json_string(f, where);
+	if (m->line_rtt_ns < 0)
+		fprintf(f, ", \"rtt_p50_ns\": null");
+	else
+		fprintf(f, ", \"rtt_p50_ns\": %ld", m->line_rtt_ns);
+	fprintf(f, ", \"round_trips\": %d, \"note\": \"one cache line bounced "
+		   "between the two CPUs by polling, at the start of the run: "
+		   "the floor of shared memory, and how far apart the CPUs "
+		   "are\"}",
+		LINE_ROUND_TRIPS);
+}
+
+void
+meta_line_rtt(const struct meta *m, char *buf, size_t len)
+{
+	char where[32];
+
+	buf[0] = '\0';
+	if (m->line_rtt_ns < 0)
+		return;
+	placement_format(m->line_cpus, where, sizeof(where));
+	snprintf(buf, len, "cache line round trip, cpus %s: %ld ns", where,
+		 m->line_rtt_ns);
 }
 
 #define CPUIDLE	 "/sys/devices/system/cpu/cpuidle/"
@@ -219,6 +366,7 @@ meta_collect(struct meta *m, const struct placement *pins, size_t n)
 		read_line(path, l->value, sizeof(l->value));
 	}
 	meta_idle_collect(&m->idle);
+	line_rtt_collect(m, pins, n);
 }
 
 long
@@ -377,6 +525,7 @@ meta_json(FILE *f, const struct meta *m)
 	json_field(f, ", ", "clocksource", m->clocksource);
 	json_field(f, ", ", "loadavg_at_start", m->loadavg);
 	fputc('}', f);
+	line_rtt_json(f, m);
 	json_field(f, ", ", "kernel", m->kernel);
 	fprintf(f,
 		", \"cpus\": {\"online\": %ld, \"allowed\": ", m->cpus_online);

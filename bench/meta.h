@@ -64,7 +64,14 @@ struct meta {
 	struct meta_limit limits[META_LIMITS];
 	size_t nlimits;
 	struct meta_idle idle;
+	/* One cache line bounced between two CPUs, measured at the start:
+	 * the floor of shared memory's latency, and a sign of how far apart
+	 * the host has put the CPUs (docs/bench.md). */
+	struct placement line_cpus; /* the first two-CPU placement measured */
+	long line_rtt_ns;	    /* p50 of LINE_ROUND_TRIPS; -1: not measured */
 };
+
+#define LINE_ROUND_TRIPS 20000
 
 /* Fill m from this machine, with the placements the run measures. */
 void meta_collect(struct meta *m, const struct placement *pins, size_t n);
@@ -79,6 +86,9 @@ void meta_json(FILE *f, const struct meta *m);
 
 /* One line: "host: Linux 6.18.44, x86_64, 2 CPUs (model)". */
 void meta_line(const struct meta *m, char *buf, size_t len);
+
+/* "cache line round trip, cpus 0,1: 140 ns" into buf; "" if m has none. */
+void meta_line_rtt(const struct meta *m, char *buf, size_t len);
 
 /* The value of a limit, as a number, or def if m lacks it. */
 long meta_limit_num(const struct meta *m, const char *path, long def);

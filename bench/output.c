@@ -185,6 +185,9 @@ output_table(FILE *f, const struct run_result *r, size_t n,
 	if (m != NULL) {
 		meta_line(m, line, sizeof(line));
 		fprintf(f, "ipcbench on %s\n", line);
+		meta_line_rtt(m, line, sizeof(line));
+		if (line[0] != '\0')
+			fprintf(f, "%s\n", line);
 	}
 	for (size_t i = 0; i < n; i++) {
 		size_t k = 0;

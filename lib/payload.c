@@ -1,24 +1,50 @@
 /* payload.c - message patterns: see payload.h.
  *
- * Word i of message seq is base + (i + 1) * STEP, where base = mix(seq):
- * one mix per message, then one add per word, which the compiler turns
- * into vector code.  Filling and checking a 64 KiB message then costs a
- * few microseconds, not the tens a mix per word did, so the pattern does
- * not hide the speed of the fastest transports.  Every word still depends
- * on seq (mix is a bijection, so two messages differ in every word) and
- * on its position (STEP is odd, so words of one message differ).
+ * A message is cut into 64-byte lines, counted from its first byte (a
+ * cache line each when the buffer is 64-byte aligned, as the transports'
+ * slots are).  Line k of message seq is
+ *   - in its first 8 bytes, the stamp: stamp(seq) ^ place(k);
+ *   - in the other 56, bytes of block[seq & 1], a prepared block of
+ *     BLOCK bytes that repeats along the message.
+ * block[1] is block[0] with every byte complemented, so two consecutive
+ * messages differ in every byte outside the stamps; every byte of
+ * stamp(seq) holds seq mod 4 in its low two bits, so consecutive stamps
+ * differ in every byte too.  A line torn between two consecutive messages
+ * therefore fails at the first byte that came from the wrong one.  The
+ * other 48 bits of the stamp come from seq / 4 by a bijection, so a line
+ * left over from any older message (up to 2^50 messages back) fails at
+ * its stamp.  place(k) differs for every line, and the block's words
+ * differ for every 8-byte place within BLOCK, so bytes moved within a
+ * message fail too.
+ *
+ * Why this shape: payload_fill is one memcpy from a prepared block, plus
+ * one 8-byte store a line; payload_verify one pass of wide loads of the
+ * message and of the block.  Handing 64 KiB from one CPU to another, the
+ * earlier pattern, computed and stored 16 bytes at a time, cost 2.9 times
+ * memcpy + memcmp when the CPUs were far apart (docs/bench.md, issue 17);
+ * this one costs 1.07 times there, and 1.24 to 1.27 times when they are
+ * near, where the stamps are most of the difference (a single pass of
+ * vector stores, stamp and block together, was slower near and far).  A block is 64 KiB so that
+ * a 64 KiB message is one memcpy: glibc copies that with rep movsb, and
+ * the same bytes in 4 KiB pieces took nearly twice as long across far
+ * CPUs.  The two blocks, 128 KiB, are made once when the program starts
+ * (a constructor, so no thread can race to make them), whatever the
+ * message size: a 64 MiB message repeats them, its lines still told
+ * apart by their stamps.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "payload.h"
 
-#define STEP  0x9e3779b97f4a7c15ULL /* odd: i * STEP never repeats */
-#define BLOCK 256		    /* words checked between two tests */
+#define LINE  64
+#define STAMP 8		   /* bytes of stamp at the start of each line */
+#define BLOCK 65536	   /* bytes of a block: a multiple of 2 * LINE */
+#define STEP  0x9e3779b97f4a7c15ULL /* odd: k * STEP never repeats */
 
-/* Two words at a time, in one SSE2/NEON register (a GCC and Clang
- * extension): the loops below move 16 bytes per step. */
-typedef uint64_t words2 __attribute__((vector_size(16)));
+/* Bytes at the stamps' places are 0 in the blocks: the stamp is stored
+ * over them (fill) or XORed into the comparison (verify). */
+static unsigned char block[2][BLOCK] __attribute__((aligned(LINE)));
 
 /* splitmix64's finaliser: a cheap mix in which every input bit changes
  * about half of the output bits. */
@@ -32,94 +58,194 @@ mix(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-/* The first word of message seq, less one STEP. */
-static uint64_t
-base(uint64_t seq)
+__attribute__((constructor)) static void
+make_blocks(void)
 {
-	return mix(seq * 0x9e3779b97f4a7c15ULL + 1);
+	for (size_t i = 0; i < BLOCK; i += 8) {
+		uint64_t w = mix(i / 8 + 1);
+
+		if (i % LINE < STAMP)
+			w = 0;
+		memcpy(&block[0][i], &w, 8);
+		w = i % LINE < STAMP ? 0 : ~w;
+		memcpy(&block[1][i], &w, 8);
+	}
+}
+
+/* The low 48 bits of x, mixed by steps each a bijection of 48-bit
+ * numbers (a shift XORed in, a multiplication by an odd number): numbers
+ * that differ in any bit give stamps that differ in many. */
+#define MASK48 ((1ULL << 48) - 1)
+
+static uint64_t
+mix48(uint64_t x)
+{
+	x &= MASK48;
+	x ^= x >> 24;
+	x = (x * 0xbf58476d1ce5ULL) & MASK48;
+	x ^= x >> 23;
+	x = (x * 0x94d049bb1331ULL) & MASK48;
+	return x ^ (x >> 24);
+}
+
+/* The stamp of message seq: seq mod 4 in the low two bits of every byte,
+ * and 48 bits from seq / 4 in the high six.  Its upper bits are folded
+ * into the low 48 as a constant XOR, so that two messages fewer than
+ * 2^50 apart always have different stamps. */
+static uint64_t
+stamp(uint64_t seq)
+{
+	uint64_t q = seq >> 2, hi = mix48(q ^ (q >> 48) * 0x9e3779b97f4bULL);
+	uint64_t s = 0;
+
+	for (int b = 0; b < 8; b++)
+		s |= (((hi >> (6 * b)) & 0x3f) << 2 | (seq & 3)) << (8 * b);
+	return s;
+}
+
+/* What line k adds to its stamp, so that no two lines of a message have
+ * the same one. */
+static uint64_t
+place(uint64_t k)
+{
+	return (k + 1) * STEP;
+}
+
+/* Store the stamps of the lines that start in [from, to) of the message
+ * at p, which begins a line at offset 0 and ends at len.  One add, one
+ * XOR and one store a line, four lines a step: at 64 bytes a line, a
+ * loop of a few instructions a line would cost as much as the copy. */
+static void
+stamp_lines(unsigned char *p, size_t from, size_t to, size_t len, uint64_t s)
+{
+	uint64_t k = from / LINE, pl = place(k), v[4];
+	size_t at = from;
+
+	for (; at + 3 * LINE < to && len - (at + 3 * LINE) >= STAMP;
+	     at += 4 * LINE, pl += 4 * STEP) {
+		v[0] = s ^ pl;
+		v[1] = s ^ (pl + STEP);
+		v[2] = s ^ (pl + 2 * STEP);
+		v[3] = s ^ (pl + 3 * STEP);
+		memcpy(p + at, &v[0], STAMP); /* one store: p may be unaligned */
+		memcpy(p + at + LINE, &v[1], STAMP);
+		memcpy(p + at + 2 * LINE, &v[2], STAMP);
+		memcpy(p + at + 3 * LINE, &v[3], STAMP);
+	}
+	for (; at < to; at += LINE, pl += STEP) {
+		v[0] = s ^ pl;
+		memcpy(p + at, &v[0], len - at < STAMP ? len - at : STAMP);
+	}
 }
 
 void
 payload_fill(void *buf, size_t len, uint64_t seq)
 {
 	unsigned char *p = buf;
-	uint64_t w = base(seq) + STEP;
-	size_t words = len / 8, i = 0;
-	/* Two vectors a step, so that one's add does not wait for the
-	 * other's: the loop runs at the speed of the stores. */
-	words2 a = {w, w + STEP}, b = {w + 2 * STEP, w + 3 * STEP};
-	const words2 step4 = {4 * STEP, 4 * STEP};
+	const unsigned char *b = block[seq & 1];
+	uint64_t s = stamp(seq);
 
-	for (; i + 4 <= words; i += 4, a += step4, b += step4) {
-		memcpy(p + i * 8, &a, 16); /* memcpy: buf may be unaligned */
-		memcpy(p + i * 8 + 16, &b, 16);
+	/* A block at a time (a longer message repeats it), each stamped
+	 * just after its copy, while its lines are still in this CPU's
+	 * cache. */
+	for (size_t at = 0; at < len; at += BLOCK) {
+		size_t n = len - at < BLOCK ? len - at : BLOCK;
+
+		memcpy(p + at, b, n);
+		stamp_lines(p, at, at + n, len, s);
 	}
-	for (w = a[0]; i < words; i++, w += STEP)
-		memcpy(p + i * 8, &w, 8);
-	memcpy(p + words * 8, &w, len - words * 8);
 }
 
-/* Whether the n words at p differ from the pattern words starting at w:
- * the differences ORed together, with no branch a word. */
-static uint64_t
-words_differ(const unsigned char *p, size_t n, uint64_t w)
-{
-	/* Two vectors a step, each with its own running difference, so
-	 * that the loads of one overlap the compares of the other. */
-	words2 a = {w, w + STEP}, b = {w + 2 * STEP, w + 3 * STEP}, ga, gb;
-	words2 da = {0, 0}, db = {0, 0};
-	const words2 step4 = {4 * STEP, 4 * STEP};
-	uint64_t diff = 0, one;
-	size_t k = 0;
+/* Four words in one vector (a GCC and Clang extension); the compiler
+ * makes one AVX2 register of it, or two SSE2/NEON ones. */
+typedef uint64_t words4 __attribute__((vector_size(32)));
 
-	for (; k + 4 <= n; k += 4, a += step4, b += step4) {
-		memcpy(&ga, p + k * 8, 16);
-		memcpy(&gb, p + k * 8 + 16, 16);
-		da |= ga ^ a;
-		db |= gb ^ b;
+/* Whether the n whole lines at p differ from lines k... of the pattern
+ * whose block is b (at offset k * LINE % BLOCK) and stamp s: every
+ * difference ORed together, with no branch a line.  Two lines a step,
+ * each with its own running difference, so that the loads of one overlap
+ * the compares of the other. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
+static int
+lines_differ(const unsigned char *p, size_t n, const unsigned char *b,
+	     uint64_t k, uint64_t s)
+{
+	words4 d0 = {0, 0, 0, 0}, d1 = {0, 0, 0, 0}, m0, m1, m2, m3;
+	words4 b0, b1, b2, b3;
+	size_t i = 0;
+
+	for (; i + 2 <= n; i += 2, k += 2) {
+		const unsigned char *q = p + i * LINE;
+		const unsigned char *c = b + (k * LINE) % BLOCK;
+		words4 s0 = {s ^ place(k), 0, 0, 0};
+		words4 s1 = {s ^ place(k + 1), 0, 0, 0};
+
+		memcpy(&m0, q, 32); /* memcpy: p may be unaligned */
+		memcpy(&m1, q + 32, 32);
+		memcpy(&m2, q + 64, 32);
+		memcpy(&m3, q + 96, 32);
+		memcpy(&b0, c, 32);
+		memcpy(&b1, c + 32, 32);
+		memcpy(&b2, c + 64, 32);
+		memcpy(&b3, c + 96, 32);
+		d0 |= (m0 ^ b0 ^ s0) | (m1 ^ b1);
+		d1 |= (m2 ^ b2 ^ s1) | (m3 ^ b3);
 	}
-	for (w = a[0]; k < n; k++, w += STEP) {
-		memcpy(&one, p + k * 8, 8);
-		diff |= one ^ w;
+	for (; i < n; i++, k++) {
+		const unsigned char *q = p + i * LINE;
+		const unsigned char *c = b + (k * LINE) % BLOCK;
+		words4 s0 = {s ^ place(k), 0, 0, 0};
+
+		memcpy(&m0, q, 32);
+		memcpy(&m1, q + 32, 32);
+		memcpy(&b0, c, 32);
+		memcpy(&b1, c + 32, 32);
+		d0 |= (m0 ^ b0 ^ s0) | (m1 ^ b1);
 	}
-	da |= db;
-	return diff | da[0] | da[1];
+	d0 |= d1;
+	return (d0[0] | d0[1] | d0[2] | d0[3]) != 0;
 }
 
-/* The offset of the first byte of the n bytes at p that differs from the
- * pattern starting at word w, or n if none does: slow, used only once a
- * difference is known to be there. */
-static size_t
-first_bad(const unsigned char *p, size_t n, uint64_t w)
+/* Byte at of message seq, whose block is b and stamp s. */
+static unsigned char
+expected(size_t at, const unsigned char *b, uint64_t s)
 {
-	for (size_t j = 0; j < n; j++) {
-		if (j > 0 && j % 8 == 0)
-			w += STEP;
-		if (p[j] != ((const unsigned char *)&w)[j % 8])
-			return j;
-	}
-	return n;
+	uint64_t v = s ^ place(at / LINE);
+
+	if (at % LINE < STAMP)
+		return ((const unsigned char *)&v)[at % LINE];
+	return b[at % BLOCK];
 }
 
 int
 payload_verify(const void *buf, size_t len, uint64_t seq, size_t *bad_at)
 {
-	const unsigned char *p = buf;
-	uint64_t w = base(seq) + STEP, last;
-	size_t words = len / 8, i = 0, n;
+	const unsigned char *p = buf, *b = block[seq & 1];
+	uint64_t s = stamp(seq);
+	size_t lines = len / LINE, at;
 
-	/* Blocks of up to BLOCK words: one test a block, not one a word. */
-	for (; i < words; i += n, w += n * STEP) {
-		n = words - i < BLOCK ? words - i : BLOCK;
-		if (words_differ(p + i * 8, n, w) != 0)
+	/* Whole lines, a block's worth between two tests; then the bytes of
+	 * a last partial line, one by one (fewer than 64). */
+	for (size_t k = 0; k < lines; k += BLOCK / LINE) {
+		size_t n = lines - k < BLOCK / LINE ? lines - k : BLOCK / LINE;
+
+		if (lines_differ(p + k * LINE, n, b, k, s)) {
+			at = k * LINE;
 			goto bad;
+		}
 	}
-	last = w; /* the bytes of a last partial word */
-	if (memcmp(p + i * 8, &last, len - i * 8) == 0)
-		return 0;
+	for (at = lines * LINE; at < len; at++)
+		if (p[at] != expected(at, b, s))
+			goto bad;
+	return 0;
 bad:
+	/* Slow, and only once a difference is known to be there. */
+	while (at < len && p[at] == expected(at, b, s))
+		at++;
 	if (bad_at != NULL)
-		*bad_at = i * 8 + first_bad(p + i * 8, len - i * 8, w);
+		*bad_at = at;
 	errno = EBADMSG;
 	return -1;
 }

@@ -270,23 +270,52 @@ payload_wrong_seq_fails(void **state)
 	}
 }
 
-/* Every 8-byte word depends on the sequence number: no word of message n
- * equals the word at the same place in message m. */
+/* Every 64-byte line depends on the sequence number: no line of message n
+ * equals the line at the same place in message m, whatever n and m. */
 static void
-payload_different_seqs_differ_in_every_word(void **state)
+payload_different_seqs_differ_in_every_line(void **state)
 {
-	uint64_t a[512], b[512];
+	static const uint64_t more[] = {2, 4, 6, 8, 1000, 1ULL << 32, 1ULL << 49};
+	unsigned char *a = alloc_exact(0, 4096), *b = alloc_exact(0, 4096);
 
 	(void)state;
-	for (size_t s = 0; s + 1 < NSEQS; s++) {
-		payload_fill(a, sizeof(a), seqs[s]);
-		payload_fill(b, sizeof(b), seqs[s + 1]);
-		for (size_t i = 0; i < 512; i++)
-			if (a[i] == b[i])
-				fail_msg("word %zu equal for seqs %llu, %llu",
-					 i, (unsigned long long)seqs[s],
-					 (unsigned long long)seqs[s + 1]);
+	for (size_t s = 0; s < NSEQS; s++) {
+		for (size_t m = 0; m < sizeof(more) / sizeof(more[0]); m++) {
+			uint64_t other = seqs[s] + more[m];
+
+			payload_fill(a, 4096, seqs[s]);
+			payload_fill(b, 4096, other);
+			for (size_t i = 0; i < 4096; i += 64)
+				if (memcmp(a + i, b + i, 64) == 0)
+					fail_msg("line %zu equal for seqs %llu, "
+						 "%llu",
+						 i / 64,
+						 (unsigned long long)seqs[s],
+						 (unsigned long long)other);
+		}
 	}
+	free(a);
+	free(b);
+}
+
+/* Two consecutive messages differ in every byte, so that a line torn
+ * between them fails wherever it tore. */
+static void
+payload_consecutive_seqs_differ_in_every_byte(void **state)
+{
+	unsigned char *a = alloc_exact(0, 70000), *b = alloc_exact(0, 70000);
+
+	(void)state;
+	for (size_t s = 0; s < NSEQS; s++) {
+		payload_fill(a, 70000, seqs[s]);
+		payload_fill(b, 70000, seqs[s] + 1);
+		for (size_t i = 0; i < 70000; i++)
+			if (a[i] == b[i])
+				fail_msg("byte %zu equal for seqs %llu and next",
+					 i, (unsigned long long)seqs[s]);
+	}
+	free(a);
+	free(b);
 }
 
 /* buf, which is not message seq, must fail at exactly the first byte
@@ -356,6 +385,142 @@ payload_torn_message_fails(void **state)
 	free(next);
 }
 
+/* Every length from 1 to 1100 bytes, at every alignment: the message
+ * checks, and a byte flipped at any offset is named. */
+static void
+payload_every_length_and_offset_is_checked(void **state)
+{
+	(void)state;
+	for (size_t off = 0; off < 8; off++) {
+		for (size_t len = 1; len <= 1100; len++) {
+			unsigned char *p = alloc_exact(off, len);
+			size_t step = off == 0 && len <= 300 ? 1 : 37;
+
+			payload_fill(p + off, len, len * 3 + off);
+			expect_good(p + off, len, len * 3 + off);
+			for (size_t pos = len % step; pos < len; pos += step) {
+				p[off + pos] ^= 0x10;
+				expect_bad_at(p + off, len, len * 3 + off, pos);
+				p[off + pos] ^= 0x10;
+			}
+			free(p);
+		}
+	}
+}
+
+/* A message longer than the prepared blocks (which repeat along it): each
+ * byte of the first and last lines of every block, of the message's end,
+ * and every 61st byte, flipped in turn, is named.  (Every byte would take
+ * seconds: each check scans the message up to the flip.) */
+static void
+payload_every_byte_of_a_long_message_is_checked(void **state)
+{
+	size_t len = 3 * 65536 + 77;
+	unsigned char *p = alloc_exact(1, len);
+
+	(void)state;
+	payload_fill(p + 1, len, 123456789);
+	expect_good(p + 1, len, 123456789);
+	for (size_t pos = 0; pos < len; pos++) {
+		if (pos % 65536 >= 64 && pos % 65536 < 65536 - 64 &&
+		    pos < len - 256 && pos % 61 != 0)
+			continue;
+		p[1 + pos] ^= 0x01;
+		expect_bad_at(p + 1, len, 123456789, pos);
+		p[1 + pos] ^= 0x01;
+	}
+	free(p);
+}
+
+/* A line left over from an older message (a stale line: the reader saw
+ * it before the writer's store reached it) fails within its stamp, the
+ * line's first 8 bytes, however many messages old it is. */
+static void
+payload_stale_line_fails(void **state)
+{
+	static const uint64_t ages[] = {1, 2, 3, 4, 5, 8, 64, 1000,
+					1ULL << 32, (1ULL << 50) - 4};
+	size_t len = 2 * 65536 + 128;
+	unsigned char *p = alloc_exact(0, len), *old = alloc_exact(0, len);
+
+	(void)state;
+	for (size_t a = 0; a < sizeof(ages) / sizeof(ages[0]); a++) {
+		uint64_t seq = 77 + (1ULL << 51), was = seq - ages[a];
+
+		payload_fill(old, len, was);
+		for (size_t line = 0; line < len / 64; line += 97) {
+			size_t bad_at = 0;
+
+			payload_fill(p, len, seq);
+			memcpy(p + line * 64, old + line * 64, 64);
+			expect_bad_vs_fresh(p, len, seq);
+			assert_int_equal(payload_verify(p, len, seq, &bad_at),
+					 -1);
+			assert_in_range(bad_at, line * 64, line * 64 + 7);
+			if (ages[a] % 4 != 0) /* then every stamp byte differs */
+				assert_int_equal(bad_at, line * 64);
+		}
+	}
+	free(p);
+	free(old);
+}
+
+/* A line torn between two consecutive messages, at any byte, either way
+ * round, in an aligned or unaligned buffer: the first byte from the wrong
+ * message is named. */
+static void
+payload_torn_line_fails_at_the_tear(void **state)
+{
+	size_t len = 4096;
+
+	(void)state;
+	for (size_t off = 0; off < 4; off += 3) {
+		unsigned char *p = alloc_exact(off, len);
+		unsigned char *next = alloc_exact(0, len);
+
+		payload_fill(next, len, 1001);
+		for (size_t line = 0; line < len / 64; line += 21) {
+			size_t at = line * 64;
+
+			for (size_t t = 1; t < 64; t++) {
+				/* the first t bytes are right, the rest new */
+				payload_fill(p + off, len, 1000);
+				memcpy(p + off + at + t, next + at + t, 64 - t);
+				expect_bad_at(p + off, len, 1000, at + t);
+				/* the first t bytes are new, the rest right */
+				payload_fill(p + off, len, 1000);
+				memcpy(p + off + at, next + at, t);
+				expect_bad_at(p + off, len, 1000, at);
+			}
+		}
+		free(p);
+		free(next);
+	}
+}
+
+/* A line moved to another place in the same message (a slot written at a
+ * wrong offset), even a whole block away, fails at the line's stamp. */
+static void
+payload_moved_line_fails(void **state)
+{
+	size_t len = 2 * 65536;
+	unsigned char *p = alloc_exact(0, len);
+	static const size_t moves[][2] = {{0, 1}, {5, 3}, {0, 1024}, {7, 1031}};
+
+	(void)state;
+	for (size_t m = 0; m < sizeof(moves) / sizeof(moves[0]); m++) {
+		size_t from = moves[m][0] * 64, to = moves[m][1] * 64;
+		size_t bad_at = 0;
+
+		payload_fill(p, len, 9);
+		memcpy(p + to, p + from, 64);
+		expect_bad_vs_fresh(p, len, 9);
+		assert_int_equal(payload_verify(p, len, 9, &bad_at), -1);
+		assert_in_range(bad_at, to, to + 7);
+	}
+	free(p);
+}
+
 int
 main(void)
 {
@@ -374,10 +539,17 @@ main(void)
 			payload_reports_the_first_of_several_bad_bytes),
 		cmocka_unit_test(payload_verify_accepts_null_bad_at),
 		cmocka_unit_test(payload_wrong_seq_fails),
-		cmocka_unit_test(payload_different_seqs_differ_in_every_word),
+		cmocka_unit_test(payload_different_seqs_differ_in_every_line),
+		cmocka_unit_test(payload_consecutive_seqs_differ_in_every_byte),
 		cmocka_unit_test(payload_shifted_message_fails),
 		cmocka_unit_test(payload_swapped_words_fail),
 		cmocka_unit_test(payload_torn_message_fails),
+		cmocka_unit_test(payload_every_length_and_offset_is_checked),
+		cmocka_unit_test(
+			payload_every_byte_of_a_long_message_is_checked),
+		cmocka_unit_test(payload_stale_line_fails),
+		cmocka_unit_test(payload_torn_line_fails_at_the_tear),
+		cmocka_unit_test(payload_moved_line_fails),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
