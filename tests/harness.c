@@ -763,3 +763,13 @@ dead_pid(void)
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	return pid;
 }
+
+void
+assert_signal_cleans(struct proc *p, int sig, const char *name)
+{
+	kill(p->pid, sig);
+	assert_int_equal(proc_wait(p, 10000), 0);
+	assert_code(p, 128 + sig); /* died of that signal, after cleaning */
+	assert_int_equal(objects_alive(name), 0);
+	proc_free(p);
+}

@@ -178,6 +178,10 @@ int fixture_teardown(void **state);
  * to show removed (0 if another sweep already took them). */
 int kill_leaves_objects(struct proc *p, const char *name);
 
+/* Send sig to p (started by the test, holding objects of name's run),
+ * assert that it died of that signal and left nothing, and free p. */
+void assert_signal_cleans(struct proc *p, int sig, const char *name);
+
 /* Whether out (a program's output) has a "removed stale" line naming an
  * object of name's run: its System V key, or its POSIX name or that name
  * with a suffix ("NAME.reply"). */

@@ -270,11 +270,7 @@ signal_removes_objects(void **state, int sig)
 	struct proc s;
 
 	start_lone_sender(&s, name_of(state), "30");
-	kill(s.pid, sig);
-	assert_int_equal(proc_wait(&s, RUN_MS), 0);
-	assert_code(&s, 128 + sig); /* died of that signal */
-	assert_int_equal(objects_alive(name_of(state)), 0);
-	proc_free(&s);
+	assert_signal_cleans(&s, sig, name_of(state));
 }
 
 static void

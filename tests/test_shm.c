@@ -118,11 +118,7 @@ signal_removes_objects(void **state, int sig)
 	struct proc w;
 
 	start_lone_writer(&w, name_of(state), "30");
-	kill(w.pid, sig);
-	assert_int_equal(proc_wait(&w, RUN_MS), 0);
-	assert_code(&w, 128 + sig); /* died of that signal */
-	assert_int_equal(objects_alive(name_of(state)), 0);
-	proc_free(&w);
+	assert_signal_cleans(&w, sig, name_of(state));
 }
 
 static void
