@@ -620,22 +620,33 @@ dir_short_name(const struct ipc_obj *o)
 
 struct dirs_ctx {
 	const char *pattern;
-	FILE *log;
-	int removed, failed;
+	struct sweep_tally t;
 };
 
-int
-sweep_remove_logged(const struct ipc_obj *obj, FILE *log)
+void
+sweep_remove_tallied(const struct ipc_obj *obj, struct sweep_tally *t)
 {
 	char line[512];
 
 	sweep_describe(obj, line, sizeof(line)); /* before it is gone */
-	if (sweep_remove(obj) == -1)
-		return errno == EIDRM || errno == ENOENT || errno == EINVAL ? 0
-									    : -1;
-	if (log != NULL)
-		fprintf(log, "removed stale %s\n", line);
-	return 1;
+	if (sweep_remove(obj) == -1) {
+		if (errno != EIDRM && errno != ENOENT && errno != EINVAL)
+			t->failed = errno;
+		return;
+	}
+	t->removed++;
+	if (t->log != NULL)
+		fprintf(t->log, "removed stale %s\n", line);
+}
+
+int
+sweep_tally_result(const struct sweep_tally *t)
+{
+	if (t->failed) {
+		errno = t->failed;
+		return -1;
+	}
+	return t->removed;
 }
 
 static int
@@ -646,29 +657,18 @@ remove_dir_if_stale(const struct ipc_obj *o, void *arg)
 	if (o->live || o->uid != getuid() ||
 	    fnmatch(c->pattern, dir_short_name(o), 0) != 0)
 		return 0;
-	switch (sweep_remove_logged(o, c->log)) {
-	case 1:
-		c->removed++;
-		break;
-	case -1:
-		c->failed = errno;
-		break;
-	}
+	sweep_remove_tallied(o, &c->t);
 	return 0;
 }
 
 int
 sweep_stale_dirs(const char *pattern, FILE *log)
 {
-	struct dirs_ctx c = {pattern, log, 0, 0};
+	struct dirs_ctx c = {pattern, {log, 0, 0}};
 
 	if (sweep_dirs_each(remove_dir_if_stale, &c) == -1)
 		return -1;
-	if (c.failed) {
-		errno = c.failed;
-		return -1;
-	}
-	return c.removed;
+	return sweep_tally_result(&c.t);
 }
 
 int
@@ -784,9 +784,7 @@ sweep_header(char *buf, size_t size)
 
 struct stale_ctx {
 	uid_t uid;
-	FILE *log;
-	int removed;
-	int failed;
+	struct sweep_tally t;
 };
 
 static int
@@ -796,27 +794,16 @@ remove_if_stale(const struct ipc_obj *o, void *arg)
 
 	if (o->live || o->uid != c->uid || o->kind == OBJ_DIR)
 		return 0; /* directories: sweep_stale_dirs() */
-	switch (sweep_remove_logged(o, c->log)) {
-	case 1:
-		c->removed++;
-		break;
-	case -1:
-		c->failed = errno;
-		break;
-	}
+	sweep_remove_tallied(o, &c->t);
 	return 0;
 }
 
 int
 sweep_stale(uid_t uid, FILE *log)
 {
-	struct stale_ctx c = {uid, log, 0, 0};
+	struct stale_ctx c = {uid, {log, 0, 0}};
 
 	if (sweep_each(remove_if_stale, &c) == -1)
 		return -1;
-	if (c.failed) {
-		errno = c.failed;
-		return -1;
-	}
-	return c.removed;
+	return sweep_tally_result(&c.t);
 }

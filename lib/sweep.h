@@ -68,10 +68,20 @@ int sweep_remove(const struct ipc_obj *obj);
  * sweeps cannot see the queues. */
 int sweep_mqueue_listed(void);
 
-/* sweep_remove(obj), then print "removed stale <its line>" to log (if not
- * NULL).  Returns 1 when removed, 0 when it had gone meanwhile (EIDRM,
- * ENOENT, EINVAL: another sweep took it), -1 with errno set on failure. */
-int sweep_remove_logged(const struct ipc_obj *obj, FILE *log);
+/* What a clean-up removed, where it says so, and its first failure. */
+struct sweep_tally {
+	FILE *log;   /* "removed stale <its line>" for each, if not NULL */
+	int removed; /* how many */
+	int failed;  /* the errno of a failure, or 0 */
+};
+
+/* sweep_remove(obj), counted and logged in t.  One that had gone
+ * meanwhile (EIDRM, ENOENT, EINVAL: another sweep took it) is no
+ * failure. */
+void sweep_remove_tallied(const struct ipc_obj *obj, struct sweep_tally *t);
+
+/* t's count, or -1 with errno set if a removal failed. */
+int sweep_tally_result(const struct sweep_tally *t);
 
 /* Remove every stale IPC object owned by uid, printing one line for each
  * to log (if not NULL); not the private directories, which each program

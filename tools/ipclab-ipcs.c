@@ -75,7 +75,7 @@ named(const struct list_ctx *c, const struct ipc_obj *o)
 
 struct clean_ctx {
 	const struct list_ctx *names;
-	int removed, failed;
+	struct sweep_tally t;
 };
 
 /* --clean -N: remove o if it is one of ours of those names, and stale. */
@@ -86,14 +86,7 @@ clean_named(const struct ipc_obj *o, void *arg)
 
 	if (o->live || o->uid != getuid() || !named(c->names, o))
 		return 0;
-	switch (sweep_remove_logged(o, stdout)) {
-	case 1:
-		c->removed++;
-		break;
-	case -1:
-		c->failed = errno;
-		break;
-	}
+	sweep_remove_tallied(o, &c->t);
 	return 0;
 }
 
@@ -101,7 +94,7 @@ clean_named(const struct ipc_obj *o, void *arg)
 static int
 clean_stale(const struct list_ctx *names)
 {
-	struct clean_ctx c = {names, 0, 0};
+	struct clean_ctx c = {names, {stdout, 0, 0}};
 
 	if (names->nnames == 0) {
 		int n = sweep_stale(getuid(), stdout), m;
@@ -112,11 +105,7 @@ clean_stale(const struct list_ctx *names)
 	}
 	if (sweep_each(clean_named, &c) == -1)
 		return -1;
-	if (c.failed) {
-		errno = c.failed;
-		return -1;
-	}
-	return c.removed;
+	return sweep_tally_result(&c.t);
 }
 
 static int
