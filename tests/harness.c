@@ -773,3 +773,18 @@ assert_signal_cleans(struct proc *p, int sig, const char *name)
 	assert_int_equal(objects_alive(name), 0);
 	proc_free(p);
 }
+
+void
+assert_hello_lines(const char *out, int n, long pid)
+{
+	const char *at = out;
+	char want[64];
+
+	for (int k = 1; k <= n; k++) {
+		snprintf(want, sizeof(want), "hello %d from %ld\n", k, pid);
+		assert_int_equal(count_str(out, want), 1);
+		at = strstr(at, want);
+		assert_non_null(at); /* after line k-1 */
+	}
+	assert_int_equal(count_str(out, "hello "), n);
+}

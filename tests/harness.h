@@ -178,6 +178,11 @@ int fixture_teardown(void **state);
  * to show removed (0 if another sweep already took them). */
 int kill_leaves_objects(struct proc *p, const char *name);
 
+/* Assert that out holds the line "hello K from PID" for K = 1..n, each
+ * once and in order, and no other "hello ": what the minimal programs of
+ * pipe/ and fifo/ send. */
+void assert_hello_lines(const char *out, int n, long pid);
+
 /* Send sig to p (started by the test, holding objects of name's run),
  * assert that it died of that signal and left nothing, and free p. */
 void assert_signal_cleans(struct proc *p, int sig, const char *name);

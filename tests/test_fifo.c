@@ -675,7 +675,6 @@ test_minimal_pair_delivers_every_line_then_removes_all(void **state)
 {
 	char tmpdir[FIFO_PATH_MAX], path[FIFO_PATH_MAX], dir[FIFO_PATH_MAX];
 	char want[80];
-	const char *at;
 	struct proc w, r;
 	struct stat st;
 
@@ -699,15 +698,7 @@ test_minimal_pair_delivers_every_line_then_removes_all(void **state)
 	assert_int_equal(proc_wait(&r, RUN_MS), 0);
 	assert_code(&w, 0);
 	assert_code(&r, 0);
-	at = r.out;
-	for (int k = 1; k <= 300; k++) {
-		snprintf(want, sizeof(want), "hello %d from %ld\n", k,
-			 (long)w.pid);
-		assert_int_equal(count_str(r.out, want), 1);
-		at = strstr(at, want);
-		assert_non_null(at); /* after line k-1 */
-	}
-	assert_int_equal(count_str(r.out, "hello "), 300);
+	assert_hello_lines(r.out, 300, (long)w.pid);
 	assert_non_null(strstr(r.out, "end of file; removed the FIFO and its "
 				      "directory"));
 	assert_non_null(strstr(w.out, "wrote 300 lines, closed my end"));

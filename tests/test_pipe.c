@@ -237,21 +237,11 @@ test_broken_noclose_never_sees_eof(void **state)
 static void
 test_minimal_delivers_every_line_once_in_order_then_eof(void **state)
 {
-	const char *at;
-	char want[64];
 	struct proc p;
 
 	(void)state;
 	run(&p, 0, "pipe_minimal", "500", NULL);
-	at = p.out;
-	for (int k = 1; k <= 500; k++) {
-		snprintf(want, sizeof(want), "hello %d from %ld\n", k,
-			 (long)p.pid);
-		assert_int_equal(count_str(p.out, want), 1);
-		at = strstr(at, want);
-		assert_non_null(at); /* after line k-1 */
-	}
-	assert_int_equal(count_str(p.out, "hello "), 500);
+	assert_hello_lines(p.out, 500, (long)p.pid);
 	assert_int_equal(count_str(p.out, ": end of file\n"), 1);
 	assert_non_null(strstr(p.out, "wrote 500 lines, closed my write end"));
 	assert_non_null(strstr(p.out, " exited 0\n"));
