@@ -4,6 +4,8 @@
 #   make run-shm    watch two processes share memory, then check nothing is left
 #   make run-<mech> the same for sem, msgq, pipe, fifo, signal, socket
 #   make run-all    every one of them
+#   make exercises  list the exercises (<mech>/exercises/), each done or to do
+#   make exercise   check them in order; stop at the first to do (or: N)
 #   make bench      measure every mechanism: table, CSV, JSON, plots (bench/bench.mk)
 #   make plots      draw the plots again from build/results
 #   make test       build and run the cmocka tests (installs cmocka if it can),
@@ -42,19 +44,25 @@ TOOL_SRC := tools/ipclab-ipcs.c
 BENCH_SRC := $(filter-out bench/ipcbench.c bench/bare.c,$(wildcard bench/*.c)) \
 	     $(foreach m,$(MECHS),$(wildcard $(m)/$(m)_transport.c))
 TEST_SRC := $(wildcard tests/test_*.c)
+# ipclab-exercise, the checker of make exercise: tools/exercise.c and each
+# mechanism's checks.  The exercises themselves are built by the checker
+# (or make build/bin/ex/SLUG), never by make all: a learner's half-edited
+# file must not stop make run-shm.
+EX_SRC   := tools/exercise.c $(foreach m,$(MECHS),$(wildcard $(m)/exercises/$(m)_checks.c))
 
 DEMOS   := $(patsubst %.c,$(BIN)/%,$(notdir $(DEMO_SRC)))
-TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare $(BIN)/ipcbench
+TOOLS   := $(BIN)/ipclab-ipcs $(BIN)/ipcbench-bare $(BIN)/ipcbench \
+	   $(BIN)/ipclab-exercise
 TESTS   := $(patsubst %.c,$(BIN)/%,$(notdir $(TEST_SRC)))
 
 obj      = $(patsubst %.c,$(B)/obj/%.o,$(1))
 ALL_OBJ := $(call obj,$(LIB_SRC) $(DEMO_SRC) $(TOOL_SRC) $(BENCH_SRC) \
-	     $(TEST_SRC) tests/harness.c bench/ipcbench.c bench/bare.c)
+	     $(TEST_SRC) $(EX_SRC) tests/harness.c bench/ipcbench.c bench/bare.c)
 
 .SECONDARY:
 # A recipe that fails leaves no half-written target to be taken as done.
 .DELETE_ON_ERROR:
-.PHONY: all run-all test test-run docs-check check soak valgrind fuzz ipcs ipcs-clean deps clean
+.PHONY: all run-all exercises exercise test test-run docs-check check soak valgrind fuzz ipcs ipcs-clean deps clean
 
 all: $(DEMOS) $(TOOLS)
 
@@ -65,6 +73,7 @@ $(B)/obj/%.o: %.c
 # Who may include the benchmark's headers: bench/, the transports, tests.
 $(B)/obj/bench/%.o $(B)/obj/%_transport.o: EXTRA_CFLAGS += -Ibench
 $(B)/obj/tests/%.o: EXTRA_CFLAGS += -Itests -Ibench
+$(B)/obj/%_checks.o: EXTRA_CFLAGS += -Itools
 
 # Every program is linked the same way; what differs is its objects and,
 # for a few, one more library.
@@ -93,6 +102,18 @@ $(foreach m,$(MECHS),$(eval $(call demo_rule,$(m))))
 $(BIN)/ipclab-ipcs: $(B)/obj/tools/ipclab-ipcs.o $(LIB)
 	$(link)
 
+$(BIN)/ipclab-exercise: $(call obj,$(EX_SRC))
+	$(link)
+
+# An exercise alone, built as ipclab-exercise builds it: plain libc, as a
+# learner who copied the file would build it.
+define exercise_rule
+$$(BIN)/ex/%: $(1)/exercises/%.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) -Wall -Wextra -Werror -g -o $$@ $$< -lrt -pthread
+endef
+$(foreach m,$(MECHS),$(eval $(call exercise_rule,$(m))))
+
 $(BIN)/ipcbench-bare: $(B)/obj/bench/bare.o $(LIB)
 	$(link)
 
@@ -111,6 +132,22 @@ include $(wildcard $(addsuffix /*.mk,$(MECHS) bench))
 # One after another, so that their output does not interleave.
 run-all: $(DEMOS) $(TOOLS)
 	@for t in $(RUN_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; echo; done
+
+# make exercises: every exercise and its state, decided by its check.
+# make exercise: check them in order, stop at the first not yet done.
+# make exercise N: check exercise N alone (N is a word of the goals).
+ifeq (exercise,$(firstword $(MAKECMDGOALS)))
+EX_ARG := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+ifneq (,$(EX_ARG))
+$(eval $(EX_ARG):;@:)
+endif
+endif
+
+exercises: $(DEMOS) $(TOOLS)
+	@IPCLAB_CC='$(CC)' $(BIN)/ipclab-exercise list
+
+exercise: $(DEMOS) $(TOOLS)
+	@IPCLAB_CC='$(CC)' $(BIN)/ipclab-exercise check $(EX_ARG)
 
 test:
 	@$(MAKE) --no-print-directory deps DEPS=cmocka
