@@ -18,8 +18,8 @@
  * exercises' names, files in the check's private directory.  It removes
  * them, and a leftover fails the check.
  *
- * Exits 0 when every exercise checked is done, 1 when one is not, 3 when
- * one does not build, 2 on a usage error.
+ * check exits 0 when every exercise checked is done, 1 when one is not, 3
+ * when one does not build; list and names exit 0; 2 is a usage error.
  */
 #define _GNU_SOURCE 1
 #include <dirent.h>
@@ -249,6 +249,35 @@ reap(struct ex_proc *p, unsigned timeout_ms)
 	}
 }
 
+/* The last lines (at most 6) of s, each indented, for a message. */
+static const char *
+last_lines(const char *s, char *buf, size_t size)
+{
+	const char *from = s + strlen(s);
+	int n = 0;
+	size_t len = 0;
+
+	while (from > s && from[-1] == '\n')
+		from--;
+	while (from > s && n < 6)
+		if (*--from == '\n')
+			n++;
+	if (*from == '\n')
+		from++;
+	buf[0] = '\0';
+	while (*from && len + 16 < size) {
+		const char *nl = strchr(from, '\n');
+		size_t l = nl ? (size_t)(nl - from) : strlen(from);
+
+		if (l > size - len - 16)
+			l = size - len - 16;
+		len += (size_t)snprintf(buf + len, size - len, "\n           | %.*s",
+					 (int)l, from);
+		from = nl ? nl + 1 : from + strlen(from);
+	}
+	return buf;
+}
+
 int
 ex_wait(struct ex_ctx *c, struct ex_proc *p, unsigned timeout_ms)
 {
@@ -266,11 +295,17 @@ ex_wait(struct ex_ctx *c, struct ex_proc *p, unsigned timeout_ms)
 	free(p->err);
 	p->out = slurp(p->out_fd);
 	p->err = slurp(p->err_fd);
-	if (hung)
+	if (hung) {
+		char tail[600];
+
 		return ex_fail(c, "the program to finish on its own",
 			       "it was still running after %u s, waiting for "
-			       "something that never came; the check killed it",
-			       timeout_ms / 1000);
+			       "something that never came; the check killed "
+			       "it.%s%s",
+			       timeout_ms / 1000,
+			       *p->out ? " Its output ended with:" : " It printed nothing.",
+			       last_lines(p->out, tail, sizeof(tail)));
+	}
 	return 0;
 }
 
@@ -319,16 +354,21 @@ ex_expect_code(struct ex_ctx *c, const struct ex_proc *p, int want)
 	char w[64];
 	int code = ex_code(p);
 	const char *err = p->err != NULL ? p->err : "";
+	const char *out = p->out != NULL ? p->out : "";
+	char tail[600], how[80];
 
 	if (code == want)
 		return 0;
 	snprintf(w, sizeof(w), "exit status %d", want);
 	if (code > 128)
-		return ex_fail(c, w, "it was killed by signal %d (%s)%s%s",
-			       code - 128, strsignal(code - 128),
-			       *err ? "; it printed on stderr:\n" : "", err);
-	return ex_fail(c, w, "exit status %d%s%s", code,
-		       *err ? "; it printed on stderr:\n" : "", err);
+		snprintf(how, sizeof(how), "it was killed by signal %d (%s)",
+			 code - 128, strsignal(code - 128));
+	else
+		snprintf(how, sizeof(how), "exit status %d", code);
+	return ex_fail(c, w, "%s; %s%s", how,
+		       *err ? "its last lines on stderr:"
+			    : *out ? "its output ended with:" : "it printed nothing",
+		       last_lines(*err ? err : out, tail, sizeof(tail)));
 }
 
 void
@@ -805,5 +845,5 @@ main(int argc, char **argv)
 		printf("\nAll %d exercises done.\n", total);
 out:
 	close(lock);
-	return worst;
+	return list ? 0 : worst; /* a list is an answer, not a failure */
 }
