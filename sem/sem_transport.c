@@ -3,29 +3,37 @@
  * max_size() is 0 and ipcbench measures them with empty messages, as
  * notification latency and notifications a second.
  *
- * Each direction ("up": client -> server, "down": server -> client) is a
- * pair of counting semaphores:
- *
- *   avail   notifications sent and not yet received (starts at 0)
- *   credit  notifications the sender may still send (starts at CREDIT)
- *
- * send = wait for a credit, then post avail; recv = wait for avail, then
- * give the credit back.  Why credits: in a stream the sender posts
- * back to back, and a semaphore's value has a ceiling (SEMVMX = 32767 for
- * System V, where semop fails with ERANGE past it; SEM_VALUE_MAX for
- * POSIX, EOVERFLOW).  With credits, avail never exceeds CREDIT, and the
- * sender waits for the receiver as it would on a full ring or pipe.
+ * Each direction ("up": client -> server, "down": server -> client) has
+ * two counting semaphores, avail (notifications sent and not yet
+ * received, from 0) and credit.  A semaphore's value has a ceiling
+ * (SEMVMX = 32767 for System V, where semop fails with ERANGE past it;
+ * SEM_VALUE_MAX for POSIX, EOVERFLOW), and in a stream the sender posts
+ * back to back: so avail is never let past CREDIT, and a sender that
+ * finds CREDIT in flight waits for the receiver, as it would on a full
+ * ring or pipe.  The two transports keep that bound differently:
  *
  *   sem-sysv   one System V set of four semaphores (semget), at the run's
- *              key.  A send or a recv is one semop() call of two
- *              operations, which the kernel applies together: it waits
- *              until the first can be done, then does both.  No SEM_UNDO:
- *              these count notifications, they are no lock a process holds.
+ *              key.  credit counts what the sender may still send (from
+ *              CREDIT): send = take a credit and post avail, recv = take
+ *              avail and give the credit back, each one semop() of two
+ *              operations, which the kernel applies together, in one
+ *              system call.  No SEM_UNDO: these count notifications,
+ *              they are no lock a process holds.
  *   sem-posix  four named POSIX semaphores (sem_open),
  *              "/ipclab-<uid>-<name>.up", ".up-credit", ".down" and
- *              ".down-credit" (in /dev/shm as sem.ipclab-...).  sem_post
- *              and sem_wait stay in user space unless a side must sleep or
- *              be woken.
+ *              ".down-credit" (in /dev/shm as sem.ipclab-...).  Here a
+ *              credit taken and given back would be two more atomic
+ *              operations a message, on two more cache lines that both
+ *              sides write: in a ping-pong that is what a plain pair of
+ *              semaphores does not pay.  So the sender reads avail first
+ *              (the line it is about to post anyway) and posts while it
+ *              is below CREDIT; only at CREDIT does it sleep on credit,
+ *              which the receiver posts when its wait takes avail down
+ *              from CREDIT (see posix_send()).  A ping-pong never has
+ *              more than one in flight, so it touches one semaphore a
+ *              direction, as the plain pair does (make bench-check holds
+ *              it to ipcbench-bare's).  sem_post and sem_wait stay in
+ *              user space unless a side must sleep or be woken.
  *
  * setup() makes the semaphores before fork(), so both sides inherit them.
  */
@@ -149,11 +157,9 @@ sem_posix_setup(struct channel *ch)
 	if (names_posix(base, sizeof(base), ch->name) == -1)
 		return -1;
 	for (int i = 0; i < SEM_COUNT; i++) {
-		unsigned init = i == UP_CREDIT || i == DOWN_CREDIT ? CREDIT : 0;
-
 		snprintf(p->names[i], sizeof(p->names[i]), "%s.%s", base,
 			 suffix[i]);
-		p->sem[i] = sem_open(p->names[i], O_CREAT | O_EXCL, 0600, init);
+		p->sem[i] = sem_open(p->names[i], O_CREAT | O_EXCL, 0600, 0);
 		if (p->sem[i] == SEM_FAILED) {
 			p->sem[i] = NULL;
 			return -1;
@@ -208,13 +214,46 @@ sysv_take_give(int semid, int take, int give)
 	return 0;
 }
 
+/* sem-posix's send: post avail while it holds fewer than CREDIT;
+ * otherwise sleep on credit until the receiver has taken one, and look
+ * again.  The receiver takes avail from CREDIT only after this side has
+ * seen CREDIT, and then posts credit unless a post is already pending
+ * (posix_recv()): so a sleep here always has a post to wake it, and
+ * credit never holds more than one.  sem_getvalue() may say 0 while a
+ * process waits (sem_getvalue(3)): below CREDIT either way. */
 static int
-posix_take_give(sem_t *take, sem_t *give)
+posix_send(sem_t *avail, sem_t *credit)
 {
-	while (sem_wait(take) == -1)
+	int v;
+
+	for (;;) {
+		if (sem_getvalue(avail, &v) == -1)
+			return -1;
+		if (v < CREDIT)
+			return sem_post(avail);
+		while (sem_wait(credit) == -1)
+			if (errno != EINTR)
+				return -1;
+	}
+}
+
+/* sem-posix's receive: take avail; if that took it down from CREDIT, the
+ * sender may be asleep on credit: wake it, unless a wake-up is pending. */
+static int
+posix_recv(sem_t *avail, sem_t *credit)
+{
+	int v, pending;
+
+	while (sem_wait(avail) == -1)
 		if (errno != EINTR)
 			return -1;
-	return sem_post(give);
+	if (sem_getvalue(avail, &v) == -1)
+		return -1;
+	if (v != CREDIT - 1)
+		return 0;
+	if (sem_getvalue(credit, &pending) == -1)
+		return -1;
+	return pending > 0 ? 0 : sem_post(credit);
 }
 
 static int
@@ -252,7 +291,7 @@ sem_posix_send(struct channel *ch, size_t len)
 		errno = EMSGSIZE;
 		return -1;
 	}
-	return posix_take_give(p->sem[p->out_credit], p->sem[p->out_avail]);
+	return posix_send(p->sem[p->out_avail], p->sem[p->out_credit]);
 }
 
 static const void *
@@ -264,7 +303,7 @@ sem_posix_recv(struct channel *ch, size_t len)
 		errno = EMSGSIZE;
 		return NULL;
 	}
-	if (posix_take_give(p->sem[p->in_avail], p->sem[p->in_credit]) == -1)
+	if (posix_recv(p->sem[p->in_avail], p->sem[p->in_credit]) == -1)
 		return NULL;
 	return &p->none;
 }
