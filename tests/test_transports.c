@@ -17,18 +17,26 @@
  *                without it, this loses a message and fails.
  * Each child exits 0 only if every message it received was whole and in
  * order; once one fails, the other is killed, so nothing hangs.
+ * Last, the semaphores' bound: a sem-sysv or sem-posix sender with no
+ * receiver stops at 8 notifications in flight, far below a semaphore's
+ * ceiling, and goes on once the receiver takes them.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/sem.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "err.h"
 #include "harness.h"
 #include "io.h"
+#include "names.h"
 #include "payload.h"
 #include "transport.h"
 
@@ -268,6 +276,97 @@ streams_without_loss(void **state)
 	}
 }
 
+
+/* The semaphore transports' bound (sem/sem_transport.c: CREDIT). */
+#define IN_FLIGHT 8
+#define SENT	  100 /* far more than IN_FLIGHT */
+
+/* The up semaphore's value (client to server: notifications in flight),
+ * read where each kind keeps it; -1 if it cannot be read. */
+static int
+up_value(const struct transport *t, const char *name)
+{
+	char base[NAMES_FULL_MAX + 8];
+	sem_t *sem;
+	int v = -1;
+
+	if (strcmp(t->name, "sem-sysv") == 0) {
+		int id = semget(names_key(name), 0, 0);
+
+		return id == -1 ? -1 : semctl(id, 0, GETVAL); /* UP_AVAIL */
+	}
+	if (names_posix(base, sizeof(base) - 4, name) == -1)
+		return -1;
+	strcat(base, ".up");
+	if ((sem = sem_open(base, 0)) == SEM_FAILED)
+		return -1;
+	if (sem_getvalue(sem, &v) == -1)
+		v = -1;
+	sem_close(sem);
+	return v;
+}
+
+static void
+semaphores_bound_a_stream(void **state)
+{
+	struct fixture *fix = *state;
+	static const char *const names[] = {"sem-sysv", "sem-posix"};
+
+	for (size_t i = 0; i < 2; i++) {
+		const struct transport *t = transport_find(names[i]);
+		struct channel ch = {.size = 0};
+		int go[2], v = -1, status;
+		pid_t server, client;
+		unsigned ms;
+
+		assert_non_null(t);
+		snprintf(ch.name, sizeof(ch.name), "%s", fix->name);
+		assert_int_equal(pipe(go), 0);
+		assert_int_equal(t->setup(&ch), 0);
+		fflush(NULL);
+		if ((client = fork()) == 0) {
+			ch.side = SIDE_CLIENT;
+			_exit(stream(t, &ch, 0, SENT));
+		}
+		if ((server = fork()) == 0) { /* receives once let go */
+			char byte;
+
+			close(go[1]);
+			ch.side = SIDE_SERVER;
+			ch.peer = client;
+			_exit(read_full(go[0], &byte, 1) != 1
+				      ? 1
+				      : stream(t, &ch, 0, SENT));
+		}
+		close(go[0]);
+		/* The client fills the bound and stops there: never more. */
+		for (ms = 0; ms < TIMEOUT_MS; ms += 10) {
+			v = up_value(t, fix->name);
+			if (v >= IN_FLIGHT || v == -1)
+				break;
+			usleep(10000);
+		}
+		usleep(100000); /* time to run past it, were it to */
+		if (v == IN_FLIGHT)
+			v = up_value(t, fix->name);
+		if (v != IN_FLIGHT ||
+		    waitpid(client, &status, WNOHANG) == client) {
+			kill(client, SIGKILL);
+			kill(server, SIGKILL);
+		}
+		assert_int_equal(write(go[1], "g", 1), 1);
+		close(go[1]);
+		status = wait_both(client, server);
+		t->teardown(&ch);
+		if (v != IN_FLIGHT)
+			fail_msg("%s: %d notifications in flight with no "
+				 "receiver, not %d",
+				 t->name, v, IN_FLIGHT);
+		assert_true(status); /* and all 100 arrived once let go */
+		assert_int_equal(objects_alive(fix->name), 0);
+	}
+}
+
 static int
 case_setup(void **state)
 {
@@ -321,5 +420,13 @@ main(void)
 	failed = run_group("transport round trips",
 			   round_trips_small_and_largest);
 	failed += run_group("transport streams", streams_without_loss);
+	{
+		const struct CMUnitTest bound[] = {cmocka_unit_test_setup_teardown(
+			semaphores_bound_a_stream, fixture_setup,
+			fixture_teardown)};
+
+		failed += cmocka_run_group_tests_name("semaphore bound", bound,
+						      NULL, NULL);
+	}
 	return failed != 0;
 }
