@@ -21,9 +21,9 @@
 #   heading of the target page (GitHub's rule: lower case, punctuation
 #   dropped, spaces to hyphens, -1, -2 ... for repeats) or an explicit
 #   <a id="..."> / <a name="...">.  A link to a heading whose anchor
-#   holds non-ASCII text (a Chinese heading) is a fault: GitHub and this
-#   script drop punctuation differently there, so such a link needs an
-#   explicit <a id="..."> before the heading.
+#   holds Chinese text is a fault: GitHub and this script drop full-width
+#   punctuation differently, so such a link needs an explicit
+#   <a id="..."> before the heading.
 # - A translated page, docs/zh-CN/*.md, begins with the line
 #     <!-- translated from: SRC at COMMIT[, SRC at COMMIT ...] -->
 #   (or `<!-- translated from: none -->`): SRC a page of the tree, COMMIT
@@ -190,8 +190,10 @@ function load_anchors(path,    line, infence, seen, a, rest, m) {
 					;
 				a = a "-" m
 			}
-			# 2: made from non-ASCII text, too fragile to link to
-			anchors[path, a] = a ~ /[\200-\377]/ ? 2 : 1
+			# 2: holds Chinese (or Japanese, Korean) text or full-width
+			# punctuation, UTF-8 lead bytes 0xe3-0xe9 and 0xef: too
+			# fragile to link to
+			anchors[path, a] = a ~ /[\343-\351\357]/ ? 2 : 1
 			continue
 		}
 		rest = line
@@ -237,7 +239,7 @@ function check_link(target,    path, anchor, k) {
 	if (!((path, anchor) in anchors))
 		fault("link to " target "#" anchor ": no such heading or anchor")
 	else if (anchors[path, anchor] == 2)
-		fault("link to " target "#" anchor ": a non-ASCII heading's anchor;"\
+		fault("link to " target "#" anchor ": a Chinese heading's anchor;"\
 		    " put <a id=\"...\"></a> before the heading and link to that")
 }
 
