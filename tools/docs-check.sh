@@ -35,7 +35,7 @@ cannot_tell() {
 }
 
 for page in "$@"; do
-	case $page in docs/zh-CN/*.md) ;; *) continue ;; esac
+	case $page in docs/zh-CN/*.md | ./docs/zh-CN/*.md) ;; *) continue ;; esac
 	from=$(sed -n '1s/^<!-- translated from: \(.*\) -->[[:space:]]*$/\1/p' "$page")
 	[ -n "$from" ] && [ "$from" != none ] || continue # none, or the awk's fault
 	if ! command -v git >/dev/null 2>&1; then
