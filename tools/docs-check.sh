@@ -12,7 +12,9 @@
 # the English page and the commit it was translated from, it warns (and
 # does not fail) when that page has changed since: in a later commit or in
 # the working tree.  Without git, or when the commit is not here (a
-# shallow clone), it says once that it cannot tell, and goes on.
+# shallow clone), it says once that it cannot tell, and goes on.  Having
+# brought a translation up to date (`git diff COMMIT HEAD -- SRC` says
+# what changed), put `git log -1 --format=%H -- SRC` in its first line.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 [ $# -gt 0 ] || set -- README.md $(find docs -name '*.md' | sort)
