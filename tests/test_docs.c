@@ -3,8 +3,11 @@
  * tools/docs-check.awk is run on small pages made for each case in a
  * temporary directory: each kind of marker passes when the page quotes its
  * file truly and fails when one line of the file changes; so do links and
- * anchors.  Last, the real docs: in a copy of the tree they pass, and
- * changing one line of code that a chapter quotes makes them fail.
+ * anchors.  A translated page (docs/zh-CN) must say what it was translated
+ * from, and in a small git repository docs-check.sh warns when that
+ * English page changed since.  Last, the real docs: in a copy of the tree
+ * they pass, and changing one line of code that a chapter quotes makes
+ * them fail.
  *
  * Run from the top of the tree (make test does).
  */
@@ -160,6 +163,181 @@ test_links_images_and_anchors_resolve(void **state)
 	assert_non_null(strstr(out, "no such heading or anchor"));
 }
 
+/* Check docs/zh-CN/page.md in dir, as a translated page. */
+static int
+check_zh(const char *dir, char *out, size_t size)
+{
+	return sh_run(dir,
+		      "awk -f \"$IPCLAB_TOP/tools/docs-check.awk\" "
+		      "docs/zh-CN/page.md",
+		      out, size);
+}
+
+static const char sha[] = "0123456789abcdef0123456789abcdef01234567";
+
+static void
+test_translated_page_names_its_source(void **state)
+{
+	const char *dir = *state;
+	char out[4096], text[512];
+
+	assert_int_equal(sh_run(dir, "mkdir -p docs/zh-CN", out, sizeof(out)),
+			 0);
+	put(dir, "docs/en.md", "# English\n");
+	put(dir, "README.md", "# Top\n");
+
+	snprintf(text, sizeof(text),
+		 "<!-- translated from: docs/en.md at %s -->\n# 中文\n", sha);
+	put(dir, "docs/zh-CN/page.md", text);
+	assert_int_equal(check_zh(dir, out, sizeof(out)), 0);
+
+	/* two sources */
+	snprintf(text, sizeof(text),
+		 "<!-- translated from: docs/en.md at %s, README.md at %s -->\n",
+		 sha, sha);
+	put(dir, "docs/zh-CN/page.md", text);
+	assert_int_equal(check_zh(dir, out, sizeof(out)), 0);
+
+	put(dir, "docs/zh-CN/page.md", "<!-- translated from: none -->\n");
+	assert_int_equal(check_zh(dir, out, sizeof(out)), 0);
+
+	/* no header at all */
+	put(dir, "docs/zh-CN/page.md", "# 中文\n");
+	assert_int_equal(check_zh(dir, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "docs/zh-CN/page.md:1: a translated page"));
+
+	/* a short commit */
+	put(dir, "docs/zh-CN/page.md",
+	    "<!-- translated from: docs/en.md at 0123abc -->\n");
+	assert_int_equal(check_zh(dir, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "not SRC at a 40-hex COMMIT"));
+
+	/* a source that is not there */
+	snprintf(text, sizeof(text),
+		 "<!-- translated from: docs/gone.md at %s -->\n", sha);
+	put(dir, "docs/zh-CN/page.md", text);
+	assert_int_equal(check_zh(dir, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "docs/gone.md: no such file"));
+
+	/* the same page outside docs/zh-CN needs no header */
+	put(dir, "page.md", "# 中文\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 0);
+}
+
+static void
+test_link_to_a_chinese_heading_needs_an_explicit_anchor(void **state)
+{
+	const char *dir = *state;
+	char out[4096];
+
+	put(dir, "page.md", "## 五个要点\n\n[要点](#五个要点)\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "a Chinese heading's anchor"));
+
+	put(dir, "page.md",
+	    "<a id=\"points\"></a>\n## 五个要点\n\n[要点](#points)\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 0);
+
+	/* other letters beyond ASCII are no Chinese: µ stays in both slugs */
+	put(dir, "page.md", "## Round trips in µs\n\n[rt](#round-trips-in-µs)\n");
+	assert_int_equal(check(dir, out, sizeof(out)), 0);
+}
+
+/* A git repository in dir with tools/, README.md, docs/en.md, and
+ * docs/zh-CN/page.md translated from docs/en.md at its first commit
+ * (a second page too if two): the commands, for sh_run. */
+#define GIT "git -c user.name=test -c user.email=test@example.invalid " \
+	    "-c commit.gpgsign=false "
+#define MAKE_REPO                                                          \
+	"mkdir -p tools docs/zh-CN && "                                    \
+	"cp \"$IPCLAB_TOP\"/tools/docs-check.sh \"$IPCLAB_TOP\"/tools/docs-check.awk tools/ && " \
+	"echo \"# Top\" > README.md && echo \"# English\" > docs/en.md && " \
+	"git init -q . && " GIT "add . && " GIT "commit -q -m one && "     \
+	"c=$(git rev-parse HEAD) && "                                      \
+	"echo \"<!-- translated from: docs/en.md at $c -->\" > docs/zh-CN/page.md && " \
+	"echo \"# 英文\" >> docs/zh-CN/page.md && "                        \
+	GIT "add . && " GIT "commit -q -m two"
+
+static void
+test_docs_check_warns_when_the_english_page_changed(void **state)
+{
+	const char *dir = *state;
+	char out[4096];
+
+	if (sh_run(dir, "command -v git", out, sizeof(out)) != 0)
+		skip();
+	assert_int_equal(sh_run(dir, MAKE_REPO, out, sizeof(out)), 0);
+
+	/* up to date: no warning */
+	assert_int_equal(sh_run(dir, "sh tools/docs-check.sh", out, sizeof(out)),
+			 0);
+	assert_null(strstr(out, "warning"));
+	assert_null(strstr(out, "cannot tell"));
+
+	/* changed, not committed: a warning, and still a pass */
+	put(dir, "docs/en.md", "# English\n\nMore.\n");
+	assert_int_equal(sh_run(dir, "sh tools/docs-check.sh", out, sizeof(out)),
+			 0);
+	assert_non_null(strstr(out, "warning: docs/zh-CN/page.md: docs/en.md "
+				    "has uncommitted changes since"));
+
+	/* committed */
+	assert_int_equal(sh_run(dir, GIT "commit -q -a -m three", out,
+				sizeof(out)),
+			 0);
+	assert_int_equal(sh_run(dir, "sh tools/docs-check.sh", out, sizeof(out)),
+			 0);
+	assert_non_null(strstr(out, "warning: docs/zh-CN/page.md: docs/en.md "
+				    "has changed since"));
+
+	/* another English page changing does not concern it */
+	assert_int_equal(sh_run(dir,
+				"sed -i \"1s/at [0-9a-f]*/at $(git rev-parse "
+				"HEAD)/\" docs/zh-CN/page.md && echo x >> "
+				"README.md",
+				out, sizeof(out)),
+			 0);
+	assert_int_equal(sh_run(dir, "sh tools/docs-check.sh", out, sizeof(out)),
+			 0);
+	assert_null(strstr(out, "warning"));
+}
+
+static void
+test_docs_check_says_once_when_it_cannot_tell(void **state)
+{
+	const char *dir = *state;
+	char out[4096], *first;
+
+	if (sh_run(dir, "command -v git", out, sizeof(out)) != 0)
+		skip();
+	assert_int_equal(sh_run(dir, MAKE_REPO, out, sizeof(out)), 0);
+
+	/* two pages at a commit this clone does not have */
+	assert_int_equal(
+		sh_run(dir,
+		       "sed -i \"1s/at [0-9a-f]*/at "
+		       "0123456789abcdef0123456789abcdef01234567/\" "
+		       "docs/zh-CN/page.md && cp docs/zh-CN/page.md "
+		       "docs/zh-CN/two.md",
+		       out, sizeof(out)),
+		0);
+	assert_int_equal(sh_run(dir, "sh tools/docs-check.sh", out, sizeof(out)),
+			 0);
+	first = strstr(out, "cannot tell");
+	assert_non_null(first);
+	assert_non_null(strstr(out, "not here (a shallow clone?)"));
+	assert_null(strstr(first + 1, "cannot tell"));
+
+	/* no repository at all */
+	assert_int_equal(sh_run(dir, "rm -rf .git", out, sizeof(out)), 0);
+	assert_int_equal(sh_run(dir, "sh tools/docs-check.sh", out, sizeof(out)),
+			 0);
+	first = strstr(out, "cannot tell");
+	assert_non_null(first);
+	assert_non_null(strstr(out, "not a git repository"));
+	assert_null(strstr(first + 1, "cannot tell"));
+}
+
 /* Find the first excerpt in the docs and, in the file it quotes, the
  * first of its lines that stands there only once (so that no other line
  * can stand in for it); print "FILE LINE-NUMBER BLOCK-LINE-NUMBER". */
@@ -229,6 +407,17 @@ main(void)
 			teardown),
 		cmocka_unit_test_setup_teardown(test_links_images_and_anchors_resolve,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_translated_page_names_its_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_link_to_a_chinese_heading_needs_an_explicit_anchor,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_docs_check_warns_when_the_english_page_changed,
+			setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_docs_check_says_once_when_it_cannot_tell, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(
 			test_real_docs_fail_when_quoted_code_changes, setup,
 			teardown),

@@ -20,7 +20,15 @@
 # - Every relative link and image resolves, and so does its #anchor: a
 #   heading of the target page (GitHub's rule: lower case, punctuation
 #   dropped, spaces to hyphens, -1, -2 ... for repeats) or an explicit
-#   <a id="..."> / <a name="...">.
+#   <a id="..."> / <a name="...">.  A link to a heading whose anchor
+#   holds Chinese text is a fault: GitHub and this script drop full-width
+#   punctuation differently, so such a link needs an explicit
+#   <a id="..."> before the heading.
+# - A translated page, docs/zh-CN/*.md, begins with the line
+#     <!-- translated from: SRC at COMMIT[, SRC at COMMIT ...] -->
+#   (or `<!-- translated from: none -->`): SRC a page of the tree, COMMIT
+#   40 hex digits.  tools/docs-check.sh uses it to warn when SRC changed
+#   after COMMIT.
 #
 # Prints one line per fault, `FILE:LINE: what`, and exits 1 if there were
 # any.
@@ -182,7 +190,10 @@ function load_anchors(path,    line, infence, seen, a, rest, m) {
 					;
 				a = a "-" m
 			}
-			anchors[path, a] = 1
+			# 2: holds Chinese (or Japanese, Korean) text or full-width
+			# punctuation, UTF-8 lead bytes 0xe3-0xe9 and 0xef: too
+			# fragile to link to
+			anchors[path, a] = a ~ /[\343-\351\357]/ ? 2 : 1
 			continue
 		}
 		rest = line
@@ -227,6 +238,35 @@ function check_link(target,    path, anchor, k) {
 	load_anchors(path)
 	if (!((path, anchor) in anchors))
 		fault("link to " target "#" anchor ": no such heading or anchor")
+	else if (anchors[path, anchor] == 2)
+		fault("link to " target "#" anchor ": a Chinese heading's anchor;"\
+		    " put <a id=\"...\"></a> before the heading and link to that")
+}
+
+# The first line of a translated page: where it was translated from.
+function check_translated(line,    rest, n, i, parts, src) {
+	if (line !~ /^<!-- translated from: .* -->[ \t\r]*$/) {
+		fault("a translated page's first line must be " \
+		    "<!-- translated from: SRC at COMMIT --> (or: none)")
+		return
+	}
+	rest = line
+	sub(/^<!-- translated from: /, "", rest)
+	sub(/ -->[ \t\r]*$/, "", rest)
+	if (rest == "none")
+		return
+	n = split(rest, parts, /, /)
+	for (i = 1; i <= n; i++) {
+		if (parts[i] !~ /^[^ ]+ at [0-9a-f]+$/ ||
+		    length(parts[i]) - index(parts[i], " at ") - 3 != 40) {
+			fault("translated from: '" parts[i] "' is not SRC at a 40-hex COMMIT")
+			continue
+		}
+		src = parts[i]
+		sub(/ .*$/, "", src)
+		if (!exists(src))
+			fault("translated from: " src ": no such file")
+	}
 }
 
 function check_links(line,    rest, t) {
@@ -242,6 +282,8 @@ function check_links(line,    rest, t) {
 FNR == 1 {
 	infence = 0
 	prev = ""
+	if (FILENAME ~ /(^|\/)docs\/zh-CN\/[^\/]*\.md$/)
+		check_translated($0)
 }
 
 {
