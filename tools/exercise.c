@@ -78,6 +78,23 @@ struct ex_ctx {
 	char name[128]; /* ex_posix_name()'s answer */
 };
 
+/* The process groups of the check running now, for on_signal(). */
+static volatile sig_atomic_t running[MAX_PROCS];
+
+/* Ctrl-C (or a kill) while a check runs: its programs run in process
+ * groups of their own, which the terminal's SIGINT does not reach, so
+ * they go first; then this process dies of the signal.  What they made
+ * is removed by the next check, before it starts. */
+static void
+on_signal(int sig)
+{
+	for (int i = 0; i < MAX_PROCS; i++)
+		if (running[i] > 0)
+			kill(-(pid_t)running[i], SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 static const char usage[] =
 	"usage: ipclab-exercise [--src FILE --out DIR] list | check [N|SLUG]\n"
 	"  list          every exercise: number, mechanism, kind, state, task\n"
@@ -213,8 +230,10 @@ ex_startv(struct ex_ctx *c, struct ex_proc *p, const char *prog, va_list ap)
 		_exit(127);
 	}
 	setpgid(p->pid, p->pid); /* both sides, so that no signal misses it */
-	if (c->nprocs < MAX_PROCS)
+	if (c->nprocs < MAX_PROCS) {
+		running[c->nprocs] = p->pid;
 		c->procs[c->nprocs++] = p;
+	}
 	return 0;
 }
 
@@ -735,8 +754,10 @@ check_one(const struct opts *o, const char *mech, const struct exercise *ex,
 
 	r = ex->check(&c);
 
-	for (int i = 0; i < c.nprocs; i++)
+	for (int i = 0; i < c.nprocs; i++) {
 		ex_free(c.procs[i]);
+		running[i] = 0;
+	}
 	if (sweep(ex->slug, &before, c.dir, left, sizeof(left)) > 0)
 		ex_fail(&c, "nothing left behind once the program ends",
 			"it left behind (the check removed them):%s", left);
@@ -804,6 +825,9 @@ main(int argc, char **argv)
 	for (size_t m = 0; m < NMECHS; m++)
 		for (const struct exercise *e = mechs[m].table; e->slug; e++)
 			total++;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	if ((lock = lock_exercises()) == -1)
 		return 1;
 	if (list)
