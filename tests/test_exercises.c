@@ -289,6 +289,50 @@ test_exercise(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Every mechanism has at least three exercises, and each file's header
+ * says how to run it, how to check it (make exercise SLUG) and where its
+ * hint is (the chapter's Exercises section), which must exist. */
+static void
+test_every_mechanism_has_three(void **state)
+{
+	static const char *const mechs[] = {"shm",  "sem",    "msgq",  "pipe",
+					    "fifo", "signal", "socket"};
+	char path[PATH_MAX], want[256];
+
+	(void)state;
+	for (size_t m = 0; m < sizeof(mechs) / sizeof(mechs[0]); m++) {
+		int n = 0;
+
+		for (int i = 0; i < nex; i++)
+			n += strcmp(exs[i].mech, mechs[m]) == 0;
+		if (n < 3)
+			fail_msg("%s has %d exercises, not at least 3", mechs[m],
+				 n);
+	}
+	for (int i = 0; i < nex; i++) {
+		char *text, *chapter;
+
+		snprintf(path, sizeof(path), "%.15s/exercises/%.63s.c", exs[i].mech,
+			 exs[i].slug);
+		assert_non_null(text = read_text(path));
+		snprintf(want, sizeof(want), "make exercise %s", exs[i].slug);
+		if (strstr(text, " run:") == NULL || strstr(text, want) == NULL ||
+		    strstr(text, " hint:") == NULL)
+			fail_msg("%s: its header needs the lines \" run:\", "
+				 "\" check: %s\" and \" hint:\"",
+				 path, want);
+		free(text);
+		snprintf(path, sizeof(path), "docs/%.15s.md", exs[i].mech);
+		assert_non_null(chapter = read_text(path));
+		snprintf(want, sizeof(want), "Hint: %s<", exs[i].slug);
+		if (strstr(chapter, want) == NULL)
+			fail_msg("%s has no folded hint for %s "
+				 "(<summary>Hint: %s</summary>)",
+				 path, exs[i].slug, exs[i].slug);
+		free(chapter);
+	}
+}
+
 /* A number or a name it does not know is a usage error. */
 static void
 test_unknown_exercise(void **state)
@@ -303,7 +347,10 @@ test_unknown_exercise(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[MAX_EX + 1];
+	struct CMUnitTest tests[MAX_EX + 2] = {
+		cmocka_unit_test(test_unknown_exercise),
+		cmocka_unit_test(test_every_mechanism_has_three),
+	};
 	struct proc p;
 	char *line, *save = NULL;
 
@@ -312,7 +359,6 @@ main(void)
 		fprintf(stderr, "ipclab-exercise names failed\n");
 		return 1;
 	}
-	tests[nex] = (struct CMUnitTest)cmocka_unit_test(test_unknown_exercise);
 	for (line = strtok_r(p.out, "\n", &save); line != NULL && nex < MAX_EX;
 	     line = strtok_r(NULL, "\n", &save)) {
 		struct ex *e = &exs[nex];
@@ -320,13 +366,13 @@ main(void)
 		if (sscanf(line, "%*d %15s %63s %15s", e->mech, e->slug,
 			   e->kind) != 3)
 			continue;
-		tests[++nex] = (struct CMUnitTest){
+		tests[2 + nex++] = (struct CMUnitTest){
 			.name = e->slug,
 			.test_func = test_exercise,
 			.initial_state = e,
 		};
 	}
 	proc_free(&p);
-	return _cmocka_run_group_tests("exercises", tests, (size_t)nex + 1,
+	return _cmocka_run_group_tests("exercises", tests, (size_t)nex + 2,
 				       NULL, NULL);
 }

@@ -825,6 +825,26 @@ main(int argc, char **argv)
 	for (size_t m = 0; m < NMECHS; m++)
 		for (const struct exercise *e = mechs[m].table; e->slug; e++)
 			total++;
+	if (which != NULL) { /* a number or a name of ours, before any wait */
+		char num[16];
+
+		no = 0;
+		for (size_t m = 0; m < NMECHS; m++)
+			for (const struct exercise *e = mechs[m].table; e->slug;
+			     e++) {
+				snprintf(num, sizeof(num), "%d", ++no);
+				matched += strcmp(which, num) == 0 ||
+					   strcmp(which, e->slug) == 0;
+			}
+		if (matched == 0) {
+			fprintf(stderr,
+				"ipclab-exercise: no exercise %s (1 to %d, or "
+				"a name from make exercises)\n%s",
+				which, total, usage);
+			return 2;
+		}
+		no = 0;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
@@ -842,7 +862,6 @@ main(int argc, char **argv)
 			if (which != NULL && strcmp(which, num) != 0 &&
 			    strcmp(which, e->slug) != 0)
 				continue;
-			matched++;
 			r = check_one(&o, mechs[m].mech, e, no, total);
 			if (list)
 				printf("%3d  %-7s %-9s %-6s %s (%s/exercises/%s.c)\n",
@@ -857,13 +876,6 @@ main(int argc, char **argv)
 			if (r != DONE && !list && which == NULL)
 				goto out;
 		}
-	}
-	if (which != NULL && matched == 0) {
-		fprintf(stderr, "ipclab-exercise: no exercise %s (1 to %d, or "
-				"a name from make exercises)\n%s",
-			which, total, usage);
-		close(lock);
-		return 2;
 	}
 	if (!list && which == NULL)
 		printf("\nAll %d exercises done.\n", total);
