@@ -130,8 +130,8 @@ wait_ring(struct bell *b, uint32_t old, pid_t producer)
 	}
 	if (slept && atomic_load(&b->note[old + 1]) == SKIPPED) {
 		b->lost++;
-		printf("shm_futex_doorbell %ld: ring %u: LOST WAKE-UP: the "
-		       "producer did not wake us; something later did\n",
+		printf("shm_futex_doorbell %ld: ring %u: LOST WAKE-UP: its wake "
+		       "was skipped; a later one or the timeout woke us\n",
 		       (long)getpid(), old + 1);
 	}
 	b->sleeps += slept;
