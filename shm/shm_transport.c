@@ -423,8 +423,9 @@ init_sync(struct shm_chan *p)
 }
 
 /* shm-mmap: an anonymous shared mapping, which fork() hands to both sides
- * as it is; MAP_POPULATE makes its pages now, as posix_fallocate does for
- * the others, so that the first messages do not pay for them. */
+ * as it is.  MAP_POPULATE asks for its pages now, as posix_fallocate does
+ * for the others, so that the first messages do not pay for them (mmap
+ * does not fail if it cannot: then the pages come as they are touched). */
 static int
 make_anon(struct shm_chan *p)
 {
