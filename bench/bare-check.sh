@@ -7,7 +7,9 @@
 # machine, ipcbench's 64-byte latency on CPUs 0,1 and ipcbench-bare, the
 # same system calls with no harness; then prints the median p50 of each
 # and their ratio, against the targets:
-#   every blocking transport  ipcbench p50 <= 1.10 x its bare loop
+#   every blocking transport  ipcbench p50 <= 1.10 x its bare loop (shm-futex
+#                             and shm-pthread too: the same futex and
+#                             pthread calls, bench/bare.c)
 #   shm-spin                  ipcbench p50 <= 2.5 x one cache line bounced
 #   shm-posix, shm-spin       64 KiB throughput >= 8 x the pipe's
 #   shm-spin                  64 KiB throughput >= 0.85 x the bare 8-slot
@@ -24,7 +26,7 @@ rounds=${1:-5}
 bin=$(dirname "$0")/../build/bin
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-modes="shm-sysv shm-posix sem-sysv sem-posix msgq-sysv msgq-posix pipe fifo signal socket-unix socket-unix-dgram socket-tcp socket-udp line"
+modes="shm-sysv shm-posix shm-futex shm-pthread sem-sysv sem-posix msgq-sysv msgq-posix pipe fifo signal socket-unix socket-unix-dgram socket-tcp socket-udp line"
 
 i=0
 while [ "$i" -lt "$rounds" ]; do

@@ -22,13 +22,17 @@
 #define _GNU_SOURCE /* sched_setaffinity */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <mqueue.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
 #include <signal.h>
+#include <stdalign.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +41,7 @@
 #include <sys/sem.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -486,6 +491,173 @@ line_recv(void)
 	moves++;
 }
 
+/* ---- shm-futex and shm-pthread: their waits, and nothing else --------- */
+
+/* One direction, as the transports' struct ring lays it out: the
+ * sender's line, the receiver's line, then shm-pthread's lock and
+ * conditions. */
+struct wring {
+	alignas(64) _Atomic uint32_t posted, send_waits;
+	unsigned long head; /* shm-pthread, under lock */
+	alignas(64) _Atomic uint32_t taken, recv_waits;
+	unsigned long tail;
+	alignas(64) pthread_mutex_t lock;
+	alignas(64) pthread_cond_t nonempty;
+	alignas(64) pthread_cond_t nonfull;
+};
+
+static struct wring *wrings; /* [0] client -> server, [1] the reverse */
+static unsigned long w_sent, w_got, w_seen; /* this side's counts */
+
+static struct wring *
+w_out(void)
+{
+	return &wrings[side == CLIENT ? 0 : 1];
+}
+
+static struct wring *
+w_in(void)
+{
+	return &wrings[side == CLIENT ? 1 : 0];
+}
+
+static void
+setup_wrings(int pthread)
+{
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
+
+	wrings = mmap(NULL, 2 * sizeof(*wrings), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (wrings == MAP_FAILED)
+		die_errno("mmap");
+	w_sent = w_got = w_seen = 0;
+	if (!pthread)
+		return;
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED);
+	for (int i = 0; i < 2; i++)
+		if (pthread_mutex_init(&wrings[i].lock, &ma) != 0 ||
+		    pthread_cond_init(&wrings[i].nonempty, &ca) != 0 ||
+		    pthread_cond_init(&wrings[i].nonfull, &ca) != 0)
+			die("pthread_mutex_init/pthread_cond_init");
+}
+
+static void
+setup_futex(void)
+{
+	setup_wrings(0);
+}
+
+static void
+setup_pthread(void)
+{
+	setup_wrings(1);
+}
+
+static long
+futex(_Atomic uint32_t *word, int op, uint32_t val)
+{
+	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
+}
+
+/* Publish that we wait, look again, sleep while the word is old. */
+static void
+futex_await(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *waiting)
+{
+	atomic_store(waiting, 1);
+	while (atomic_load(word) == old)
+		if (futex(word, FUTEX_WAIT, old) == -1 && errno != EAGAIN &&
+		    errno != EINTR)
+			die_errno("futex wait");
+	atomic_store_explicit(waiting, 0, memory_order_relaxed);
+}
+
+/* Store the word, wake the peer only if it waits. */
+static void
+futex_publish(_Atomic uint32_t *word, uint32_t value,
+	      _Atomic uint32_t *waiting)
+{
+	atomic_store(word, value);
+	if (atomic_load(waiting) && futex(word, FUTEX_WAKE, 1) == -1)
+		die_errno("futex wake");
+}
+
+/* Wait for a free slot (never, in a ping-pong), publish the message. */
+static void
+futex_send(void)
+{
+	struct wring *r = w_out();
+
+	while ((uint32_t)(w_sent - w_seen) >= SLOTS) {
+		w_seen = atomic_load_explicit(&r->taken, memory_order_acquire);
+		if ((uint32_t)(w_sent - w_seen) >= SLOTS)
+			futex_await(&r->taken, (uint32_t)w_seen,
+				    &r->send_waits);
+	}
+	futex_publish(&r->posted, (uint32_t)++w_sent, &r->recv_waits);
+}
+
+/* Give the last slot back, then wait for the next message. */
+static void
+futex_recv(void)
+{
+	struct wring *r = w_in();
+
+	if (w_got > 0)
+		futex_publish(&r->taken, (uint32_t)w_got, &r->send_waits);
+	if (atomic_load_explicit(&r->posted, memory_order_acquire) ==
+	    (uint32_t)w_got)
+		futex_await(&r->posted, (uint32_t)w_got, &r->recv_waits);
+	w_got++;
+}
+
+/* Set a counter under the lock, then signal after unlocking. */
+static void
+pthread_update(struct wring *r, unsigned long *counter, unsigned long value,
+	       pthread_cond_t *c)
+{
+	if (pthread_mutex_lock(&r->lock) != 0)
+		die("pthread_mutex_lock");
+	*counter = value;
+	pthread_mutex_unlock(&r->lock);
+	if (pthread_cond_signal(c) != 0)
+		die("pthread_cond_signal");
+}
+
+static void
+pthread_send(void)
+{
+	struct wring *r = w_out();
+
+	if (pthread_mutex_lock(&r->lock) != 0)
+		die("pthread_mutex_lock");
+	while (w_sent - r->tail >= SLOTS)
+		if (pthread_cond_wait(&r->nonfull, &r->lock) != 0)
+			die("pthread_cond_wait");
+	pthread_mutex_unlock(&r->lock);
+	pthread_update(r, &r->head, ++w_sent, &r->nonempty);
+}
+
+static void
+pthread_recv(void)
+{
+	struct wring *r = w_in();
+
+	if (w_got > 0)
+		pthread_update(r, &r->tail, w_got, &r->nonfull);
+	if (pthread_mutex_lock(&r->lock) != 0)
+		die("pthread_mutex_lock");
+	while (r->head == w_got)
+		if (pthread_cond_wait(&r->nonempty, &r->lock) != 0)
+			die("pthread_cond_wait");
+	pthread_mutex_unlock(&r->lock);
+	w_got++;
+}
+
 /* ---- 64 KiB through shared memory ------------------------------------- */
 
 /* handoff-64k: one 64 KiB buffer; the client writes message n into it and
@@ -651,6 +823,8 @@ static const struct mode {
 } modes[] = {
 	{"shm-sysv", setup_sysv_sem, NULL, shm_sysv_send, shm_sysv_recv},
 	{"shm-posix", setup_posix_sem, NULL, posix_send, posix_recv},
+	{"shm-futex", setup_futex, NULL, futex_send, futex_recv},
+	{"shm-pthread", setup_pthread, NULL, pthread_send, pthread_recv},
 	{"sem-sysv", setup_sysv_sem, NULL, sem_sysv_send, sem_sysv_recv},
 	{"sem-posix", setup_posix_pair, NULL, sem_posix_send, sem_posix_recv},
 	{"msgq-sysv", setup_msgq_sysv, NULL, msgq_sysv_send, msgq_sysv_recv},
@@ -722,6 +896,9 @@ teardown(void)
 		munmap((void *)line, 4096);
 	if (shared != NULL)
 		munmap(shared, LINES + big_slots * BIG);
+	if (wrings != NULL)
+		munmap(wrings, 2 * sizeof(*wrings));
+	wrings = NULL;
 	free(local);
 	psem = NULL;
 	line = NULL;

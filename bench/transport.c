@@ -17,6 +17,9 @@
 extern const struct transport shm_sysv_transport;
 extern const struct transport shm_posix_transport;
 extern const struct transport shm_spin_transport;
+extern const struct transport shm_futex_transport;
+extern const struct transport shm_pthread_transport;
+extern const struct transport shm_mmap_transport;
 extern const struct transport sem_sysv_transport;
 extern const struct transport sem_posix_transport;
 extern const struct transport msgq_sysv_transport;
@@ -32,7 +35,9 @@ extern const struct transport socket_udp_transport;
 /* DESIGN.md's order: shared memory first, then by folder. */
 const struct transport *const transports[] = {
 	&shm_sysv_transport,	&shm_posix_transport,
-	&shm_spin_transport,	&sem_sysv_transport,
+	&shm_spin_transport,	&shm_futex_transport,
+	&shm_pthread_transport, &shm_mmap_transport,
+	&sem_sysv_transport,
 	&sem_posix_transport,	&msgq_sysv_transport,
 	&msgq_posix_transport,	&pipe_transport,
 	&fifo_transport,	&signal_transport,

@@ -1,7 +1,7 @@
 /* shm_transport.c - the benchmark's shared-memory transports: shm-sysv,
- * shm-posix and shm-spin.
+ * shm-posix, shm-spin, shm-futex, shm-pthread and shm-mmap.
  *
- * All three carry messages through one segment that holds two rings, one
+ * All six carry messages through one segment that holds two rings, one
  * for each direction ("up": client -> server, "down": server -> client).
  * A ring is a few slots of the run's message size, each rounded up to a
  * whole number of 64-byte cache lines, so no two slots share a line.  The
@@ -12,7 +12,8 @@
  * recv() returns stays valid until then.  While every slot is taken the
  * sender waits: that is the back-pressure a stream of messages needs.
  *
- * The three differ in how a side waits for a slot or a message:
+ * They differ in how a side waits for a slot or a message, and in where
+ * the memory comes from:
  *
  *   shm-sysv   a System V segment (shmget, shmat) and a System V semaphore
  *              set (semget) of two counters a ring: "empty" (free slots,
@@ -41,6 +42,29 @@
  *              peer can only run when the spinner lets it, so pure
  *              spinning would burn whole time slices.  Its ipcbench row on
  *              one core shows that cost.
+ *   shm-futex  shm-spin's queue with 32-bit counters (posted, taken), and
+ *              a side that must wait sleeps in futex(2) instead of
+ *              polling.  It first publishes that it waits (a flag on its
+ *              own line), then checks the counter once more, then
+ *              FUTEX_WAITs on the counter's value it saw; the other side
+ *              stores the counter, then looks at the flag, and calls
+ *              FUTEX_WAKE only if it is set.  Both pairs are sequentially
+ *              consistent, so at least one side sees the other's store: no
+ *              wake-up is lost, and a stream in which nobody waits makes
+ *              no system call (docs/shm.md, "The lost wake-up").
+ *   shm-pthread  the counters under one process-shared, robust
+ *              pthread_mutex_t a ring, with two process-shared
+ *              pthread_cond_t: "nonempty" (the receiver waits on it) and
+ *              "nonfull" (the sender does).  A side signals after it
+ *              unlocks, and glibc's pthread_cond_signal makes no system
+ *              call when nobody waits.  A mutex whose holder died is
+ *              EOWNERDEAD to the next locker: the counters are changed by
+ *              one store each, so they are consistent; the side marks the
+ *              mutex so (pthread_mutex_consistent) and reports EPIPE.
+ *   shm-mmap   shm-posix with no name: the segment is mmap(MAP_SHARED |
+ *              MAP_ANONYMOUS), made before fork() and inherited, so there
+ *              is nothing in /dev/shm to create or remove.  Its row beside
+ *              shm-posix's shows what a name costs a message: nothing.
  *
  * Each message's length travels too (its low 32 bits, in len[] on the
  * ring's head line), so a receiver that expects another size gets
@@ -62,6 +86,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
 #include <stdalign.h>
@@ -76,6 +102,7 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -99,21 +126,33 @@
  * an atomic with a hidden lock would not work between processes. */
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics must be lock-free");
 
-enum kind { KIND_SYSV, KIND_POSIX, KIND_SPIN };
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "32-bit atomics must be lock-free");
+
+enum kind { KIND_SYSV, KIND_POSIX, KIND_SPIN, KIND_FUTEX, KIND_PTHREAD, KIND_MMAP };
 
 /* One direction's bookkeeping, at the start of the segment.  Each field a
  * different side writes has a cache line of its own. */
 struct ring {
-	/* The sender's line: messages published (shm-spin), and the low 32
-	 * bits of each slot's message length (all three). */
+	/* The sender's line: messages published (shm-spin, shm-pthread),
+	 * the low 32 bits of each slot's message length (all), and for
+	 * shm-futex messages published mod 2^32 (the futex word the
+	 * receiver sleeps on) and whether the sender sleeps. */
 	alignas(CACHE_LINE) _Atomic unsigned long long head;
 	uint32_t len[SLOTS_MAX];
-	/* The receiver's line: messages consumed (shm-spin). */
+	_Atomic uint32_t posted, send_waits;
+	/* The receiver's line: messages consumed (shm-spin, shm-pthread),
+	 * and for shm-futex the same mod 2^32 (the word the sender sleeps
+	 * on) and whether the receiver sleeps. */
 	alignas(CACHE_LINE) _Atomic unsigned long long tail;
-	/* shm-posix: free slots (the receiver posts them) and messages
-	 * waiting (the sender posts them). */
+	_Atomic uint32_t taken, recv_waits;
+	/* shm-posix, shm-mmap: free slots (the receiver posts them) and
+	 * messages waiting (the sender posts them). */
 	alignas(CACHE_LINE) sem_t empty;
 	alignas(CACHE_LINE) sem_t full;
+	/* shm-pthread: the lock over head and tail, and its conditions. */
+	alignas(CACHE_LINE) pthread_mutex_t lock;
+	alignas(CACHE_LINE) pthread_cond_t nonempty;
+	alignas(CACHE_LINE) pthread_cond_t nonfull;
 };
 
 _Static_assert(offsetof(struct ring, len) + sizeof(((struct ring *)0)->len) <=
@@ -155,7 +194,7 @@ struct shm_chan {
 	int shm_h, sem_h; /* their cleanup handles, or -1 */
 	int posix_made;	  /* shm-posix, shm-spin: created the object */
 	int posix_h;	  /* its cleanup handle, or -1 */
-	int sems_inited;  /* shm-posix: sem_t's made by sem_init */
+	int sems_inited;  /* shm-posix, shm-mmap: sem_t's made by sem_init */
 	char posix[NAMES_FULL_MAX];
 	struct end out, in; /* after attach */
 	int reserved;	    /* send_buf() took a slot that send() fills */
@@ -203,6 +242,17 @@ shm_posix_max_size(char *why, size_t len)
 		snprintf(why, len,
 			 "none: a POSIX object is limited only by "
 			 "the room in /dev/shm");
+	return SIZE_MAX;
+}
+
+/* shm-mmap's pages are anonymous shared memory: no file system holds
+ * them, so only memory (and the overcommit policy) limits them. */
+static size_t
+shm_mmap_max_size(char *why, size_t len)
+{
+	snprintf(why, len,
+		 "none: an anonymous shared mapping is limited only by "
+		 "memory (/proc/sys/vm/overcommit_memory)");
 	return SIZE_MAX;
 }
 
@@ -262,6 +312,9 @@ shm_teardown(struct channel *ch)
 
 	if (p == NULL)
 		return;
+	/* shm-pthread's mutexes and conditions are not destroyed: the
+	 * memory goes with the object, and pthread_cond_destroy would wait
+	 * for a waiter that was killed in pthread_cond_wait to leave. */
 	for (int i = 0; p->seg != NULL && i < p->sems_inited; i++) {
 		struct ring *r = i < 2 ? &p->seg->up : &p->seg->down;
 
@@ -315,8 +368,78 @@ make_sysv(struct channel *ch, struct shm_chan *p)
 	return semctl(p->semid, 0, SETALL, arg);
 }
 
-/* Make, size, reserve and map the POSIX object of shm-posix and shm-spin,
- * and for shm-posix initialise its semaphores. */
+/* shm-pthread: one ring's mutex (process-shared, robust) and its two
+ * conditions (process-shared).  Returns 0, or -1 with errno set. */
+static int
+init_pthread_ring(struct ring *r)
+{
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
+	int rc;
+
+	if ((rc = pthread_mutexattr_init(&ma)) != 0)
+		goto out;
+	if ((rc = pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED)) ==
+		    0 &&
+	    (rc = pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST)) == 0)
+		rc = pthread_mutex_init(&r->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
+	if (rc != 0 || (rc = pthread_condattr_init(&ca)) != 0)
+		goto out;
+	if ((rc = pthread_condattr_setpshared(&ca, PTHREAD_PROCESS_SHARED)) ==
+		    0 &&
+	    (rc = pthread_cond_init(&r->nonempty, &ca)) == 0)
+		rc = pthread_cond_init(&r->nonfull, &ca);
+	pthread_condattr_destroy(&ca);
+out:
+	errno = rc; /* the pthread calls return the error */
+	return rc == 0 ? 0 : -1;
+}
+
+/* Initialise what the kind waits with, in the new segment: shm-posix's
+ * and shm-mmap's semaphores, shm-pthread's mutexes and conditions.  The
+ * others need nothing: the segment is zero-filled, so every counter and
+ * flag starts at 0. */
+static int
+init_sync(struct shm_chan *p)
+{
+	if (p->kind == KIND_PTHREAD)
+		return init_pthread_ring(&p->seg->up) == -1 ||
+				       init_pthread_ring(&p->seg->down) == -1
+			       ? -1
+			       : 0;
+	if (p->kind != KIND_POSIX && p->kind != KIND_MMAP)
+		return 0;
+	for (; p->sems_inited < 4; p->sems_inited++) {
+		struct ring *r =
+			p->sems_inited < 2 ? &p->seg->up : &p->seg->down;
+
+		if ((p->sems_inited % 2
+			     ? sem_init(&r->full, 1, 0)
+			     : sem_init(&r->empty, 1, p->slots)) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* shm-mmap: an anonymous shared mapping, which fork() hands to both sides
+ * as it is.  MAP_POPULATE asks for its pages now, as posix_fallocate does
+ * for the others, so that the first messages do not pay for them (mmap
+ * does not fail if it cannot: then the pages come as they are touched). */
+static int
+make_anon(struct shm_chan *p)
+{
+	void *at = mmap(NULL, p->seg_len, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	if (at == MAP_FAILED)
+		return -1;
+	p->seg = at;
+	return init_sync(p);
+}
+
+/* Make, size, reserve and map the POSIX object of shm-posix, shm-spin,
+ * shm-futex and shm-pthread, and initialise what they wait with. */
 static int
 make_posix(struct channel *ch, struct shm_chan *p)
 {
@@ -341,18 +464,7 @@ make_posix(struct channel *ch, struct shm_chan *p)
 		goto fail;
 	close(fd); /* the mapping keeps the object */
 	p->seg = at;
-	if (p->kind != KIND_POSIX)
-		return 0;
-	for (; p->sems_inited < 4; p->sems_inited++) {
-		struct ring *r =
-			p->sems_inited < 2 ? &p->seg->up : &p->seg->down;
-
-		if ((p->sems_inited % 2
-			     ? sem_init(&r->full, 1, 0)
-			     : sem_init(&r->empty, 1, p->slots)) == -1)
-			return -1;
-	}
-	return 0;
+	return init_sync(p);
 fail:
 	saved = errno; /* close() must not hide why */
 	close(fd);
@@ -372,7 +484,9 @@ shm_setup(struct channel *ch, enum kind kind)
 	p->shmid = p->semid = -1;
 	p->shm_h = p->sem_h = p->posix_h = -1;
 	if (layout(p, ch->size) == -1 ||
-	    (kind == KIND_SYSV ? make_sysv(ch, p) : make_posix(ch, p)) == -1)
+	    (kind == KIND_SYSV   ? make_sysv(ch, p)
+	     : kind == KIND_MMAP ? make_anon(p)
+				 : make_posix(ch, p)) == -1)
 		return -1;
 	return 0; /* a new segment is zero-filled: head = tail = 0 */
 }
@@ -393,6 +507,24 @@ static int
 shm_spin_setup(struct channel *ch)
 {
 	return shm_setup(ch, KIND_SPIN);
+}
+
+static int
+shm_futex_setup(struct channel *ch)
+{
+	return shm_setup(ch, KIND_FUTEX);
+}
+
+static int
+shm_pthread_setup(struct channel *ch)
+{
+	return shm_setup(ch, KIND_PTHREAD);
+}
+
+static int
+shm_mmap_setup(struct channel *ch)
+{
+	return shm_setup(ch, KIND_MMAP);
 }
 
 static void
@@ -450,6 +582,134 @@ posix_sem_wait(sem_t *s)
 	return 0;
 }
 
+/* futex(2) has no C library wrapper.  No FUTEX_PRIVATE_FLAG: the two
+ * sides are two processes, and a private futex is keyed by one process's
+ * address space. */
+static long
+futex(_Atomic uint32_t *word, int op, uint32_t val)
+{
+	return syscall(SYS_futex, word, op, val, NULL, NULL, 0);
+}
+
+/* shm-futex: sleep until *word is no longer old.  Publish that we wait
+ * first, then look at the word: the waker stores the word first, then
+ * looks at the flag.  Both in sequentially consistent order, so either we
+ * see its store and do not sleep, or it sees our flag and wakes us; and
+ * FUTEX_WAIT sleeps only if the word still holds old when the kernel
+ * looks (else EAGAIN), which closes the gap between our look and our
+ * sleep.  Returns 0, or -1 with errno set. */
+static int
+futex_await(_Atomic uint32_t *word, uint32_t old, _Atomic uint32_t *waiting)
+{
+	int rc = 0;
+
+	atomic_store(waiting, 1);
+	while (atomic_load(word) == old) /* acquire, once it differs */
+		if (futex(word, FUTEX_WAIT, old) == -1 && errno != EAGAIN &&
+		    errno != EINTR) {
+			rc = -1;
+			break;
+		}
+	atomic_store_explicit(waiting, 0, memory_order_relaxed);
+	return rc;
+}
+
+/* shm-futex: store value into *word (a release: the payload, or our
+ * reads of a slot, come before), and wake the peer only if it said it
+ * waits.  Returns 0, or -1 with errno set. */
+static int
+futex_publish(_Atomic uint32_t *word, uint32_t value,
+	      _Atomic uint32_t *waiting)
+{
+	atomic_store(word, value);
+	if (atomic_load(waiting) && futex(word, FUTEX_WAKE, 1) == -1)
+		return -1;
+	return 0;
+}
+
+/* shm-pthread: the mutex came back from a holder that died (EOWNERDEAD):
+ * we hold it.  head and tail each change in one store, so what it guards
+ * is consistent: say so, so that the mutex stays usable, and report the
+ * peer gone. */
+static int
+owner_died(struct ring *r)
+{
+	pthread_mutex_consistent(&r->lock);
+	pthread_mutex_unlock(&r->lock);
+	errno = EPIPE;
+	return -1;
+}
+
+/* shm-pthread: lock r.  Returns 0, or -1 with errno EPIPE if the last
+ * holder died (or the mutex can no longer be used), or the error. */
+static int
+ring_lock(struct ring *r)
+{
+	int rc = pthread_mutex_lock(&r->lock);
+
+	if (rc == EOWNERDEAD)
+		return owner_died(r);
+	errno = rc == ENOTRECOVERABLE ? EPIPE : rc;
+	return rc == 0 ? 0 : -1;
+}
+
+/* shm-pthread: wait on c, r locked; on return r is locked again, unless
+ * it returns -1 (errno as ring_lock()). */
+static int
+ring_wait(struct ring *r, pthread_cond_t *c)
+{
+	int rc = pthread_cond_wait(c, &r->lock);
+
+	if (rc == EOWNERDEAD)
+		return owner_died(r);
+	errno = rc == ENOTRECOVERABLE ? EPIPE : rc;
+	return rc == 0 ? 0 : -1;
+}
+
+/* shm-pthread: set *counter to value under r's lock, then signal c (after
+ * the unlock, so that the woken side does not wake into a held lock). */
+static int
+ring_update(struct ring *r, _Atomic unsigned long long *counter,
+	    unsigned long long value, pthread_cond_t *c)
+{
+	int rc;
+
+	if (ring_lock(r) == -1)
+		return -1;
+	atomic_store_explicit(counter, value, memory_order_relaxed);
+	pthread_mutex_unlock(&r->lock);
+	if ((rc = pthread_cond_signal(c)) != 0) {
+		errno = rc;
+		return -1;
+	}
+	return 0;
+}
+
+/* shm-pthread: wait under r's lock, the sender until a slot is free (its
+ * count of messages sent less the receiver's tail is below slots), the
+ * receiver until a message is there (head has passed its count). */
+static int
+ring_await(struct ring *r, int sender, unsigned long long count,
+	   unsigned slots)
+{
+	if (ring_lock(r) == -1)
+		return -1;
+	if (sender) {
+		while (count - atomic_load_explicit(&r->tail,
+						    memory_order_relaxed) >=
+		       slots)
+			if (ring_wait(r, &r->nonfull) == -1)
+				return -1;
+	} else {
+		while (atomic_load_explicit(&r->head, memory_order_relaxed) ==
+		       count)
+			if (ring_wait(r, &r->nonempty) == -1)
+				return -1;
+	}
+	pthread_mutex_unlock(&r->lock);
+	return 0;
+}
+
 /* One poll of a waiting shm-spin side: a pause hint, and every SPIN_MAX
  * polls the CPU given up, so a peer on the same core can run. */
 static inline void
@@ -485,7 +745,23 @@ shm_send_buf(struct channel *ch, size_t len)
 			return NULL;
 		break;
 	case KIND_POSIX:
+	case KIND_MMAP:
 		if (posix_sem_wait(&e->ring->empty) == -1)
+			return NULL;
+		break;
+	case KIND_FUTEX:
+		/* As shm-spin, on 32-bit counters, sleeping when full. */
+		while ((uint32_t)(e->count - e->seen) >= p->slots) {
+			e->seen = atomic_load_explicit(&e->ring->taken,
+						       memory_order_acquire);
+			if ((uint32_t)(e->count - e->seen) >= p->slots &&
+			    futex_await(&e->ring->taken, (uint32_t)e->seen,
+					&e->ring->send_waits) == -1)
+				return NULL;
+		}
+		break;
+	case KIND_PTHREAD:
+		if (ring_await(e->ring, 1, e->count, p->slots) == -1)
 			return NULL;
 		break;
 	case KIND_SPIN: {
@@ -523,7 +799,14 @@ shm_send(struct channel *ch, size_t len)
 	case KIND_SYSV:
 		return sysv_sem_add(p->semid, e->sem_full, 1);
 	case KIND_POSIX:
+	case KIND_MMAP:
 		return sem_post(&e->ring->full);
+	case KIND_FUTEX:
+		return futex_publish(&e->ring->posted, (uint32_t)e->count,
+				     &e->ring->recv_waits);
+	case KIND_PTHREAD:
+		return ring_update(e->ring, &e->ring->head, e->count,
+				   &e->ring->nonempty);
 	case KIND_SPIN:
 		/* Release: the payload and len[] are visible to whoever
 		 * sees the new head. */
@@ -547,7 +830,14 @@ give_back(struct shm_chan *p)
 	case KIND_SYSV:
 		return sysv_sem_add(p->semid, e->sem_empty, 1);
 	case KIND_POSIX:
+	case KIND_MMAP:
 		return sem_post(&e->ring->empty);
+	case KIND_FUTEX:
+		return futex_publish(&e->ring->taken, (uint32_t)e->count,
+				     &e->ring->send_waits);
+	case KIND_PTHREAD:
+		return ring_update(e->ring, &e->ring->tail, e->count,
+				   &e->ring->nonfull);
 	case KIND_SPIN:
 		/* Release: our reads of the slot are done before the sender
 		 * may see it free. */
@@ -574,7 +864,22 @@ shm_recv(struct channel *ch, size_t len)
 			return NULL;
 		break;
 	case KIND_POSIX:
+	case KIND_MMAP:
 		if (posix_sem_wait(&e->ring->full) == -1)
+			return NULL;
+		break;
+	case KIND_FUTEX:
+		while ((uint32_t)e->seen == (uint32_t)e->count) {
+			e->seen = atomic_load_explicit(&e->ring->posted,
+						       memory_order_acquire);
+			if ((uint32_t)e->seen == (uint32_t)e->count &&
+			    futex_await(&e->ring->posted, (uint32_t)e->count,
+					&e->ring->recv_waits) == -1)
+				return NULL;
+		}
+		break;
+	case KIND_PTHREAD:
+		if (ring_await(e->ring, 0, e->count, p->slots) == -1)
 			return NULL;
 		break;
 	case KIND_SPIN: {
@@ -655,6 +960,51 @@ const struct transport shm_spin_transport = {
 	.wait = WAIT_SPIN,
 	.max_size = shm_posix_max_size,
 	.setup = shm_spin_setup,
+	.attach = shm_attach,
+	.send_buf = shm_send_buf,
+	.send = shm_send,
+	.recv = shm_recv,
+	.detach = shm_detach,
+	.teardown = shm_teardown,
+};
+
+const struct transport shm_futex_transport = {
+	.name = "shm-futex",
+	.summary = "POSIX shared memory, two rings, waits written on futex(2) "
+		   "(FUTEX_WAIT, FUTEX_WAKE)",
+	.wait = WAIT_BLOCK,
+	.max_size = shm_posix_max_size,
+	.setup = shm_futex_setup,
+	.attach = shm_attach,
+	.send_buf = shm_send_buf,
+	.send = shm_send,
+	.recv = shm_recv,
+	.detach = shm_detach,
+	.teardown = shm_teardown,
+};
+
+const struct transport shm_pthread_transport = {
+	.name = "shm-pthread",
+	.summary = "POSIX shared memory, two rings, a robust process-shared "
+		   "mutex and two condition variables a ring",
+	.wait = WAIT_BLOCK,
+	.max_size = shm_posix_max_size,
+	.setup = shm_pthread_setup,
+	.attach = shm_attach,
+	.send_buf = shm_send_buf,
+	.send = shm_send,
+	.recv = shm_recv,
+	.detach = shm_detach,
+	.teardown = shm_teardown,
+};
+
+const struct transport shm_mmap_transport = {
+	.name = "shm-mmap",
+	.summary = "anonymous shared mapping made before fork (no name), two "
+		   "rings, process-shared semaphores",
+	.wait = WAIT_BLOCK,
+	.max_size = shm_mmap_max_size,
+	.setup = shm_mmap_setup,
 	.attach = shm_attach,
 	.send_buf = shm_send_buf,
 	.send = shm_send,

@@ -199,6 +199,17 @@ static const struct exception {
 	{"ipcbench", "--save", "200 bytes", RUN_FAILS,
 	 "a path of legal length in a directory that does not exist: "
 	 "ENOENT at run time (checked before measuring)"},
+	{"shm_mmap_file", "-o", "200 bytes", RUN_FAILS,
+	 "a path of legal length in a directory that does not exist: "
+	 "open(O_CREAT | O_EXCL) fails with ENOENT at run time"},
+	{"shm_futex_doorbell", "-d", "zero", ACCEPTED,
+	 "-d MS is the producer's pause between its two steps: 0 is none"},
+	{"shm_futex_doorbell", "-w", "zero", ACCEPTED,
+	 "-w MS is the consumer's work after each ring: 0 is none"},
+	{"shm_broken_futex_wakeup", "-d", "zero", ACCEPTED,
+	 "-d MS is the producer's pause between its two steps: 0 is none"},
+	{"shm_broken_futex_wakeup", "-w", "zero", ACCEPTED,
+	 "-w MS is the consumer's work after each ring: 0 is none"},
 };
 
 /* The expectation for vector what of option opt of prog. */
