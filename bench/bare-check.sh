@@ -25,6 +25,8 @@ bin=$(dirname "$0")/../build/bin
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 modes="shm-sysv shm-posix sem-sysv sem-posix msgq-sysv msgq-posix pipe fifo signal socket-unix socket-unix-dgram socket-tcp socket-udp line"
+# Issue 12's modern siblings of sem, pipe and socket.
+modes="$modes sem-eventfd pipe-vmsplice socket-unix-seqpacket"
 
 i=0
 while [ "$i" -lt "$rounds" ]; do
