@@ -62,6 +62,8 @@ static void
 other(int opt, char *val)
 {
 	(void)opt; /* only -p */
+	if (val[0] == '\0')
+		opts_usage_error(usage, "-p: give the server's socket path");
 	if (strlen(val) >= sizeof(((struct sockaddr_un *)0)->sun_path))
 		opts_usage_error(usage, "-p: '%s' is longer than sun_path",
 				 val);

@@ -676,6 +676,7 @@ test_eventfd_and_lock_demos_bad_arguments_exit_2(void **state)
 	}
 	assert_usage_exit("sem_eventfd_counter", 2, "-N", "x", NULL);
 	assert_usage_exit("sem_flock_kinds", 2, "-N", "a/b", NULL);
+	assert_usage_exit("sem_eventfd_pass", 2, "-p", "", NULL);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
