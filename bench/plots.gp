@@ -48,14 +48,15 @@ if (has_gap) {
 }
 
 # The same line style for a mechanism in every plot.
-# Fourteen colours that tell apart on white; dashes after the eighth.
-colours = "#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #e377c2 #17becf #7f7f7f #bcbd22 #000000 #aec7e8 #98df8a #ff9896 #c5b0d5 #c49c94"
+# Twenty-four colours that tell apart on white (twenty transports, with
+# issue 12's); dashes after the eighth, dots after the sixteenth.
+colours = "#1f77b4 #d62728 #2ca02c #ff7f0e #9467bd #8c564b #e377c2 #17becf #7f7f7f #bcbd22 #000000 #aec7e8 #98df8a #ff9896 #c5b0d5 #c49c94 #393b79 #637939 #8c6d31 #843c39 #7b4173 #3182bd #e6550d #31a354"
 set style increment user
-do for [i=1:16] {
-	dash = i > 8 ? 2 : 1
+do for [i=1:24] {
+	dash = i > 16 ? 3 : i > 8 ? 2 : 1
 	set style line i lc rgb word(colours, i) lw 2 pt (i % 7) + 1 ps 0.8 dt dash
 }
-set linetype cycle 16
+set linetype cycle 24
 set key outside right top Left reverse noautotitle
 set grid xtics ytics mxtics mytics lc rgb "#dddddd"
 set format x "%.0s%cB"
