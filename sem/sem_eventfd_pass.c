@@ -11,8 +11,9 @@
  * in the client.  The client posts COUNT times and exits; the server
  * takes each post (EFD_SEMAPHORE: one read, one post), each wait bounded
  * by poll() and -t.  The server then removes the socket file and the
- * directory (also on Ctrl-C or SIGTERM); the eventfd goes with its last
- * descriptor.
+ * directory (also on Ctrl-C or SIGTERM; what a server killed by SIGKILL
+ * left, the next one of the name removes); the eventfd goes with its
+ * last descriptor.
  *
  *   $ build/bin/sem_eventfd_pass &
  *   sem_eventfd_pass 4242: eventfd 3 (EFD_SEMAPHORE); listening on /tmp/ipclab-1000-sem-eventfd.4242.Xa81kq/socket
@@ -40,6 +41,7 @@
 #include "err.h"
 #include "names.h"
 #include "opts.h"
+#include "sweep.h"
 
 static const char usage[] =
 	"usage: sem_eventfd_pass [-N NAME] [-n COUNT] [-t SECONDS]\n"
@@ -144,6 +146,9 @@ listen_at(const char *name, char *path, size_t size)
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd;
 
+	/* What a server of this name killed by SIGKILL left. */
+	if (sweep_stale_dirs(name, stdout) == -1)
+		warn_errno("sweeping stale directories of %s", name);
 	if (names_dir_template(path, size, name) == -1 || mkdtemp(path) == NULL)
 		die_errno("mkdtemp %s", path);
 	if (cleanup_add_name(OBJ_DIR, path) == -1)

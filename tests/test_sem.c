@@ -618,6 +618,46 @@ test_eventfd_pass_without_client_gives_up_and_cleans(void **state)
 	proc_free(&s);
 }
 
+/* Start an eventfd server of name and SIGKILL it, leaving its directory
+ * and socket; whether they are still there (kill_leaves_objects). */
+static int
+leave_stale_eventfd_server(const char *name)
+{
+	struct proc s;
+	char addr[256];
+
+	assert_int_equal(proc_start(&s, "sem_eventfd_pass", "-N", name, "-t",
+				    "30", NULL),
+			 0);
+	proc_listening_on(&s, addr, sizeof(addr), RUN_MS);
+	return kill_leaves_objects(&s, name);
+}
+
+/* The next server of the name removes what a SIGKILLed one left; any
+ * sweep on the machine may take it first, and then we try again. */
+static void
+test_eventfd_pass_next_server_removes_stale_directory(void **state)
+{
+	const char *name = name_of(state);
+	int proved = 0;
+
+	for (int attempt = 0; attempt < STALE_ATTEMPTS && !proved; attempt++) {
+		struct proc s;
+
+		if (!leave_stale_eventfd_server(name))
+			continue;
+		assert_int_equal(proc_start(&s, "sem_eventfd_pass", "-N", name,
+					    "-t", "1", NULL),
+				 0);
+		assert_int_equal(proc_wait(&s, RUN_MS), 0);
+		assert_code(&s, 1); /* no client came */
+		assert_int_equal(objects_alive(name), 0);
+		proved = strstr(s.out, "removed stale") != NULL;
+		proc_free(&s);
+	}
+	assert_true(proved);
+}
+
 /* The table fcntl(2) and flock(2) promise. */
 static void
 test_flock_kinds_table(void **state)
@@ -711,6 +751,7 @@ static const struct CMUnitTest others[] = {
 	T(test_eventfd_counter_semaphore_fork_and_poll),
 	T(test_eventfd_pass_to_unrelated_process),
 	T(test_eventfd_pass_without_client_gives_up_and_cleans),
+	T(test_eventfd_pass_next_server_removes_stale_directory),
 	T(test_flock_kinds_table),
 	T(test_broken_fcntl_close_drops_the_lock),
 	T(test_eventfd_and_lock_demos_bad_arguments_exit_2),
