@@ -4,10 +4,11 @@
  * write(2) copies the bytes into the pipe's own pages at once: the sender
  * may reuse its buffer as soon as write() returns.  vmsplice(2) puts
  * references to the sender's pages in the pipe instead (no copy); the
- * copy happens when the receiver read()s, or never, if it splice(2)s the
- * pages on to a file or a socket.  So until the receiver has consumed a
- * page, it is still the sender's memory, and the receiver will see what
- * the sender writes there meanwhile.
+ * copy happens when the receiver read()s them; if it splice(2)s them on
+ * to a file or a socket instead, they never pass through user space.  So
+ * until the receiver has consumed a page, it is still the sender's
+ * memory, and the receiver will see what the sender writes there
+ * meanwhile.
  *
  * The parent fills one page with 'A', puts it in the pipe, then
  * overwrites it with 'B' before the child reads:
