@@ -26,7 +26,7 @@ rounds=${1:-5}
 bin=$(dirname "$0")/../build/bin
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-modes="shm-sysv shm-posix shm-futex shm-pthread sem-sysv sem-posix msgq-sysv msgq-posix pipe fifo signal socket-unix socket-unix-dgram socket-tcp socket-udp line"
+modes="shm-sysv shm-posix shm-futex shm-pthread sem-sysv sem-posix sem-eventfd msgq-sysv msgq-posix pipe pipe-vmsplice fifo signal socket-unix socket-unix-dgram socket-unix-seqpacket socket-tcp socket-udp line"
 
 i=0
 while [ "$i" -lt "$rounds" ]; do

@@ -19,7 +19,7 @@
  * Objects are named as the suite names them and removed at the end, or
  * by the cleanup registry on SIGINT.
  */
-#define _GNU_SOURCE /* sched_setaffinity */
+#define _GNU_SOURCE /* sched_setaffinity, vmsplice */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -38,10 +38,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/msg.h>
+#include <sys/eventfd.h>
 #include <sys/sem.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,9 +85,10 @@ setup_pipe(void)
  * to and accepted from in attach_connect(). */
 static struct sockaddr_storage listen_addr;
 static socklen_t listen_len;
+static int unix_type; /* socket-unix: SOCK_STREAM; -seqpacket: SOCK_SEQPACKET */
 
 static void
-setup_unix(void)
+setup_unix_type(int type)
 {
 	struct sockaddr_un *a = (struct sockaddr_un *)&listen_addr;
 
@@ -98,11 +101,33 @@ setup_unix(void)
 			     dir) >= sizeof(a->sun_path))
 		die("%s/socket: longer than sun_path", dir);
 	listen_len = sizeof(*a);
-	if ((fds[2] = socket(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
+	unix_type = type;
+	if ((fds[2] = socket(AF_UNIX, type, 0)) == -1 ||
 	    bind(fds[2], (struct sockaddr *)a, listen_len) == -1 ||
 	    listen(fds[2], 1) == -1)
 		die_errno("socket %s", a->sun_path);
 	cleanup_add_name(OBJ_PATH, a->sun_path);
+}
+
+static void
+setup_unix(void)
+{
+	setup_unix_type(SOCK_STREAM);
+}
+
+static void
+setup_unix_seqpacket(void)
+{
+	setup_unix_type(SOCK_SEQPACKET);
+}
+
+/* sem-eventfd: one EFD_SEMAPHORE eventfd each way, fds[0] and fds[1]. */
+static void
+setup_eventfd(void)
+{
+	for (int i = 0; i < 2; i++)
+		if ((fds[i] = eventfd(0, EFD_SEMAPHORE)) == -1)
+			die_errno("eventfd");
 }
 
 static void
@@ -272,7 +297,10 @@ attach_connect(void)
 	int one = 1;
 
 	if (side == CLIENT) {
-		in_fd = socket(listen_addr.ss_family, SOCK_STREAM, 0);
+		in_fd = socket(listen_addr.ss_family,
+			       listen_addr.ss_family == AF_UNIX ? unix_type
+								: SOCK_STREAM,
+			       0);
 		if (in_fd == -1 ||
 		    connect(in_fd, (struct sockaddr *)&listen_addr,
 			    listen_len) == -1)
@@ -314,6 +342,38 @@ rw_recv(void)
 {
 	if (read(in_fd, buf, SIZE) != SIZE)
 		die_errno("read");
+}
+
+/* pipe-vmsplice: the pipe takes the buffer's page itself, no copy; in a
+ * ping-pong the peer has read it before it answers, so it is free again
+ * when the next message is written. */
+static void
+vmsplice_send(void)
+{
+	struct iovec iov = {.iov_base = buf, .iov_len = SIZE};
+
+	if (vmsplice(out_fd, &iov, 1, 0) != SIZE)
+		die_errno("vmsplice");
+}
+
+/* sem-eventfd: add 1 to the peer's counter; take 1 from ours. */
+static void
+eventfd_send(void)
+{
+	uint64_t one = 1;
+
+	if (write(fds[side == CLIENT ? 0 : 1], &one, sizeof(one)) !=
+	    sizeof(one))
+		die_errno("write eventfd");
+}
+
+static void
+eventfd_recv(void)
+{
+	uint64_t v;
+
+	if (read(fds[side == CLIENT ? 1 : 0], &v, sizeof(v)) != sizeof(v))
+		die_errno("read eventfd");
 }
 
 static void
@@ -827,16 +887,20 @@ static const struct mode {
 	{"shm-pthread", setup_pthread, NULL, pthread_send, pthread_recv},
 	{"sem-sysv", setup_sysv_sem, NULL, sem_sysv_send, sem_sysv_recv},
 	{"sem-posix", setup_posix_pair, NULL, sem_posix_send, sem_posix_recv},
+	{"sem-eventfd", setup_eventfd, NULL, eventfd_send, eventfd_recv},
 	{"msgq-sysv", setup_msgq_sysv, NULL, msgq_sysv_send, msgq_sysv_recv},
 	{"msgq-posix", setup_msgq_posix, NULL, msgq_posix_send,
 	 msgq_posix_recv},
 	{"pipe", setup_pipe, attach_pipe, rw_send, rw_recv},
+	{"pipe-vmsplice", setup_pipe, attach_pipe, vmsplice_send, rw_recv},
 	{"fifo", setup_fifo, attach_fifo, rw_send, rw_recv},
 	{"signal", setup_signal, NULL, signal_send, signal_recv},
 	{"socket-unix", setup_unix, attach_connect, sendrecv_send,
 	 sendrecv_recv},
 	{"socket-unix-dgram", setup_unix_dgram, attach_pair, sendrecv_send,
 	 sendrecv_recv},
+	{"socket-unix-seqpacket", setup_unix_seqpacket, attach_connect,
+	 sendrecv_send, sendrecv_recv},
 	{"socket-tcp", setup_tcp, attach_connect, sendrecv_send, sendrecv_recv},
 	{"socket-udp", setup_udp, attach_pair, sendrecv_send, sendrecv_recv},
 	{"line", setup_line, NULL, line_send, line_recv},

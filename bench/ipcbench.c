@@ -310,7 +310,7 @@ list_transports(void)
 			format_size(max, size, sizeof(size));
 			snprintf(lim, sizeof(lim), "up to %s", size);
 		}
-		printf("%-18s %-5s %-15s %s\n", t->name, wait_name(t->wait),
+		printf("%-21s %-5s %-15s %s\n", t->name, wait_name(t->wait),
 		       lim, t->summary);
 	}
 }

@@ -81,7 +81,7 @@ group_header(FILE *f, const struct run_result *r)
 			"\nlatency, %s each way, cpus %s (%s)%s: round trip, "
 			"ranked by p50\n",
 			size, cpus, where, gap);
-		fprintf(f, "%3s  %-18s %-5s %8s %9s %9s %9s %9s %9s %9s %8s\n",
+		fprintf(f, "%3s  %-21s %-5s %8s %9s %9s %9s %9s %9s %9s %8s\n",
 			"#", "mech", "wait", "count", "min", "p50", "p90",
 			"p99", "p99.9", "cpu/msg", "csw/msg");
 	} else {
@@ -89,7 +89,7 @@ group_header(FILE *f, const struct run_result *r)
 			"\nthroughput, %s messages, cpus %s (%s): ranked by "
 			"messages/s\n",
 			size, cpus, where);
-		fprintf(f, "%3s  %-18s %-5s %9s %11s %10s %9s %8s\n", "#",
+		fprintf(f, "%3s  %-21s %-5s %9s %11s %10s %9s %8s\n", "#",
 			"mech", "wait", "count", "msgs/s", "MB/s", "cpu/msg",
 			"csw/msg");
 	}
@@ -102,7 +102,7 @@ table_row(FILE *f, const struct run_result *r, int rank)
 	char v[6][16], cpu[16];
 
 	if (r->status != RUN_OK) {
-		fprintf(f, "%3s  %-18s %-5s %s: %s\n",
+		fprintf(f, "%3s  %-21s %-5s %s: %s\n",
 			r->status == RUN_SKIPPED ? "-" : "!", r->t->name, wait,
 			r->status == RUN_SKIPPED ? "skipped" : "FAILED",
 			r->note);
@@ -116,11 +116,11 @@ table_row(FILE *f, const struct run_result *r, int rank)
 		format_ns((double)r->rtt.p99, v[3], sizeof(v[3]));
 		format_ns((double)r->rtt.p999, v[4], sizeof(v[4]));
 		fprintf(f,
-			"%3d  %-18s %-5s %8lu %9s %9s %9s %9s %9s %9s %8.2f\n",
+			"%3d  %-21s %-5s %8lu %9s %9s %9s %9s %9s %9s %8.2f\n",
 			rank, r->t->name, wait, r->count, v[0], v[1], v[2],
 			v[3], v[4], cpu, r->ctxsw_per_msg);
 	} else {
-		fprintf(f, "%3d  %-18s %-5s %9lu %11.0f %10.1f %9s %8.2f\n",
+		fprintf(f, "%3d  %-21s %-5s %9lu %11.0f %10.1f %9s %8.2f\n",
 			rank, r->t->name, wait, r->count, r->msgs_per_s,
 			r->mb_per_s, cpu, r->ctxsw_per_msg);
 	}

@@ -22,27 +22,41 @@ extern const struct transport shm_pthread_transport;
 extern const struct transport shm_mmap_transport;
 extern const struct transport sem_sysv_transport;
 extern const struct transport sem_posix_transport;
+extern const struct transport sem_eventfd_transport;
 extern const struct transport msgq_sysv_transport;
 extern const struct transport msgq_posix_transport;
 extern const struct transport pipe_transport;
+extern const struct transport pipe_vmsplice_transport;
 extern const struct transport fifo_transport;
 extern const struct transport signal_transport;
 extern const struct transport socket_unix_transport;
 extern const struct transport socket_unix_dgram_transport;
+extern const struct transport socket_unix_seqpacket_transport;
 extern const struct transport socket_tcp_transport;
 extern const struct transport socket_udp_transport;
 
 /* DESIGN.md's order: shared memory first, then by folder. */
 const struct transport *const transports[] = {
-	&shm_sysv_transport,	&shm_posix_transport,
-	&shm_spin_transport,	&shm_futex_transport,
-	&shm_pthread_transport, &shm_mmap_transport,
+	&shm_sysv_transport,
+	&shm_posix_transport,
+	&shm_spin_transport,
+	&shm_futex_transport,
+	&shm_pthread_transport,
+	&shm_mmap_transport,
 	&sem_sysv_transport,
-	&sem_posix_transport,	&msgq_sysv_transport,
-	&msgq_posix_transport,	&pipe_transport,
-	&fifo_transport,	&signal_transport,
-	&socket_unix_transport, &socket_unix_dgram_transport,
-	&socket_tcp_transport,	&socket_udp_transport,
+	&sem_posix_transport,
+	&sem_eventfd_transport,
+	&msgq_sysv_transport,
+	&msgq_posix_transport,
+	&pipe_transport,
+	&pipe_vmsplice_transport,
+	&fifo_transport,
+	&signal_transport,
+	&socket_unix_transport,
+	&socket_unix_dgram_transport,
+	&socket_unix_seqpacket_transport,
+	&socket_tcp_transport,
+	&socket_udp_transport,
 };
 
 const size_t transports_count = sizeof(transports) / sizeof(transports[0]);

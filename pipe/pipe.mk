@@ -29,6 +29,9 @@ run-pipe: $(DEMOS) $(TOOLS)
 	@echo '== Capacity: F_GETPIPE_SZ, F_SETPIPE_SZ and the limits in /proc/sys/fs'
 	$(BIN)/pipe_capacity
 	@echo
+	@echo '== vmsplice: the pipe holds the sender'"'"'s own pages, not a copy, until they are read'
+	$(BIN)/pipe_vmsplice
+	@echo
 	@echo '== Broken on purpose: a child that never closes its write end waits for EOF forever'
 	$(BIN)/pipe_broken_noclose
 	@echo

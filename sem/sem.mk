@@ -1,7 +1,7 @@
 # sem.mk - make run-sem: the minimal lock first (parent and child, one
 # System V semaphore); then two System V workers started at once, two
-# POSIX ones, the producer/consumer ring, and the broken demo; then what
-# is left.
+# POSIX ones, the producer/consumer ring, and the broken demo; eventfd,
+# file locks and their broken demo; then what is left.
 RUN_TARGETS += run-sem
 .PHONY: run-sem
 run-sem: $(DEMOS) $(TOOLS)
@@ -20,4 +20,16 @@ run-sem: $(DEMOS) $(TOOLS)
 	@echo '== Broken on purpose: a lock holder killed without SEM_UNDO'
 	$(BIN)/sem_broken_noundo
 	@echo
-	@BIN=$(BIN) sh tools/left-behind.sh -s -m -N sem-sysv -N sem-posix -N sem-prodcons -N sem-broken
+	@echo '== eventfd: a counter, a semaphore (EFD_SEMAPHORE), shared through fork and polled beside a pipe'
+	$(BIN)/sem_eventfd_counter
+	@echo
+	@echo '== eventfd: handed to an unrelated process over a UNIX socket (SCM_RIGHTS), which posts it'
+	sh tools/with-server.sh '$(BIN)/sem_eventfd_pass' '$(BIN)/sem_eventfd_pass -p "$$addr"'
+	@echo
+	@echo '== File locks: flock, fcntl and OFD locks, and what frees each'
+	$(BIN)/sem_flock_kinds
+	@echo
+	@echo '== Broken on purpose: a fcntl lock dropped by closing another descriptor of the file'
+	$(BIN)/sem_broken_fcntl_close
+	@echo
+	@BIN=$(BIN) sh tools/left-behind.sh -s -m -N sem-sysv -N sem-posix -N sem-prodcons -N sem-broken -N sem-eventfd -N sem-flock -N sem-broken-fcntl

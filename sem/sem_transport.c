@@ -1,5 +1,5 @@
-/* sem_transport.c - the benchmark's semaphore transports: sem-sysv and
- * sem-posix.  Notification only: a semaphore carries no data, so their
+/* sem_transport.c - the benchmark's semaphore transports: sem-sysv,
+ * sem-posix and sem-eventfd.  Notification only: a semaphore carries no data, so their
  * max_size() is 0 and ipcbench measures them with empty messages, as
  * notification latency and notifications a second.
  *
@@ -35,6 +35,15 @@
  *              it to ipcbench-bare's).  sem_post and sem_wait stay in
  *              user space unless a side must sleep or be woken.
  *
+ * sem-eventfd is the exception to the credits: two eventfds made with
+ * EFD_SEMAPHORE, one each way.  send = write(2) of the number 1, which
+ * adds 1 to the counter; recv = read(2) of 8 bytes, which waits until the
+ * counter is not 0 and takes 1 from it (eventfd(2)).  Its ceiling is
+ * 2^64 - 2, which no stream comes near, so it needs no credits: the
+ * sender never waits, as a writer to a pipe that is never full would
+ * not.  Every send and every recv is one system call; there is no
+ * user-space fast path as sem_post and sem_wait have.
+ *
  * setup() makes the semaphores before fork(), so both sides inherit them.
  */
 #include <errno.h>
@@ -42,9 +51,12 @@
 #include <limits.h>
 #include <semaphore.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/eventfd.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "names.h"
@@ -80,6 +92,7 @@ struct sem_chan {
 	int made[SEM_COUNT];   /* sem-posix: created by us, to unlink */
 	int handle[SEM_COUNT]; /* sem-posix: cleanup handles, or -1 */
 	char names[SEM_COUNT][NAMES_FULL_MAX + 16];
+	int efd[2]; /* sem-eventfd: [0] up, [1] down, or -1 */
 	int out_avail, out_credit, in_avail, in_credit; /* after attach */
 	char none; /* where an empty message is "written" and "read" */
 };
@@ -108,6 +121,8 @@ sem_teardown(struct channel *ch)
 			sem_unlink(p->names[i]);
 		cleanup_forget(p->handle[i]);
 	}
+	transport_close(&p->efd[0]);
+	transport_close(&p->efd[1]);
 	free(p);
 	ch->priv = NULL;
 }
@@ -120,7 +135,7 @@ chan_new(struct channel *ch)
 	if (p == NULL)
 		return NULL;
 	ch->priv = p;
-	p->semid = p->sem_h = -1;
+	p->semid = p->sem_h = p->efd[0] = p->efd[1] = -1;
 	for (int i = 0; i < SEM_COUNT; i++)
 		p->handle[i] = -1;
 	return p;
@@ -172,7 +187,23 @@ sem_posix_setup(struct channel *ch)
 	return 0;
 }
 
-/* Both are made before fork(): each side only picks its direction. */
+/* Two eventfds, each a counting semaphore at 0; no name, nothing to
+ * register with cleanup: the kernel frees each when its last descriptor
+ * is closed, by teardown() here and by the exit of each side. */
+static int
+sem_eventfd_setup(struct channel *ch)
+{
+	struct sem_chan *p = chan_new(ch);
+
+	if (p == NULL)
+		return -1;
+	for (int i = 0; i < 2; i++)
+		if ((p->efd[i] = eventfd(0, EFD_CLOEXEC | EFD_SEMAPHORE)) == -1)
+			return -1;
+	return 0;
+}
+
+/* All are made before fork(): each side only picks its direction. */
 static int
 sem_attach(struct channel *ch)
 {
@@ -308,8 +339,47 @@ sem_posix_recv(struct channel *ch, size_t len)
 	return &p->none;
 }
 
+static int
+sem_eventfd_send(struct channel *ch, size_t len)
+{
+	struct sem_chan *p = ch->priv;
+	uint64_t one = 1;
+	ssize_t n;
+
+	if (len != 0) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	do /* adds 1; blocks only at the ceiling, 2^64 - 2 */
+		n = write(p->efd[ch->side == SIDE_CLIENT ? 0 : 1], &one,
+			  sizeof(one));
+	while (n == -1 && errno == EINTR);
+	return n == sizeof(one) ? 0 : -1;
+}
+
+static const void *
+sem_eventfd_recv(struct channel *ch, size_t len)
+{
+	struct sem_chan *p = ch->priv;
+	uint64_t got;
+	ssize_t n;
+
+	if (len != 0) {
+		errno = EMSGSIZE;
+		return NULL;
+	}
+	do /* EFD_SEMAPHORE: waits for a count, takes 1, returns 1 */
+		n = read(p->efd[ch->side == SIDE_CLIENT ? 1 : 0], &got,
+			 sizeof(got));
+	while (n == -1 && errno == EINTR);
+	if (n != sizeof(got))
+		return NULL;
+	return &p->none;
+}
+
 /* sem-posix: close this side's mappings of the semaphores (teardown()
- * unlinks them).  sem-sysv has nothing open: a set is used by its id. */
+ * unlinks them); sem-eventfd: its descriptors.  sem-sysv has nothing
+ * open: a set is used by its id. */
 static void
 sem_detach(struct channel *ch)
 {
@@ -320,6 +390,8 @@ sem_detach(struct channel *ch)
 			sem_close(p->sem[i]);
 		p->sem[i] = NULL;
 	}
+	transport_close(&p->efd[0]); /* sem-eventfd */
+	transport_close(&p->efd[1]);
 }
 
 const struct transport sem_sysv_transport = {
@@ -347,6 +419,21 @@ const struct transport sem_posix_transport = {
 	.send_buf = sem_send_buf,
 	.send = sem_posix_send,
 	.recv = sem_posix_recv,
+	.detach = sem_detach,
+	.teardown = sem_teardown,
+};
+
+const struct transport sem_eventfd_transport = {
+	.name = "sem-eventfd",
+	.summary = "eventfds with EFD_SEMAPHORE, one each way, notification "
+		   "only (eventfd, write, read)",
+	.wait = WAIT_BLOCK,
+	.max_size = sem_max_size,
+	.setup = sem_eventfd_setup,
+	.attach = sem_attach,
+	.send_buf = sem_send_buf,
+	.send = sem_eventfd_send,
+	.recv = sem_eventfd_recv,
 	.detach = sem_detach,
 	.teardown = sem_teardown,
 };

@@ -1,5 +1,6 @@
-/* socket_transport.c - the benchmark's four sockets: "socket-unix",
- * "socket-unix-dgram", "socket-tcp" and "socket-udp".
+/* socket_transport.c - the benchmark's five sockets: "socket-unix",
+ * "socket-unix-dgram", "socket-unix-seqpacket", "socket-tcp" and
+ * "socket-udp".
  *
  * socket-unix: a stream socket bound to a path in a private directory
  * (mkdtemp, mode 0700).  setup() binds and listens, the client connects
@@ -21,6 +22,14 @@
  * (net.unix.max_dgram_qlen datagrams) blocks the sender: back-pressure,
  * nothing lost.  The ends stay open in the
  * coordinator, so a dead peer is not seen here: the benchmark ends it.
+ *
+ * socket-unix-seqpacket: socket-unix's shape (a path, listen, connect,
+ * accept: one connection, a dead peer seen as end of file or EPIPE) with
+ * socket-unix-dgram's messages: one send() is one record, read whole by
+ * one recv(), boundaries kept.  The kernel sends a Unix SOCK_SEQPACKET
+ * record with the datagram code, so the same limits hold: SO_SNDBUF less
+ * 32 bytes, and 4 MiB; each side raises its SO_SNDBUF in attach(), on the
+ * socket it connected or accepted.
  *
  * socket-tcp: setup() listens on 127.0.0.1, port 0 (the kernel picks a
  * free one); the client connects and the server accepts in attach(), both
@@ -84,6 +93,7 @@ struct sock_chan {
 		struct sockaddr_un un;
 	} addr; /* where the listener listens */
 	socklen_t addrlen;
+	int type;	    /* socket-unix*: SOCK_STREAM or SOCK_SEQPACKET */
 	char dir[PATH_MAX]; /* socket-unix: the private directory */
 	int hdir, hpath;    /* its cleanup handles, -1 when not made */
 	unsigned window;    /* socket-udp: 0 elsewhere (no flow control) */
@@ -180,9 +190,10 @@ chan_new(struct channel *ch)
 	return p;
 }
 
-/* socket-unix: listen on "sock" in a new private directory. */
+/* socket-unix and socket-unix-seqpacket: a socket of type listening on
+ * "sock" in a new private directory. */
 static int
-unix_setup(struct channel *ch)
+unix_listen(struct channel *ch, int type)
 {
 	struct sock_chan *p = chan_new(ch);
 	struct sockaddr_un *un;
@@ -190,6 +201,7 @@ unix_setup(struct channel *ch)
 
 	if (p == NULL)
 		return -1;
+	p->type = type;
 	un = &p->addr.un;
 	transport_sweep_dirs(ch->name);
 	if (names_dir_template(p->dir, sizeof(p->dir), ch->name) == -1 ||
@@ -207,8 +219,7 @@ unix_setup(struct channel *ch)
 		return -1;
 	}
 	p->addrlen = sizeof(*un);
-	if ((p->listener = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) ==
-		    -1 ||
+	if ((p->listener = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1 ||
 	    bind(p->listener, (struct sockaddr *)un, p->addrlen) == -1)
 		return -1;
 	if ((p->hpath = cleanup_add_name(OBJ_PATH, un->sun_path)) == -1) {
@@ -220,6 +231,18 @@ unix_setup(struct channel *ch)
 	return 0;
 }
 
+static int
+unix_setup(struct channel *ch)
+{
+	return unix_listen(ch, SOCK_STREAM);
+}
+
+static int
+unix_seqpacket_setup(struct channel *ch)
+{
+	return unix_listen(ch, SOCK_SEQPACKET);
+}
+
 /* socket-tcp: listen on 127.0.0.1, on a port the kernel picks. */
 static int
 tcp_setup(struct channel *ch)
@@ -228,6 +251,7 @@ tcp_setup(struct channel *ch)
 
 	if (p == NULL)
 		return -1;
+	p->type = SOCK_STREAM;
 	p->addr.in.sin_family = AF_INET;
 	p->addr.in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	p->addr.in.sin_port = 0;
@@ -243,6 +267,34 @@ tcp_setup(struct channel *ch)
 	return 0;
 }
 
+/* Give Unix datagram or seqpacket socket fd the SO_SNDBUF that a record
+ * of size bytes needs.  Returns 0, or -1 (EMSGSIZE: it cannot have it). */
+static int
+sndbuf_fit(int fd, size_t size)
+{
+	int have = 0;
+	socklen_t optlen = sizeof(have);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &have, &optlen) == -1)
+		return -1;
+	if ((size_t)have >= size + UNIX_DGRAM_OVERHEAD)
+		return 0;
+	/* The kernel doubles what it is asked for, up to twice
+	 * net.core.wmem_max: check what it gave. */
+	int want = size + UNIX_DGRAM_OVERHEAD > INT_MAX / 2
+			   ? INT_MAX / 2
+			   : (int)(size + UNIX_DGRAM_OVERHEAD);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want)) == -1 ||
+	    getsockopt(fd, SOL_SOCKET, SO_SNDBUF, &have, &optlen) == -1)
+		return -1;
+	if ((size_t)have < size + UNIX_DGRAM_OVERHEAD) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return 0;
+}
+
 /* socket-unix-dgram: a connected pair, with room for a size datagram. */
 static int
 unix_dgram_setup(struct channel *ch)
@@ -253,31 +305,9 @@ unix_dgram_setup(struct channel *ch)
 		return -1;
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, p->made) == -1)
 		return -1;
-	for (int i = 0; i < 2; i++) {
-		int have = 0;
-		socklen_t optlen = sizeof(have);
-
-		if (getsockopt(p->made[i], SOL_SOCKET, SO_SNDBUF, &have,
-			       &optlen) == -1)
+	for (int i = 0; i < 2; i++)
+		if (sndbuf_fit(p->made[i], ch->size) == -1)
 			return -1;
-		if ((size_t)have >= ch->size + UNIX_DGRAM_OVERHEAD)
-			continue;
-		/* The kernel doubles what it is asked for, up to twice
-		 * net.core.wmem_max: check what it gave. */
-		int want = ch->size + UNIX_DGRAM_OVERHEAD > INT_MAX / 2
-				   ? INT_MAX / 2
-				   : (int)(ch->size + UNIX_DGRAM_OVERHEAD);
-
-		if (setsockopt(p->made[i], SOL_SOCKET, SO_SNDBUF, &want,
-			       sizeof(want)) == -1 ||
-		    getsockopt(p->made[i], SOL_SOCKET, SO_SNDBUF, &have,
-			       &optlen) == -1)
-			return -1;
-		if ((size_t)have < ch->size + UNIX_DGRAM_OVERHEAD) {
-			errno = EMSGSIZE;
-			return -1;
-		}
-	}
 	return 0;
 }
 
@@ -351,7 +381,8 @@ udp_setup(struct channel *ch)
 
 /* Attach, send and receive. */
 
-/* socket-unix, socket-tcp: the client connects, the server accepts. */
+/* socket-unix, socket-unix-seqpacket, socket-tcp: the client connects,
+ * the server accepts. */
 static int
 stream_attach(struct channel *ch)
 {
@@ -361,7 +392,7 @@ stream_attach(struct channel *ch)
 	if (ch->side == SIDE_CLIENT) {
 		transport_close(&p->listener); /* the server's */
 		if ((p->s.in = socket(p->addr.in.sin_family,
-				      SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+				      p->type | SOCK_CLOEXEC, 0)) == -1 ||
 		    connect(p->s.in, (struct sockaddr *)&p->addr,
 			    p->addrlen) == -1)
 			return -1;
@@ -374,6 +405,8 @@ stream_attach(struct channel *ch)
 	p->s.out = p->s.in; /* one socket, both ways */
 	if (tcp && setsockopt(p->s.in, IPPROTO_TCP, TCP_NODELAY, &one,
 			      sizeof(one)) == -1) /* no Nagle delay */
+		return -1;
+	if (p->type == SOCK_SEQPACKET && sndbuf_fit(p->s.in, ch->size) == -1)
 		return -1;
 	return 0;
 }
@@ -439,6 +472,10 @@ dgram_recv(struct channel *ch, size_t len)
 			errno = EPIPE;
 		return NULL;
 	}
+	if (n == 0 && len != 0 && p->type == SOCK_SEQPACKET) {
+		errno = EPIPE; /* end of file: the peer closed its end */
+		return NULL;
+	}
 	if ((size_t)n != len) {
 		errno = EMSGSIZE;
 		return NULL;
@@ -488,6 +525,22 @@ const struct transport socket_unix_dgram_transport = {
 	.max_size = unix_dgram_max_size,
 	.setup = unix_dgram_setup,
 	.attach = dgram_attach,
+	.send_buf = fdstream_send_buf,
+	.send = dgram_send,
+	.recv = dgram_recv,
+	.detach = sock_detach,
+	.teardown = sock_teardown,
+};
+
+const struct transport socket_unix_seqpacket_transport = {
+	.name = "socket-unix-seqpacket",
+	.summary = "a Unix SOCK_SEQPACKET connection at a path in a private "
+		   "directory, one record a message (listen, connect, "
+		   "accept, send, recv)",
+	.wait = WAIT_BLOCK,
+	.max_size = unix_dgram_max_size,
+	.setup = unix_seqpacket_setup,
+	.attach = stream_attach,
 	.send_buf = fdstream_send_buf,
 	.send = dgram_send,
 	.recv = dgram_recv,

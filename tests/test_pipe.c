@@ -342,13 +342,34 @@ test_killed_parent_makes_child_exit_1(void **state)
 	proc_free(&p);
 }
 
+/* write() copies; vmsplice() lends the page, so what the child reads is
+ * what the page holds when it reads; waited for, the page arrives whole,
+ * also when spliced on into a file. */
+static void
+test_vmsplice_lends_the_senders_page(void **state)
+{
+	struct proc p;
+
+	(void)state;
+	run(&p, 0, "pipe_vmsplice", NULL, NULL);
+	assert_non_null(strstr(p.out, "write, then overwrite: the child read "
+				      "'A' (a copy)"));
+	assert_non_null(strstr(p.out, "vmsplice, then overwrite: the child "
+				      "read 'B' (the pipe held our page)"));
+	assert_non_null(strstr(p.out, "into a memfd: all 'C'"));
+	assert_non_null(strstr(p.out, "wait until consumed: the child saw "
+				      "'C'"));
+	assert_string_equal(p.err, "");
+	proc_free(&p);
+}
+
 static void
 test_bad_arguments_exit_2(void **state)
 {
 	static const char *progs[] = {
-		"pipe_parent_child",  "pipe_request_reply", "pipe_sigpipe",
-		"pipe_partial_read",  "pipe_atomic",	    "pipe_capacity",
-		"pipe_broken_noclose"};
+		"pipe_parent_child",   "pipe_request_reply", "pipe_sigpipe",
+		"pipe_partial_read",   "pipe_atomic",	     "pipe_capacity",
+		"pipe_broken_noclose", "pipe_vmsplice"};
 	struct proc p;
 
 	(void)state;
@@ -384,6 +405,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_minimal_bad_arguments_exit_2),
 	cmocka_unit_test(test_killed_child_makes_parent_exit_1),
 	cmocka_unit_test(test_killed_parent_makes_child_exit_1),
+	cmocka_unit_test(test_vmsplice_lends_the_senders_page),
 	cmocka_unit_test(test_bad_arguments_exit_2),
 };
 

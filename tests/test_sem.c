@@ -480,7 +480,8 @@ test_minimal_counts_exactly_and_removes_its_set(void **state)
 			 0);
 	assert_int_equal(proc_wait(&p, RUN_MS), 0);
 	assert_code(&p, 0);
-	assert_non_null(strstr(p.out, ": counter 20000, expected 20000; removed"));
+	assert_non_null(
+		strstr(p.out, ": counter 20000, expected 20000; removed"));
 	assert_string_equal(p.err, "");
 	assert_int_equal(objects_alive(name_of(state)), 0);
 	proc_free(&p);
@@ -541,6 +542,183 @@ test_broken_noundo_shows_which_locks_stay_taken(void **state)
 	proc_free(&p);
 }
 
+/* ---- eventfd and file locks --------------------------------------------- */
+
+/* Plain: one read takes the sum of the writes; EFD_SEMAPHORE: one each.
+ * Then every post of the child, through the inherited eventfd, and every
+ * line it wrote to the pipe wake the parent's one poll(). */
+static void
+test_eventfd_counter_semaphore_fork_and_poll(void **state)
+{
+	struct proc p;
+
+	(void)state;
+	assert_int_equal(proc_start(&p, "sem_eventfd_counter", "-n", "4", "-i",
+				    "0", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_non_null(strstr(p.out, "plain: wrote 1, 2, 3; read 6; read "
+				      "again: EAGAIN"));
+	assert_non_null(strstr(p.out, "EFD_SEMAPHORE: wrote 1, 2, 3; read 1 6 "
+				      "times; then EAGAIN"));
+	assert_int_equal(count_str(p.out, "the eventfd is readable: read 1 "
+					  "(post "),
+			 4);
+	assert_non_null(strstr(p.out, "(post 4 of 4)"));
+	assert_int_equal(count_str(p.out, "the pipe is readable: \"item "), 4);
+	assert_non_null(strstr(p.out, "4 posts seen, pipe closed"));
+	assert_string_equal(p.err, "");
+	proc_free(&p);
+}
+
+/* A client started on its own receives the server's eventfd over the
+ * socket and posts it; the server takes every post, then removes the
+ * socket file and its directory. */
+static void
+test_eventfd_pass_to_unrelated_process(void **state)
+{
+	struct proc s, c;
+	char addr[256];
+
+	assert_int_equal(proc_start(&s, "sem_eventfd_pass", "-N",
+				    name_of(state), "-n", "5", NULL),
+			 0);
+	proc_listening_on(&s, addr, sizeof(addr), RUN_MS);
+	assert_int_equal(objects_alive(name_of(state)), 1); /* its directory */
+	assert_int_equal(
+		proc_start(&c, "sem_eventfd_pass", "-p", addr, "-n", "5", NULL),
+		0);
+	assert_int_equal(proc_wait(&c, RUN_MS), 0);
+	assert_int_equal(proc_wait(&s, RUN_MS), 0);
+	assert_code(&c, 0);
+	assert_code(&s, 0);
+	assert_non_null(strstr(c.out, "received the eventfd as fd "));
+	assert_non_null(strstr(c.out, "posted 5 times"));
+	assert_int_equal(count_str(s.out, " taken"), 5);
+	assert_non_null(strstr(s.out, "post 5 of 5 taken"));
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&s);
+	proc_free(&c);
+}
+
+/* No client: the server gives up after -t, exit 1, and leaves nothing. */
+static void
+test_eventfd_pass_without_client_gives_up_and_cleans(void **state)
+{
+	struct proc s;
+
+	assert_int_equal(proc_start(&s, "sem_eventfd_pass", "-N",
+				    name_of(state), "-t", "1", NULL),
+			 0);
+	assert_int_equal(proc_wait(&s, RUN_MS), 0);
+	assert_code(&s, 1);
+	assert_non_null(strstr(s.err, "nothing on "));
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&s);
+}
+
+/* Start an eventfd server of name and SIGKILL it, leaving its directory
+ * and socket; whether they are still there (kill_leaves_objects). */
+static int
+leave_stale_eventfd_server(const char *name)
+{
+	struct proc s;
+	char addr[256];
+
+	assert_int_equal(proc_start(&s, "sem_eventfd_pass", "-N", name, "-t",
+				    "30", NULL),
+			 0);
+	proc_listening_on(&s, addr, sizeof(addr), RUN_MS);
+	return kill_leaves_objects(&s, name);
+}
+
+/* The next server of the name removes what a SIGKILLed one left; any
+ * sweep on the machine may take it first, and then we try again. */
+static void
+test_eventfd_pass_next_server_removes_stale_directory(void **state)
+{
+	const char *name = name_of(state);
+	int proved = 0;
+
+	for (int attempt = 0; attempt < STALE_ATTEMPTS && !proved; attempt++) {
+		struct proc s;
+
+		if (!leave_stale_eventfd_server(name))
+			continue;
+		assert_int_equal(proc_start(&s, "sem_eventfd_pass", "-N", name,
+					    "-t", "1", NULL),
+				 0);
+		assert_int_equal(proc_wait(&s, RUN_MS), 0);
+		assert_code(&s, 1); /* no client came */
+		assert_int_equal(objects_alive(name), 0);
+		proved = strstr(s.out, "removed stale") != NULL;
+		proc_free(&s);
+	}
+	assert_true(proved);
+}
+
+/* The table fcntl(2) and flock(2) promise. */
+static void
+test_flock_kinds_table(void **state)
+{
+	struct proc p;
+
+	assert_int_equal(
+		proc_start(&p, "sem_flock_kinds", "-N", name_of(state), NULL),
+		0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_non_null(strstr(p.out, "\nalive    held     held     held\n"
+				      "killed   free     free     free\n"
+				      "fork     has it   EAGAIN   has it\n"
+				      "orphan   held     free     held\n"
+				      "close    held     free     held\n"));
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&p);
+}
+
+/* B is refused while A holds the lock, and granted once A has closed
+ * another descriptor of the file, A never having unlocked. */
+static void
+test_broken_fcntl_close_drops_the_lock(void **state)
+{
+	struct proc p;
+
+	assert_int_equal(proc_start(&p, "sem_broken_fcntl_close", "-N",
+				    name_of(state), NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_non_null(strstr(p.out, "B: F_GETLK: write-locked by pid "));
+	assert_non_null(strstr(p.out, "F_SETLK: EAGAIN\n"));
+	assert_non_null(strstr(p.out, "B: F_GETLK: unlocked; F_SETLK: "
+				      "granted\n"));
+	assert_non_null(strstr(p.out, "A never unlocked, yet B holds the lock "
+				      "too\n"));
+	assert_int_equal(objects_alive(name_of(state)), 0);
+	proc_free(&p);
+}
+
+static void
+test_eventfd_and_lock_demos_bad_arguments_exit_2(void **state)
+{
+	static const char *const progs[] = {
+		"sem_eventfd_counter", "sem_eventfd_pass", "sem_flock_kinds",
+		"sem_broken_fcntl_close"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		assert_usage_exit(progs[i], 0, "-h", NULL, NULL);
+		assert_usage_exit(progs[i], 2, "-x", NULL, NULL);
+		assert_usage_exit(progs[i], 2, "-t", "0", NULL);
+		assert_usage_exit(progs[i], 2, "stray", NULL, NULL);
+	}
+	assert_usage_exit("sem_eventfd_counter", 2, "-N", "x", NULL);
+	assert_usage_exit("sem_flock_kinds", 2, "-N", "a/b", NULL);
+	assert_usage_exit("sem_eventfd_pass", 2, "-p", "", NULL);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 static const struct CMUnitTest both[] = {
@@ -570,6 +748,13 @@ static const struct CMUnitTest others[] = {
 	T(test_prodcons_passes_every_item_once_in_order),
 	T(test_prodcons_killed_consumer_stops_producer),
 	T(test_broken_noundo_shows_which_locks_stay_taken),
+	T(test_eventfd_counter_semaphore_fork_and_poll),
+	T(test_eventfd_pass_to_unrelated_process),
+	T(test_eventfd_pass_without_client_gives_up_and_cleans),
+	T(test_eventfd_pass_next_server_removes_stale_directory),
+	T(test_flock_kinds_table),
+	T(test_broken_fcntl_close_drops_the_lock),
+	T(test_eventfd_and_lock_demos_bad_arguments_exit_2),
 };
 
 int
