@@ -67,6 +67,13 @@ static const char usage_text[] =
 "                      Default: everything on two different CPUs, plus\n"
 "                      latency at the smallest size on one CPU (A,A) and\n"
 "                      on any\n"
+"      --rounds N      measure everything N times (1 to 100), round after\n"
+"                      round, so that each measurement's rounds have the\n"
+"                      others between them; report the median of the rounds'\n"
+"                      p50s (messages/s for throughput) with their lowest\n"
+"                      and highest, and flag rounds more than 10% apart.\n"
+"                      An automatic count aims each round at 1/N of 0.25 s\n"
+"                      (at least 50 ms).  Default: 1\n"
 "      --format F      table, csv or json (default: table)\n"
 "  -o, --output FILE   write that to FILE instead of stdout\n"
 "      --save DIR      also write DIR/bench.csv, bench.json, bench.txt and\n"
@@ -121,6 +128,7 @@ parse_options(struct options *o, int argc, char **argv)
 		OPT_TIMEOUT,
 		OPT_GAP,
 		OPT_NO_IDLE,
+		OPT_ROUNDS,
 	};
 	static const struct option longs[] = {
 		{"list", no_argument, NULL, 'l'},
@@ -132,6 +140,7 @@ parse_options(struct options *o, int argc, char **argv)
 		{"cpus", required_argument, NULL, OPT_CPUS},
 		{"gap", required_argument, NULL, OPT_GAP},
 		{"no-idle", no_argument, NULL, OPT_NO_IDLE},
+		{"rounds", required_argument, NULL, OPT_ROUNDS},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"output", required_argument, NULL, 'o'},
 		{"save", required_argument, NULL, OPT_SAVE},
@@ -205,6 +214,15 @@ parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_NO_IDLE:
 			o->no_idle = 1;
+			break;
+		case OPT_ROUNDS:
+			if (parse_uint(optarg, 1, PLAN_ROUNDS_MAX, &secs) == -1)
+				opts_usage_error(
+					usage_text,
+					"--rounds %s: give a count from 1 to "
+					"%d",
+					optarg, PLAN_ROUNDS_MAX);
+			o->run.rounds = (unsigned)secs;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "table") != 0 &&
@@ -327,6 +345,8 @@ progress(const struct options *o, size_t i, size_t n, const struct run_spec *s,
 	format_size(s->size, size, sizeof(size));
 	fprintf(stderr, "%s: [%zu/%zu] %s %s %s cpus %s: ", prog_name(), i + 1,
 		n, s->t->name, pattern_name(s->pattern), size, cpus);
+	if (o->run.rounds > 1)
+		fprintf(stderr, "round %u: ", s->round + 1);
 	if (r->status == RUN_SKIPPED)
 		fprintf(stderr, "skipped: %s\n", r->note);
 	else if (r->status == RUN_FAILED)
@@ -443,10 +463,11 @@ main(int argc, char **argv)
 				    .warmup = ENGINE_AUTO},
 			    .format = "table"};
 	struct sigaction ign = {.sa_handler = SIG_IGN};
-	struct run_result *results;
+	struct run_result *results, *all;
+	const struct run_result **rounds;
 	struct run_spec *runs;
 	struct meta meta;
-	size_t n, failed = 0;
+	size_t n, nrounds, failed = 0;
 	FILE *out = stdout;
 	int hold = -1;
 
@@ -459,8 +480,13 @@ main(int argc, char **argv)
 	sigaction(SIGPIPE, &ign, NULL);
 	if ((runs = plan_runs(&o.run, &n)) == NULL)
 		die_errno("calloc");
+	/* all: every round's result; results: one a measurement, its rounds
+	 * merged. */
+	nrounds = o.run.rounds > 1 ? o.run.rounds : 1;
+	all = calloc(n ? n : 1, sizeof(*all));
 	results = calloc(n ? n : 1, sizeof(*results));
-	if (results == NULL)
+	rounds = calloc(nrounds, sizeof(*rounds));
+	if (all == NULL || results == NULL || rounds == NULL)
 		die_errno("calloc");
 	if (o.output != NULL)
 		out = open_out(o.output);
@@ -472,12 +498,19 @@ main(int argc, char **argv)
 	if (o.no_idle)
 		hold = no_idle(&meta.idle);
 	for (size_t i = 0; i < n; i++) {
-		if (engine_run(&runs[i], &results[i]) == -1)
-			failed++;
-		progress(&o, i, n, &runs[i], &results[i]);
+		engine_run(&runs[i], &all[i]);
+		progress(&o, i, n, &runs[i], &all[i]);
 	}
 	if (hold != -1)
 		close(hold); /* the CPUs may sleep again */
+	n /= nrounds;	     /* plan_runs(): round k's run i at k * n + i */
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < nrounds; k++)
+			rounds[k] = &all[k * n + i];
+		engine_merge_rounds(rounds, nrounds, &results[i]);
+		if (results[i].status == RUN_FAILED)
+			failed++;
+	}
 	meta.idle.njumps =
 		idle_jumps(results, n, meta.idle.jumps, IDLE_JUMPS_MAX);
 	write_format(out, o.format, results, n, &meta);
@@ -490,6 +523,8 @@ main(int argc, char **argv)
 	if (failed > 0)
 		warn_msg("%zu measurement(s) failed: see FAILED above", failed);
 	free(runs);
+	free(all);
 	free(results);
+	free(rounds);
 	return failed > 0 ? 1 : 0;
 }

@@ -406,6 +406,104 @@ plan_measures_latency_at_every_gap_and_throughput_once(void **state)
 	free(r);
 }
 
+static void
+plan_makes_each_round_after_the_last(void **state)
+{
+	struct plan_opts o = three_transports();
+	struct run_spec *r, *one;
+	size_t n, n1;
+
+	(void)state;
+	o.ncpus = 1;
+	one = plan_runs(&o, &n1);
+	assert_non_null(one);
+	o.rounds = 3;
+	r = plan_runs(&o, &n);
+	assert_non_null(r);
+	assert_int_equal(n, 3 * n1);
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < n1; i++) {
+			const struct run_spec *x = &r[k * n1 + i];
+
+			expect_run(x, one[i].t, one[i].pattern, one[i].size,
+				   one[i].cpus.a);
+			assert_int_equal(x->round, k);
+			/* an automatic count: a third of the target each */
+			assert_int_equal(x->target_ms, ENGINE_TARGET_MS / 3);
+			assert_int_equal(one[i].target_ms, 0);
+		}
+	free(r);
+	o.rounds = 100; /* never below the least a round aims at */
+	r = plan_runs(&o, &n);
+	assert_int_equal(n, 100 * n1);
+	assert_true(r[0].target_ms >= 50);
+	free(r);
+	free(one);
+}
+
+/* A round of pipe latency at 64 B with p50 p, or a throughput of p. */
+static struct run_result
+round_of(enum pattern pat, double p)
+{
+	struct run_result r = {.t = &pipe_transport,
+			       .pattern = pat,
+			       .size = 64,
+			       .status = RUN_OK,
+			       .rounds = 1};
+
+	if (pat == PAT_LATENCY)
+		r.rtt.p50 = (uint64_t)p;
+	else
+		r.msgs_per_s = p;
+	r.count = (unsigned long)p; /* which round stood: see count */
+	r.spread_min = r.spread_max = p;
+	return r;
+}
+
+static void
+rounds_merge_to_the_median_round(void **state)
+{
+	struct run_result a[4], out;
+	const struct run_result *p[4] = {&a[0], &a[1], &a[2], &a[3]};
+
+	(void)state;
+	a[0] = round_of(PAT_LATENCY, 1200);
+	a[1] = round_of(PAT_LATENCY, 1000);
+	a[2] = round_of(PAT_LATENCY, 1100);
+	engine_merge_rounds(p, 3, &out);
+	assert_int_equal(out.rounds, 3);
+	assert_int_equal(out.rtt.p50, 1100); /* the median round, whole */
+	assert_int_equal(out.count, 1100);
+	assert_true(out.spread_min == 1000 && out.spread_max == 1200);
+	/* (1200 - 1000) / 1100: flagged */
+	assert_true(engine_spread(&out) > ENGINE_SPREAD_FLAG);
+	assert_true(engine_spread(&out) - 200.0 / 1100 < 1e-9 &&
+		    200.0 / 1100 - engine_spread(&out) < 1e-9);
+	/* even: the lower middle one, a figure that was measured */
+	a[3] = round_of(PAT_LATENCY, 1050);
+	engine_merge_rounds(p, 4, &out);
+	assert_int_equal(out.rtt.p50, 1050);
+	assert_int_equal(out.rounds, 4);
+	/* close rounds are not flagged; one round has no spread */
+	a[0] = round_of(PAT_THROUGHPUT, 1e6);
+	a[1] = round_of(PAT_THROUGHPUT, 1.05e6);
+	a[2] = round_of(PAT_THROUGHPUT, 0.98e6);
+	engine_merge_rounds(p, 3, &out);
+	assert_true(out.msgs_per_s == 1e6);
+	assert_true(out.spread_min == 0.98e6 && out.spread_max == 1.05e6);
+	assert_true(engine_spread(&out) < ENGINE_SPREAD_FLAG);
+	engine_merge_rounds(p, 1, &out);
+	assert_int_equal(out.rounds, 1);
+	assert_true(engine_spread(&out) == 0);
+	/* a failed round fails the measurement, and says which */
+	a[1].status = RUN_FAILED;
+	snprintf(a[1].note, sizeof(a[1].note), "client: recv: EPIPE");
+	engine_merge_rounds(p, 3, &out);
+	assert_int_equal(out.status, RUN_FAILED);
+	assert_string_equal(out.note, "round 2 of 3: client: recv: EPIPE");
+	assert_true(engine_spread(&out) == 0);
+}
+
 /* A latency result of transport t at gap g with the given p50. */
 static struct run_result
 at_gap(const struct transport *t, uint64_t g, uint64_t p50)
@@ -532,6 +630,10 @@ bad_options_exit_2_with_a_clear_message(void **state)
 	expect_usage_error("--gap 2s: \"2s\" is not a gap from 0 to 1s",
 			   "--gap", "2s");
 	expect_usage_error("--gap 0,: an empty item", "--gap", "0,");
+	expect_usage_error("--rounds 0: give a count from 1 to 100", "--rounds",
+			   "0");
+	expect_usage_error("--rounds 101: give a count from 1 to 100",
+			   "--rounds", "101");
 }
 
 /* A gap is a pause between round trips: a stream has none to take. */
@@ -587,7 +689,8 @@ run_small(struct proc *p, const char *name, const char *fmt)
 	assert_code(p, 0);
 }
 
-#define CSV_FIELDS 17 /* the contract's 16, and gap_ns */
+/* the contract's 16, gap_ns, rounds and the two pairs of spread */
+#define CSV_FIELDS 22
 
 /* Split one CSV line (up to its newline) into fields, quotes removed;
  * returns how many (CSV_FIELDS + 1: too many). */
@@ -618,7 +721,7 @@ static const char csv_header[] =
 	"mech,pattern,size,count,cpus,min_ns,p50_ns,p90_ns,p99_ns,"
 	"p999_ns,max_ns,mean_ns,msgs_per_s,mb_per_s,cpu_ns_per_msg,"
 	"ctxsw_per_msg"
-	",gap_ns\n";
+	",gap_ns,rounds,p50_min_ns,p50_max_ns,msgs_per_s_min,msgs_per_s_max\n";
 
 static void
 csv_header_is_the_contract(void **state)
@@ -644,7 +747,78 @@ csv_header_is_the_contract(void **state)
 			assert_int_equal(f[i][0] == '\0', lat);
 		assert_true(f[14][0] != '\0' && f[15][0] != '\0');
 		assert_string_equal(f[16], "0"); /* no --gap: gap_ns 0 */
+		assert_string_equal(f[17], "1"); /* no --rounds: one */
+		/* one round: its spread is its own figure, in the
+		 * pattern's pair, the other pair empty */
+		if (lat) {
+			assert_string_equal(f[18], f[6]);
+			assert_string_equal(f[19], f[6]);
+		} else {
+			assert_int_equal(atof(f[20]) == atof(f[12]), 1);
+			assert_int_equal(atof(f[21]) == atof(f[12]), 1);
+		}
+		assert_int_equal(f[18][0] == '\0', !lat);
+		assert_int_equal(f[20][0] == '\0', lat);
 	}
+	proc_free(&p);
+}
+
+/* --rounds 3: every row stands for three rounds, its p50 (msgs/s) one of
+ * them, between the lowest and the highest; the table shows the spread
+ * and says once what it means. */
+static void
+rounds_report_the_median_and_the_spread(void **state)
+{
+	struct proc p;
+	int rows = 0;
+
+	assert_int_equal(proc_start(&p, "ipcbench", "-N", name_of(state), "-m",
+				    "pipe,sem-sysv", "-s", "64", "-n", "50",
+				    "--warmup", "5", "--cpus", "any",
+				    "--rounds", "3", "--format", "csv", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_memory_equal(p.out, csv_header, strlen(csv_header));
+	/* every measurement made three times, one round after another */
+	assert_non_null(strstr(p.err, "round 3: "));
+	for (const char *line = strchr(p.out, '\n') + 1; *line != '\0';
+	     line = strchr(line, '\n') + 1) {
+		char f[CSV_FIELDS][32];
+		int lat = strstr(line, ",latency,") != NULL;
+
+		assert_int_equal(csv_split(line, f), CSV_FIELDS);
+		assert_string_equal(f[17], "3");
+		if (f[3][0] == '\0') /* skipped: sem-sysv at 64 B */
+			continue;
+		rows++;
+		if (lat) {
+			assert_true(atof(f[18]) <= atof(f[6]));
+			assert_true(atof(f[6]) <= atof(f[19]));
+		} else {
+			assert_true(atof(f[20]) <= atof(f[12]) + 0.05);
+			assert_true(atof(f[12]) <= atof(f[21]) + 0.05);
+		}
+	}
+	/* pipe at 64 B, sem-sysv at 0 B, both patterns */
+	assert_int_equal(rows, 4);
+	proc_free(&p);
+
+	assert_int_equal(proc_start(&p, "ipcbench", "-N", name_of(state), "-m",
+				    "pipe", "-s", "64", "-p", "latency", "-n",
+				    "50", "--warmup", "5", "--cpus", "any",
+				    "--rounds", "2", "-q", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_non_null(strstr(p.out, "p50 of 2 rounds, low..high"));
+	assert_non_null(strstr(p.out, " us.."));
+	assert_non_null(strstr(p.out, "rounds: each row is the median round "
+				      "of 2"));
+	/* flagged or not, said once: which, the timing decides */
+	assert_int_equal(count_str(p.out, "Likely cause: ") +
+				 count_str(p.out, "No row's rounds differ"),
+			 1);
 	proc_free(&p);
 }
 
@@ -810,6 +984,10 @@ json_parses_with_the_contract_keys(void **state)
 		"results[].ctxsw_per_msg",
 		"results[].skipped",
 		"results[].gap_ns",
+		"results[].rounds",
+		"results[].spread",
+		"results[].spread.p50_min_ns",
+		"results[].spread.msgs_per_s_max",
 		"meta.idle",
 		"meta.idle.cpuidle_driver",
 		"meta.idle.cpuidle_governor",
@@ -858,13 +1036,15 @@ skipped_and_failed_rows_say_why(void **state)
 	r[0] = (struct run_result){.t = &pipe_transport,
 				   .size = 64,
 				   .status = RUN_SKIPPED,
-				   .cpus = PLACEMENT_ANY};
+				   .cpus = PLACEMENT_ANY,
+				   .rounds = 1};
 	snprintf(r[0].note, sizeof(r[0].note), "at most 4 bytes: \"why\"");
 	r[1] = (struct run_result){.t = &pipe_transport,
 				   .size = 64,
 				   .pattern = PAT_THROUGHPUT,
 				   .status = RUN_FAILED,
-				   .cpus = {0, 1}};
+				   .cpus = {0, 1},
+				   .rounds = 3};
 	snprintf(r[1].note, sizeof(r[1].note), "server: recv: EPIPE");
 	meta_collect(&m, &r[1].cpus, 1);
 	f = open_memstream(&buf, &len);
@@ -884,9 +1064,9 @@ skipped_and_failed_rows_say_why(void **state)
 	output_csv(f, r, 2);
 	fclose(f);
 	assert_non_null(
-		strstr(buf, "\npipe,latency,64,,\"any\",,,,,,,,,,,,0\n"));
-	assert_non_null(
-		strstr(buf, "\npipe,throughput,64,,\"0,1\",,,,,,,,,,,,0\n"));
+		strstr(buf, "\npipe,latency,64,,\"any\",,,,,,,,,,,,0,1,,,,\n"));
+	assert_non_null(strstr(
+		buf, "\npipe,throughput,64,,\"0,1\",,,,,,,,,,,,0,3,,,,\n"));
 	free(buf);
 }
 
@@ -1237,6 +1417,8 @@ main(void)
 		cmocka_unit_test(plan_measures_notifications_at_their_own_size),
 		cmocka_unit_test(
 			plan_measures_latency_at_every_gap_and_throughput_once),
+		cmocka_unit_test(plan_makes_each_round_after_the_last),
+		cmocka_unit_test(rounds_merge_to_the_median_round),
 		cmocka_unit_test(the_jump_is_where_the_blocking_median_doubles),
 		cmocka_unit_test_setup_teardown(
 			sizes_above_the_limit_are_skipped_with_the_reason,
@@ -1249,6 +1431,9 @@ main(void)
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(
 			json_parses_with_the_contract_keys, fixture_setup,
+			fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			rounds_report_the_median_and_the_spread, fixture_setup,
 			fixture_teardown),
 		cmocka_unit_test(skipped_and_failed_rows_say_why),
 		cmocka_unit_test_setup_teardown(
