@@ -82,6 +82,13 @@ bench-peers: $(BIN)/ipcbench
 	@mkdir -p $(RESULTS)
 	@sh bench/peers.sh $(BIN)/ipcbench $(RESULTS)
 
+# ipcbench --serve and --connect across two network namespaces joined by
+# a veth pair, without and with 1 ms of netem delay each way
+# (bench/netns-check.sh; as root; the namespaces go whatever happens).
+.PHONY: bench-netns
+bench-netns: $(BIN)/ipcbench
+	@sh bench/netns-check.sh $(BIN)/ipcbench; rc=$$?; [ $$rc -eq 77 ] || exit $$rc
+
 # Hold ipcbench to its yardsticks: bare system-call loops, one cache line,
 # and the pipe (bench/bare-check.sh; slow, run it on a quiet machine).
 .PHONY: bench-check

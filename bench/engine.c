@@ -714,8 +714,10 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 	/* A SIGCHLD ignored by our parent would reap the children behind
 	 * our back: take it back for the run. */
 	sigaction(SIGCHLD, &dfl, &old_chld);
-	pid[SIDE_SERVER] = spawn(spec, &ch, sh, SIDE_SERVER, start[SIDE_SERVER],
-				 start[SIDE_CLIENT], &old);
+	if (!spec->remote) /* remote: the server is another host's */
+		pid[SIDE_SERVER] =
+			spawn(spec, &ch, sh, SIDE_SERVER, start[SIDE_SERVER],
+			      start[SIDE_CLIENT], &old);
 	if (pid[SIDE_SERVER] != -1)
 		pid[SIDE_CLIENT] =
 			spawn(spec, &ch, sh, SIDE_CLIENT, start[SIDE_CLIENT],
@@ -740,7 +742,8 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 	}
 	/* The start: each child learns its peer; both go at once. */
 	for (int s = 0; s < 2; s++) {
-		write_full(start[s][1], &pid[!s], sizeof(pid_t));
+		if (pid[s] > 0)
+			write_full(start[s][1], &pid[!s], sizeof(pid_t));
 		close(start[s][1]);
 		start[s][1] = -1;
 	}

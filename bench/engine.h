@@ -74,6 +74,8 @@ struct run_spec {
 	unsigned target_ms;    /* auto count aims at this; 0: the default */
 	uint64_t gap_ns;       /* latency: client sleeps this before each */
 	unsigned round;	       /* --rounds: which round, from 0 */
+	int remote;	       /* the server runs elsewhere (remote.h): fork
+				* the client only */
 };
 
 enum run_status {

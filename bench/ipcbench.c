@@ -29,6 +29,7 @@
 #include "opts.h"
 #include "output.h"
 #include "parse.h"
+#include "remote.h"
 #include "transport.h"
 
 /* clang-format off */
@@ -74,6 +75,18 @@ static const char usage_text[] =
 "                      and highest, and flag rounds more than 10% apart.\n"
 "                      An automatic count aims each round at 1/N of 0.25 s\n"
 "                      (at least 50 ms).  Default: 1\n"
+"      --serve [ADDR:]PORT\n"
+"                      run only the server side of socket-tcp and socket-udp,\n"
+"                      on TCP and UDP port PORT of ADDR (default 0.0.0.0,\n"
+"                      every interface; port 0: one the kernel picks), one\n"
+"                      session at a time, until killed (Ctrl-C); its first\n"
+"                      line says where it listens; other options but -q do\n"
+"                      not apply\n"
+"      --connect HOST:PORT\n"
+"                      with -m socket-tcp or -m socket-udp: run only the\n"
+"                      client side, against ipcbench --serve on HOST: the\n"
+"                      same round trips, verification and output.  Latency\n"
+"                      only; --cpus places the client (default: any)\n"
 "      --format F      table, csv or json (default: table)\n"
 "  -o, --output FILE   write that to FILE instead of stdout\n"
 "      --save DIR      also write DIR/bench.csv, bench.json, bench.txt and\n"
@@ -95,6 +108,8 @@ struct options {
 	struct plan_opts run; /* what to measure */
 	const char *format, *output, *save;
 	int quiet, list, no_idle;
+	int serve; /* --serve: at serve_at */
+	struct sockaddr_in serve_at;
 };
 
 /* --gap LIST into o->run, after -p: a gap is a pause between round
@@ -117,6 +132,36 @@ parse_gaps(struct options *o, const char *gaps)
 				 gaps);
 }
 
+/* --connect HOST:PORT, after -m and -p: the one socket transport named
+ * becomes its remote client; latency only; the client anywhere unless
+ * --cpus says. */
+static void
+parse_connect(struct options *o, const char *to, int pattern_given)
+{
+	struct sockaddr_in sa;
+	const char *name = o->run.mechs[0]->name;
+	char err[256];
+
+	if (o->run.nmechs != 1 || (strcmp(name, "socket-tcp") != 0 &&
+				   strcmp(name, "socket-udp") != 0))
+		opts_usage_error(usage_text,
+				 "--connect %s: name the one transport to "
+				 "measure, -m socket-tcp or -m socket-udp",
+				 to);
+	if (pattern_given && o->run.throughput)
+		opts_usage_error(usage_text,
+				 "--connect %s: across hosts ipcbench measures "
+				 "latency only (-p latency)",
+				 to);
+	if (remote_parse(to, 0, &sa, err, sizeof(err)) == -1)
+		opts_usage_error(usage_text, "--connect %s: %s", to, err);
+	o->run.mechs[0] = remote_client(o->run.mechs[0], &sa);
+	o->run.throughput = 0;
+	o->run.remote = 1;
+	if (o->run.ncpus == 0)
+		o->run.cpus[o->run.ncpus++] = PLACEMENT_ANY;
+}
+
 static void
 parse_options(struct options *o, int argc, char **argv)
 {
@@ -129,6 +174,8 @@ parse_options(struct options *o, int argc, char **argv)
 		OPT_GAP,
 		OPT_NO_IDLE,
 		OPT_ROUNDS,
+		OPT_SERVE,
+		OPT_CONNECT,
 	};
 	static const struct option longs[] = {
 		{"list", no_argument, NULL, 'l'},
@@ -141,6 +188,8 @@ parse_options(struct options *o, int argc, char **argv)
 		{"gap", required_argument, NULL, OPT_GAP},
 		{"no-idle", no_argument, NULL, OPT_NO_IDLE},
 		{"rounds", required_argument, NULL, OPT_ROUNDS},
+		{"serve", required_argument, NULL, OPT_SERVE},
+		{"connect", required_argument, NULL, OPT_CONNECT},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"output", required_argument, NULL, 'o'},
 		{"save", required_argument, NULL, OPT_SAVE},
@@ -151,6 +200,8 @@ parse_options(struct options *o, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *mechs = "all", *sizes = "64,4K,64K,1M", *gaps = NULL;
+	const char *serve = NULL, *connect_to = NULL;
+	int pattern_given = 0;
 	unsigned long secs;
 	char err[256];
 	int c, n;
@@ -174,6 +225,7 @@ parse_options(struct options *o, int argc, char **argv)
 					"-p %s: say latency, throughput or "
 					"all",
 					optarg);
+			pattern_given = 1;
 			o->run.latency = strcmp(optarg, "throughput") != 0;
 			o->run.throughput = strcmp(optarg, "latency") != 0;
 			break;
@@ -214,6 +266,12 @@ parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_NO_IDLE:
 			o->no_idle = 1;
+			break;
+		case OPT_SERVE:
+			serve = optarg;
+			break;
+		case OPT_CONNECT:
+			connect_to = optarg;
 			break;
 		case OPT_ROUNDS:
 			if (parse_uint(optarg, 1, PLAN_ROUNDS_MAX, &secs) == -1)
@@ -286,6 +344,18 @@ parse_options(struct options *o, int argc, char **argv)
 	if (optind < argc)
 		opts_usage_error(usage_text, "unexpected argument %s",
 				 argv[optind]);
+	if (serve != NULL) {
+		if (connect_to != NULL)
+			opts_usage_error(usage_text,
+					 "--serve and --connect: one host "
+					 "serves, the other connects");
+		if (remote_parse(serve, 1, &o->serve_at, err, sizeof(err)) ==
+		    -1)
+			opts_usage_error(usage_text, "--serve %s: %s", serve,
+					 err);
+		o->serve = 1;
+		return;
+	}
 	if ((n = cli_mechs(mechs, o->run.mechs, CLI_MECHS_MAX, err,
 			   sizeof(err))) <= 0)
 		opts_usage_error(usage_text, "-m %s: %s", mechs,
@@ -296,6 +366,8 @@ parse_options(struct options *o, int argc, char **argv)
 		opts_usage_error(usage_text, "-s %s: %s", sizes,
 				 n == 0 ? "no size given" : err);
 	o->run.nsizes = (size_t)n;
+	if (connect_to != NULL)
+		parse_connect(o, connect_to, pattern_given);
 	if (gaps != NULL)
 		parse_gaps(o, gaps);
 	if (o->run.ncpus == 0) {
@@ -472,6 +544,10 @@ main(int argc, char **argv)
 	int hold = -1;
 
 	parse_options(&o, argc, argv);
+	if (o.serve) {
+		sigaction(SIGPIPE, &ign, NULL);
+		return remote_serve(&o.serve_at, o.quiet) == -1 ? 1 : 0;
+	}
 	if (o.list) {
 		list_transports();
 		return 0;

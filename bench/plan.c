@@ -63,6 +63,7 @@ plan_runs(const struct plan_opts *o, size_t *n)
 				.name = o->name,
 				.timeout_s = o->timeout_s,
 				.target_ms = rounds > 1 ? target : 0,
+				.remote = o->remote,
 			};
 
 			if (!want || (less && !lat))

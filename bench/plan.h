@@ -29,6 +29,7 @@ struct plan_opts {
 	const char *name;		       /* -N, or NULL */
 	unsigned timeout_s;		       /* 0: the engine's default */
 	unsigned rounds;		       /* --rounds; 0 means 1 */
+	int remote; /* --connect: the server is elsewhere (remote.h) */
 };
 
 /* The measurements o asks for, in the order they are made and shown:
