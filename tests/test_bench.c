@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -672,6 +674,210 @@ help_and_list_exit_0(void **state)
 	for (size_t i = 0; i < transports_count; i++)
 		assert_non_null(strstr(p.out, transports[i]->name));
 	proc_free(&p);
+}
+
+/* ipcbench with the arguments after want (NULL-terminated) must exit 2
+ * and say want on stderr. */
+static void
+expect_usage_errorv(const char *want, ...)
+{
+	struct proc p;
+	va_list ap;
+	int rc;
+
+	va_start(ap, want);
+	rc = proc_startv(&p, "ipcbench", ap);
+	va_end(ap);
+	assert_int_equal(rc, 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 2);
+	if (strstr(p.err, want) == NULL)
+		fail_msg("stderr lacks \"%s\":\n%s", want, p.err);
+	assert_string_equal(p.out, "");
+	proc_free(&p);
+}
+
+static void
+serve_and_connect_are_checked(void **state)
+{
+	(void)state;
+	expect_usage_errorv("--connect 127.0.0.1:9: name the one transport",
+			    "--connect", "127.0.0.1:9", NULL);
+	expect_usage_errorv("name the one transport", "-m",
+			    "socket-tcp,socket-udp", "--connect", "127.0.0.1:9",
+			    NULL);
+	expect_usage_errorv("name the one transport", "-m", "pipe", "--connect",
+			    "127.0.0.1:9", NULL);
+	expect_usage_errorv("latency only", "-m", "socket-tcp", "-p",
+			    "throughput", "--connect", "127.0.0.1:9", NULL);
+	expect_usage_errorv("--connect nohost: is not HOST:PORT", "-m",
+			    "socket-udp", "--connect", "nohost", NULL);
+	expect_usage_errorv("has no port from 1 to 65535", "-m", "socket-udp",
+			    "--connect", "127.0.0.1:0", NULL);
+	expect_usage_errorv("--serve 70000: has no port", "--serve", "70000",
+			    NULL);
+	expect_usage_errorv("one host serves, the other connects", "--serve",
+			    "0", "--connect", "127.0.0.1:9", NULL);
+}
+
+/* --serve on loopback, port 0, and --connect to it: both socket
+ * transports measured with the client alone, every round trip verified by
+ * the server (5 warm-up, 1 to start, 100 timed: 106 a session), each
+ * round a session. */
+static void
+serve_and_connect_measure_the_same_round_trips(void **state)
+{
+	static const char *const mechs[] = {"socket-tcp", "socket-udp"};
+	struct proc srv, p;
+	char addr[64], row[64];
+
+	(void)state;
+	assert_int_equal(
+		proc_start(&srv, "ipcbench", "--serve", "127.0.0.1:0", NULL),
+		0);
+	proc_listening_on(&srv, addr, sizeof(addr), RUN_MS);
+	for (size_t m = 0; m < 2; m++) {
+		assert_int_equal(proc_start(&p, "ipcbench", "-m", mechs[m],
+					    "--connect", addr, "-s", "64", "-n",
+					    "100", "--warmup", "5", "--rounds",
+					    "2", "--format", "csv", "-q", NULL),
+				 0);
+		assert_int_equal(proc_wait(&p, RUN_MS), 0);
+		assert_code(&p, 0);
+		assert_memory_equal(p.out, CSV_HEADER "\n",
+				    strlen(CSV_HEADER) + 1);
+		snprintf(row, sizeof(row), "\n%s,latency,64,100,\"any\",",
+			 mechs[m]);
+		assert_non_null(strstr(p.out, row));
+		assert_int_equal(count_str(p.out, "\n"), 2); /* latency only */
+		proc_free(&p);
+	}
+	kill(srv.pid, SIGTERM);
+	assert_int_equal(proc_wait(&srv, RUN_MS), 0);
+	assert_int_equal(count_str(srv.out, "socket-tcp, 64 B, 106 round "
+					    "trips verified"),
+			 2);
+	assert_int_equal(count_str(srv.out, "socket-udp, 64 B, 106 round "
+					    "trips verified"),
+			 2);
+	proc_free(&srv);
+	/* Nobody there now: the run fails, and says why. */
+	assert_int_equal(proc_start(&p, "ipcbench", "-m", "socket-tcp",
+				    "--connect", addr, "-s", "64", "-q",
+				    "--format", "json", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 1);
+	assert_non_null(strstr(p.out, "attach: Connection refused"));
+	proc_free(&p);
+}
+
+/* This test program's directory: build/bin, where ipcbench is. */
+static void
+bin_dir(char *dir, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", dir, len - 1);
+	char *slash;
+
+	assert_true(n > 0);
+	dir[n] = '\0';
+	slash = strrchr(dir, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+}
+
+/* As root: the client in one network namespace, the server in another,
+ * a veth pair between them (bench/netns-check.sh, which checks what the
+ * delay does where the kernel has netem). */
+static void
+two_hosts_in_network_namespaces(void **state)
+{
+	char dir[4096], script[4300], out[8192];
+	int rc;
+
+	(void)state;
+	bin_dir(dir, sizeof(dir));
+	snprintf(script, sizeof(script),
+		 "sh \"$IPCLAB_TOP/bench/netns-check.sh\" \"%s/ipcbench\"",
+		 dir);
+	rc = sh_run(".", script, out, sizeof(out));
+	if (rc == 77) {
+		print_message("%s", out);
+		skip();
+	}
+	if (rc != 0)
+		fail_msg("netns-check exited %d:\n%s", rc, out);
+	assert_non_null(strstr(out, "socket-tcp  none"));
+	assert_non_null(strstr(out, "socket-udp  none"));
+	assert_non_null(strstr(out, "netns-check: passed"));
+}
+
+/* Whether path exists. */
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* As root: netns-check.sh interrupted (SIGINT) once its namespaces are up
+ * removes them, and the veth pair with them. */
+static void
+netns_check_removes_its_namespaces_when_interrupted(void **state)
+{
+	char dir[4096], bench[4200], path[3][80], line[256] = "";
+	int out[2], status;
+	ssize_t n;
+	size_t got = 0;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("skipped: ip netns needs root\n");
+		skip();
+	}
+	if (system("command -v ip >/dev/null 2>&1") != 0) {
+		print_message("skipped: no ip(8)\n");
+		skip();
+	}
+	bin_dir(dir, sizeof(dir));
+	snprintf(bench, sizeof(bench), "%s/ipcbench", dir);
+	assert_int_equal(pipe(out), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		dup2(out[1], STDOUT_FILENO);
+		close(out[0]);
+		close(out[1]);
+		setenv("IPCLAB_NETNS_HOLD", "1", 1);
+		signal(SIGINT, SIG_DFL);
+		execlp("sh", "sh", "bench/netns-check.sh", bench, (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	/* "namespaces up: ..." once they are, or end of file */
+	while (got + 1 < sizeof(line) && strstr(line, "\n") == NULL &&
+	       (n = read(out[0], line + got, sizeof(line) - 1 - got)) > 0) {
+		got += (size_t)n;
+		line[got] = '\0';
+	}
+	close(out[0]);
+	snprintf(path[0], sizeof(path[0]), "/run/netns/ipclab-%d-a", (int)pid);
+	snprintf(path[1], sizeof(path[1]), "/run/netns/ipclab-%d-b", (int)pid);
+	snprintf(path[2], sizeof(path[2]), "/sys/class/net/ipl%da", (int)pid);
+	if (strstr(line, "namespaces up") == NULL) {
+		kill(pid, SIGKILL);
+		wait_child(pid, 10000, &status);
+		fail_msg("netns-check.sh said: %s", line);
+	}
+	assert_true(exists(path[0]) && exists(path[1]));
+	assert_int_equal(kill(pid, SIGINT), 0);
+	assert_int_equal(wait_child(pid, 10000, &status), 0);
+	for (int i = 0; i < 3; i++)
+		if (exists(path[i]))
+			fail_msg("%s is still there", path[i]);
 }
 
 /* --- the program: output formats ------------------------------------- */
@@ -1426,6 +1632,12 @@ main(void)
 		cmocka_unit_test(bad_options_exit_2_with_a_clear_message),
 		cmocka_unit_test(a_gap_for_throughput_is_refused),
 		cmocka_unit_test(help_and_list_exit_0),
+		cmocka_unit_test(serve_and_connect_are_checked),
+		cmocka_unit_test(
+			serve_and_connect_measure_the_same_round_trips),
+		cmocka_unit_test(two_hosts_in_network_namespaces),
+		cmocka_unit_test(
+			netns_check_removes_its_namespaces_when_interrupted),
 		cmocka_unit_test_setup_teardown(csv_header_is_the_contract,
 						fixture_setup,
 						fixture_teardown),
