@@ -19,9 +19,9 @@
 #     round trip it measured and calls that the latency);
 #   - rt-tests: they report min, average and max of a ONE-WAY time
 #     (gettimeofday before the send, gettimeofday after the receive, 1 us
-#     steps), with a sleep of the interval (1000 us, their default) before
-#     each: their average, doubled, stands in for a round trip.  Those
-#     rows are marked "*".
+#     steps), with a sleep of the interval (PEERS_INTERVAL, 1000 us, their
+#     default) before each: their average, doubled, stands in for a round
+#     trip.  Those rows are marked "*".
 # ratio = ipcbench / peer.  docs/bench.md explains those outside 0.8-1.25.
 #
 # A tool that is missing is said so and skipped; the others still run.
@@ -33,6 +33,7 @@ results=${2:?usage: sh bench/peers.sh IPCBENCH RESULTS_DIR}
 runs=${PEERS_RUNS:-3}
 cpus=${PEERS_CPUS:-0,1}
 loops=${PEERS_LOOPS:-1000}  # rt-tests: samples a run (about 1 s each)
+interval=${PEERS_INTERVAL:-1000} # rt-tests: their sleep before each, us
 secs=${PEERS_SECS:-1}       # sockperf: seconds a run, after its warm-up
 port=$((20000 + $$ % 20000)) # sockperf: a port no other run shares
 csv=$results/peers.csv
@@ -62,7 +63,7 @@ ratio() {
 	[ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b }'
 }
 
-# ipcbench MECH SIZE A B: the p50 of one latency run, in us.  The CSV's
+# ipcbench MECH SIZE A B: the p50 and the mean of one latency run, in us.  The CSV's
 # cpus field is quoted ("0,1"): blank it out before splitting on commas;
 # the row measured is the one with a count (a notification transport's
 # row at its own size; the one at SIZE, beyond it, is skipped).
@@ -70,7 +71,7 @@ run_ipcbench() {
 	"$bench" -m "$1" -p latency -s "$2" --cpus "$3,$4" -q --format csv \
 		-N "peers-$$" 2>"$tmp/err" |
 		sed 's/"[^"]*"/x/' |
-		awk -F, 'NR > 1 && $4 != "" { printf "%.3f\n", $7 / 1000; exit }'
+		awk -F, 'NR > 1 && $4 != "" { printf "%.3f %.3f\n", $7 / 1000, $12 / 1000; exit }'
 }
 
 # The pid of the first child of process $1, once it has one (at most
@@ -126,7 +127,7 @@ run_rt() {
 	shift 3
 	rm -f "$tmp/rt.json"
 	timeout -s INT 60 taskset -c "$a,$b" "$tool" -q -l "$loops" \
-		--json="$tmp/rt.json" "$@" >"$tmp/out" 2>&1 &
+		-i "$interval" --json="$tmp/rt.json" "$@" >"$tmp/out" 2>&1 &
 	watch=$!
 	if [ "$a" != "$b" ]; then
 		pid=$(child_of "$watch")
@@ -181,33 +182,43 @@ pair() {
 	mech=$1 size=$2 a=$3 b=$4 peer=$5 stat=$6 mark=$7
 	shift 7
 	: >"$tmp/A"
+	: >"$tmp/M"
 	: >"$tmp/B"
 	r=0
 	while [ "$r" -lt "$runs" ]; do
 		if [ "$mech" != - ]; then
 			v=$(run_ipcbench "$mech" "$size" "$a" "$b")
-			[ -n "$v" ] && echo "$v" >>"$tmp/A"
+			if [ -n "$v" ]; then
+				echo "${v% *}" >>"$tmp/A"
+				echo "${v#* }" >>"$tmp/M"
+			fi
 		fi
 		v=$("$@")
 		[ -n "$v" ] && echo "$v" >>"$tmp/B"
 		r=$((r + 1))
 	done
 	ib=$(median <"$tmp/A")
+	im=$(median <"$tmp/M")
 	pv=$(median <"$tmp/B")
 	rt=$(ratio "$ib" "$pv")
+	# Against an average, ipcbench's own mean too: the same statistic.
+	rm_=
+	[ -n "$mark" ] && rm_=$(ratio "$im" "$pv")
 	if [ -z "$pv" ]; then
 		why=$(tail -n 1 "$tmp/out" 2>/dev/null)
 		echo "bench-peers: $peer at cpus $a,$b gave no figure: ${why:-no output}" >&2
 	fi
-	printf '%-12s %-22s %-5s %5s %9s %9s %6s %s%s\n' "$mech" "$peer" "$a,$b" \
-		"$size" "${ib:--}" "${pv:--}" "${rt:--}" "$stat" "$mark"
-	printf '%s,%s,"%s,%s",%s,%s,%s,%s,"%s",%s,"%s","%s"\n' "$mech" "$peer" \
-		"$a" "$b" "$size" "$ib" "$pv" "$rt" "$stat" \
-		"$([ -n "$mark" ] && echo converted || echo direct)" \
+	printf '%-11s %-19s %-4s %4s %8s %8s %5s %8s %5s  %s%s\n' "$mech" "$peer" \
+		"$a,$b" "$size" "${ib:--}" "${pv:--}" "${rt:--}" "${im:--}" \
+		"${rm_:--}" "$stat" "$mark"
+	printf '%s,%s,"%s,%s",%s,%s,%s,%s,"%s",%s,%s,%s,"%s","%s"\n' "$mech" \
+		"$peer" "$a" "$b" "$size" "$ib" "$pv" "$rt" "$stat" \
+		"$([ -n "$mark" ] && echo converted || echo direct)" "$im" "$rm_" \
 		"$(paste -sd' ' "$tmp/A")" "$(paste -sd' ' "$tmp/B")" >>"$csv"
 }
 
 mkdir -p "$results" || exit 1
+[ "$interval" = 1000 ] || echo "bench-peers: rt-tests sleep $interval us before each message (PEERS_INTERVAL), not their default 1000" >&2
 a=${cpus%%,*}
 b=${cpus#*,}
 if ! taskset -c "$b" true 2>/dev/null; then
@@ -226,9 +237,9 @@ if [ "$(id -u)" != 0 ]; then
 	echo "bench-peers: not root: rt-tests refuse to start unless they may use SCHED_FIFO (root, or the realtime group); their rows may be empty" >&2
 fi
 
-echo 'ipcbench,peer,cpus,size,ipcbench_p50_us,peer_us,ratio,peer_statistic,peer_figure,ipcbench_runs_us,peer_runs_us' >"$csv"
+echo 'ipcbench,peer,cpus,size,ipcbench_p50_us,peer_us,ratio,peer_statistic,peer_figure,ipcbench_mean_us,mean_ratio,ipcbench_runs_us,peer_runs_us' >"$csv"
 echo "ipcbench beside the field's tools: round trip p50 in us, median of $runs runs each side, A B A B in turn"
-printf '%-12s %-22s %-5s %5s %9s %9s %6s %s\n' ipcbench peer cpus size ipcbench peer ratio "peer's statistic"
+printf '%-11s %-19s %-4s %4s %8s %8s %5s %8s %5s  %s\n' ipcbench peer cpus size ipcbench peer ratio "ib mean" "m/avg" "peer's statistic"
 rtstat="2 x avg one-way"
 for p in $placements; do
 	pa=${p%,*}
@@ -247,8 +258,9 @@ for p in $placements; do
 		run_rt ptsematest "$pa" "$pb"
 done
 echo
-echo "ratio = ipcbench p50 / peer.  * converted: rt-tests report a one-way average"
-echo "  (gettimeofday around the send and the receive, after a 1000 us sleep);"
+echo "ratio = ipcbench p50 / peer; m/avg = ipcbench's mean / peer, where the peer gives an"
+echo "  average (the same statistic on both sides).  * converted: rt-tests report a one-way average"
+echo "  (gettimeofday around the send and the receive, after a $interval us sleep);"
 echo "  twice that stands in for a round trip.  sockperf: p50 with --full-rtt."
 echo "  Placed by taskset as ipcbench places its two: the sender (sockperf's"
 echo "  client) on the first CPU, the receiver (its server) on the second; rt-tests'"
