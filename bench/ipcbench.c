@@ -573,10 +573,12 @@ main(int argc, char **argv)
 	meta_collect(&meta, o.run.cpus, o.run.ncpus);
 	if (o.no_idle)
 		hold = no_idle(&meta.idle);
+	meta_others_start(&meta);
 	for (size_t i = 0; i < n; i++) {
 		engine_run(&runs[i], &all[i]);
 		progress(&o, i, n, &runs[i], &all[i]);
 	}
+	meta_others_end(&meta);
 	if (hold != -1)
 		close(hold); /* the CPUs may sleep again */
 	n /= nrounds;	     /* plan_runs(): round k's run i at k * n + i */

@@ -6,6 +6,10 @@
 #include "json.h"
 #include "output.h"
 
+/* Other work that took this many CPUs' worth of time during a run is
+ * load enough to name as the likely cause of rounds that disagree. */
+#define OTHERS_LOAD_CPUS 0.25
+
 void
 format_ns(double ns, char *buf, size_t len)
 {
@@ -144,33 +148,19 @@ table_row(FILE *f, const struct run_result *r, int rank)
 	fputc('\n', f);
 }
 
-/* The first number of path's first line into *v; 0, or -1. */
-static int
-read_number(const char *path, double *v)
-{
-	FILE *in = fopen(path, "r");
-	int ok;
-
-	if (in == NULL)
-		return -1;
-	ok = fscanf(in, "%lf", v) == 1;
-	fclose(in);
-	return ok ? 0 : -1;
-}
-
 /* Below a table with rounds: how many rows' rounds disagree by more than
- * ENGINE_SPREAD_FLAG, and the likely cause, in the order of how often it
- * is the one: other processes (the load average over the run's last
- * minute), then a CPU clock that moves (a cpufreq governor other than
- * performance), then, with neither, the idle states a blocking wait lets
- * a CPU reach, deeper in some rounds than in others. */
+ * ENGINE_SPREAD_FLAG, and the likely cause, tried in this order: other
+ * work (processes, or a host's other guests as steal time) that took
+ * OTHERS_LOAD_CPUS of CPU time or more during the run, then a CPU clock
+ * that moves (a cpufreq governor other than performance), then, with
+ * neither, the idle states a blocking wait lets a CPU reach, deeper in
+ * some rounds than in others. */
 static void
 table_spread(FILE *f, const struct run_result *r, size_t n,
 	     const struct meta *m)
 {
 	size_t flagged = 0, measured = 0;
-	double load = 0;
-	long cpus = m != NULL && m->cpus_online > 0 ? m->cpus_online : 1;
+	double others = m != NULL ? m->others_cpus : -1;
 	char gov[64] = "";
 	FILE *in;
 
@@ -206,32 +196,37 @@ table_spread(FILE *f, const struct run_result *r, size_t n,
 			gov[0] = '\0';
 		fclose(in);
 	}
-	if (read_number("/proc/loadavg", &load) == 0 &&
-	    load >= 0.5 * (double)cpus)
+	if (others >= OTHERS_LOAD_CPUS)
 		fprintf(f,
-			"Likely cause: load. The load average over the last "
-			"minute is %.2f on %ld CPUs:\nother processes took the "
-			"CPUs in some rounds and not in others.\n",
-			load, cpus);
+			"Likely cause: load. While ipcbench measured, other "
+			"work used %.2f CPUs' worth of time\n(processes, or "
+			"the host's other guests as steal time), more in some "
+			"rounds than in others.\n",
+			others);
 	else if (gov[0] != '\0' && strcmp(gov, "performance") != 0)
 		fprintf(f,
 			"Likely cause: frequency scaling. The cpufreq governor "
 			"is %s:\nthe CPU clock moved between rounds "
 			"(\"performance\" holds it).\n",
 			gov);
-	else
+	else {
+		char load[64] = "unknown";
+
+		if (others >= 0)
+			snprintf(load, sizeof(load), "%.2f CPUs", others);
 		fprintf(f,
-			"Likely cause: an idle state. The load is low (%.2f "
-			"on %ld CPUs)%s,\nso a waiting CPU went idle "
-			"(cpuidle driver %s), deeper in some rounds than in "
-			"others,\nand the wake-up is in the round trip; "
-			"--no-idle holds the idle states off.\n",
-			load, cpus,
+			"Likely cause: an idle state. Other work used little "
+			"(%s)%s,\nso a waiting CPU went idle (cpuidle driver "
+			"%s), deeper in some rounds than in others,\nand the "
+			"wake-up is in the round trip; --no-idle holds the "
+			"idle states off.\n",
+			load,
 			gov[0] != '\0' ? ""
-				       : " and no cpufreq governor moves "
-					 "the clock",
+				       : " and no cpufreq governor moves the "
+					 "clock",
 			m != NULL && m->idle.driver[0] != '\0' ? m->idle.driver
 							       : "unknown");
+	}
 }
 
 /* Below the table: where the blocking transports' round trips jumped
