@@ -95,16 +95,16 @@ measure() {
 		'NR == 2 && $4 != "" { print l, $6, $7, $8, $9; ok = 1 } END { exit !ok }'
 }
 
-# ns as ms with 3 decimals.
-ms() { awk -v n="$1" 'BEGIN { printf "%.3f", n / 1e6 }'; }
+# ns as us with 1 decimal.
+us() { awk -v n="$1" 'BEGIN { printf "%.1f", n / 1e3 }'; }
 
 row() {
-	printf '%-11s %-12s %9s %9s %9s %9s\n' "$1" "$2" "$(ms "$3")" \
-		"$(ms "$4")" "$(ms "$5")" "$(ms "$6")"
+	printf '%-11s %-12s %9s %9s %9s %9s\n' "$1" "$2" "$(us "$3")" \
+		"$(us "$4")" "$(us "$5")" "$(us "$6")"
 }
 
 echo "two hosts: client in $a ($ip_a), server in $b ($ip_b), a veth pair"
-echo "64 B round trips, $count each; times in ms"
+echo "64 B round trips, $count each; times in us"
 printf '%-11s %-12s %9s %9s %9s %9s\n' mech delay min p50 p90 p99
 for m in socket-tcp socket-udp; do
 	set -- $(measure "$m" none) || fail "$m without delay"
@@ -126,8 +126,8 @@ for m in socket-tcp socket-udp; do
 	row "$m" "1ms each way" "$2" "$3" "$4" "$5"
 	# netem holds every packet at least 1 ms on each end: a round trip
 	# below 2 ms would mean the delay was not on the path.
-	[ "$2" -ge 2000000 ] || fail "$m: a round trip of $(ms "$2") ms under 2 ms of delay"
+	[ "$2" -ge 2000000 ] || fail "$m: a round trip of $(us "$2") us under 2 ms of delay"
 	eval "before=\$p50_$(echo "$m" | tr - _)"
-	echo "  $m: p50 moved by $(ms $(($3 - before))) ms"
+	echo "  $m: p50 moved by $(us $(($3 - before))) us"
 done
 echo "netns-check: passed"
