@@ -75,9 +75,9 @@ static const char usage_text[] =
 "                      and highest, and flag rounds more than 10% apart.\n"
 "                      An automatic count aims each round at 1/N of 0.25 s\n"
 "                      (at least 50 ms).  Default: 1\n"
-"      --serve [ADDR:]PORT\n"
+"      --serve ADDRESS:PORT\n"
 "                      run only the server side of socket-tcp and socket-udp,\n"
-"                      on TCP and UDP port PORT of ADDR (default 0.0.0.0,\n"
+"                      on TCP and UDP port PORT of ADDRESS (PORT alone: on\n"
 "                      every interface; port 0: one the kernel picks), one\n"
 "                      session at a time, until killed (Ctrl-C); its first\n"
 "                      line says where it listens; other options but -q do\n"
@@ -142,6 +142,10 @@ parse_connect(struct options *o, const char *to, int pattern_given)
 	const char *name = o->run.mechs[0]->name;
 	char err[256];
 
+	if (remote_parse(to, 0, &sa, err, sizeof(err)) == -1)
+		opts_usage_error(usage_text, "--connect %s: %s", to, err);
+	if (o->list) /* -l measures nothing: what to measure is moot */
+		return;
 	if (o->run.nmechs != 1 || (strcmp(name, "socket-tcp") != 0 &&
 				   strcmp(name, "socket-udp") != 0))
 		opts_usage_error(usage_text,
@@ -153,8 +157,6 @@ parse_connect(struct options *o, const char *to, int pattern_given)
 				 "--connect %s: across hosts ipcbench measures "
 				 "latency only (-p latency)",
 				 to);
-	if (remote_parse(to, 0, &sa, err, sizeof(err)) == -1)
-		opts_usage_error(usage_text, "--connect %s: %s", to, err);
 	o->run.mechs[0] = remote_client(o->run.mechs[0], &sa);
 	o->run.throughput = 0;
 	o->run.remote = 1;
@@ -544,13 +546,13 @@ main(int argc, char **argv)
 	int hold = -1;
 
 	parse_options(&o, argc, argv);
-	if (o.serve) {
-		sigaction(SIGPIPE, &ign, NULL);
-		return remote_serve(&o.serve_at, o.quiet) == -1 ? 1 : 0;
-	}
 	if (o.list) {
 		list_transports();
 		return 0;
+	}
+	if (o.serve) {
+		sigaction(SIGPIPE, &ign, NULL);
+		return remote_serve(&o.serve_at, o.quiet) == -1 ? 1 : 0;
 	}
 	/* A write to a peer that has gone fails with EPIPE instead. */
 	sigaction(SIGPIPE, &ign, NULL);
