@@ -244,7 +244,8 @@ rtstat="2 x avg one-way"
 for p in $placements; do
 	pa=${p%,*}
 	pb=${p#*,}
-	have pmqtest && pair msgq-posix 8 "$pa" "$pb" pmqtest "$rtstat" " *" \
+	# pmqtest sends "Testing", 7 bytes, through a queue of 8-byte messages
+	have pmqtest && pair msgq-posix 7 "$pa" "$pb" pmqtest "$rtstat" " *" \
 		run_rt pmqtest "$pa" "$pb"
 	have svsematest && pair sem-sysv 1 "$pa" "$pb" "svsematest -f" "$rtstat" " *" \
 		run_rt svsematest "$pa" "$pb" -f
@@ -264,6 +265,6 @@ echo "  (gettimeofday around the send and the receive, after a $interval us slee
 echo "  twice that stands in for a round trip.  sockperf: p50 with --full-rtt."
 echo "  Placed by taskset as ipcbench places its two: the sender (sockperf's"
 echo "  client) on the first CPU, the receiver (its server) on the second; rt-tests'"
-echo "  two sides are pinned once they have started, within their first 10-20 ms."
+echo "  two sides are pinned once they have started, within their first tens of ms."
 echo "Why a ratio lies outside 0.8-1.25: docs/bench.md, \"Beside the field's tools\"."
 echo "Written: $csv"
