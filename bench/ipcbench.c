@@ -3,12 +3,17 @@
  *   $ build/bin/ipcbench --list
  *   $ build/bin/ipcbench -m pipe,shm-posix -p latency -s 64,4K
  *   $ build/bin/ipcbench --cpus 0,1 --cpus 0,0 --cpus any -s 64 -p latency
+ *   $ build/bin/ipcbench -m pipe -s 64 -p latency --rounds 5
+ *   $ build/bin/ipcbench --serve 5000                 # on one host
+ *   $ build/bin/ipcbench -m socket-tcp --connect HOST:5000   # on another
  *   $ make bench        # everything, into build/results, with the plots
  *
  * For each transport, size, pattern and placement it runs one measurement
  * (engine.h: a client and a server forked, pinned, connected by the
- * transport, every byte written and verified), then prints a ranked table,
- * CSV or JSON.  The method is in docs/bench.md.
+ * transport, every byte written and verified), --rounds times over, round
+ * after round (plan.h), then prints a ranked table, CSV or JSON.  With
+ * --serve and --connect the two sides run on two hosts (remote.h).  The
+ * method is in docs/bench.md.
  */
 #include <errno.h>
 #include <getopt.h>
