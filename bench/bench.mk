@@ -18,6 +18,12 @@ $(B)/version: FORCE
 $(B)/obj/bench/meta.o: $(B)/version
 $(B)/obj/bench/meta.o: EXTRA_CFLAGS += -DIPCLAB_VERSION='"$(VERSION)"'
 
+# The main run makes every measurement ROUNDS times, round after round
+# (ipcbench --rounds), so that each row shows how far its p50 moved; each
+# round aims at 1/ROUNDS of the usual 0.25 s, so three rounds cost about
+# what one did, plus their starts.
+ROUNDS ?= 3
+
 # A failed measurement makes ipcbench exit 1: the plots are still drawn
 # from the rest, and make bench fails at the end.  gnuplot is installed
 # when it can be (as root or with sudo); otherwise need.sh prints the
@@ -35,8 +41,8 @@ GAP_CPUS  ?= 0,1
 GAP_ARGS   = -m $(GAP_MECHS) -p latency -s 64 --cpus $(GAP_CPUS) --gap $(GAP_LIST)
 bench: $(BIN)/ipcbench
 	@mkdir -p $(RESULTS)
-	@echo "$(BIN)/ipcbench --save $(RESULTS)"; \
-	$(BIN)/ipcbench --save $(RESULTS); status=$$?; \
+	@echo "$(BIN)/ipcbench --rounds $(ROUNDS) --save $(RESULTS)"; \
+	$(BIN)/ipcbench --rounds $(ROUNDS) --save $(RESULTS); status=$$?; \
 	[ $$status -le 1 ] || exit $$status; \
 	echo; echo "$(BIN)/ipcbench $(GAP_ARGS) --save $(RESULTS)/gap"; \
 	$(BIN)/ipcbench $(GAP_ARGS) --save $(RESULTS)/gap; gstatus=$$?; \
@@ -63,6 +69,25 @@ bench-docs:
 	@mkdir -p docs/img
 	@for p in latency throughput cdf cpu placement gap; do cp $(RESULTS)/$$p.png docs/img/bench-$$p.png; done
 	@ls -l docs/img/bench-*.png
+
+# ipcbench beside the field's tools (bench/peers.sh): rt-tests' pmqtest,
+# svsematest, sigwaittest (and ptsematest, the floor) and sockperf, each
+# run in turn with its ipcbench counterpart, on two CPUs then one; a table
+# on stdout and $(RESULTS)/peers.csv.  need.sh installs the tools when it
+# can; without them (or without root, which rt-tests need), the rest run.
+.PHONY: bench-peers
+bench-peers: $(BIN)/ipcbench
+	@$(MAKE) --no-print-directory deps DEPS="rt-tests sockperf" || \
+		echo "make bench-peers: going on with the tools that are there" >&2
+	@mkdir -p $(RESULTS)
+	@sh bench/peers.sh $(BIN)/ipcbench $(RESULTS)
+
+# ipcbench --serve and --connect across two network namespaces joined by
+# a veth pair, without and with 1 ms of netem delay each way
+# (bench/netns-check.sh; as root; the namespaces go whatever happens).
+.PHONY: bench-netns
+bench-netns: $(BIN)/ipcbench
+	@sh bench/netns-check.sh $(BIN)/ipcbench; rc=$$?; [ $$rc -eq 77 ] || exit $$rc
 
 # Hold ipcbench to its yardsticks: bare system-call loops, one cache line,
 # and the pipe (bench/bare-check.sh; slow, run it on a quiet machine).

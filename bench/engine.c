@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -512,6 +513,13 @@ await(pid_t pid[2], const struct shared *sh, unsigned timeout_s,
 	return failed ? -1 : 0;
 }
 
+/* The figure rounds are compared by: p50 (latency) or messages/s. */
+static double
+round_figure(const struct run_result *r)
+{
+	return r->pattern == PAT_LATENCY ? (double)r->rtt.p50 : r->msgs_per_s;
+}
+
 /* The results, once both sides reported. */
 static void
 compute(const struct run_spec *spec, struct shared *sh, struct run_result *r)
@@ -537,6 +545,66 @@ compute(const struct run_spec *spec, struct shared *sh, struct run_result *r)
 		r->msgs_per_s = n / r->elapsed_s;
 		r->mb_per_s = n * (double)spec->size / r->elapsed_s / 1e6;
 	}
+	r->spread_min = r->spread_max = round_figure(r);
+}
+
+static int
+cmp_figure(const void *pa, const void *pb)
+{
+	double a = round_figure(*(const struct run_result *const *)pa);
+	double b = round_figure(*(const struct run_result *const *)pb);
+
+	return (a > b) - (a < b);
+}
+
+void
+engine_merge_rounds(const struct run_result *const *r, size_t n,
+		    struct run_result *out)
+{
+	const struct run_result *sorted[64], **s = sorted;
+	size_t i;
+
+	for (i = 0; i < n && r[i]->status != RUN_FAILED; i++)
+		;
+	if (i < n) { /* one failed round fails them all: say which */
+		*out = *r[i];
+		/* A note cut short still starts with what failed. */
+		if (n > 1 && snprintf(out->note, sizeof(out->note),
+				      "round %zu of %zu: %s", i + 1, n,
+				      r[i]->note) >= (int)sizeof(out->note))
+			out->note[sizeof(out->note) - 1] = '\0';
+		out->rounds = (unsigned)n;
+		return;
+	}
+	if (r[0]->status != RUN_OK) { /* skipped: every round alike */
+		*out = *r[0];
+		out->rounds = (unsigned)n;
+		return;
+	}
+	if (n > sizeof(sorted) / sizeof(sorted[0]) &&
+	    (s = malloc(n * sizeof(*s))) == NULL) {
+		*out = *r[0]; /* no room to sort: the first round stands */
+		out->rounds = 1;
+		return;
+	}
+	memcpy(s, r, n * sizeof(*s));
+	qsort(s, n, sizeof(*s), cmp_figure);
+	*out = *s[(n - 1) / 2];
+	out->rounds = (unsigned)n;
+	out->spread_min = round_figure(s[0]);
+	out->spread_max = round_figure(s[n - 1]);
+	if (s != sorted)
+		free(s);
+}
+
+double
+engine_spread(const struct run_result *r)
+{
+	double mid = round_figure(r);
+
+	if (r->status != RUN_OK || r->rounds < 2 || mid <= 0)
+		return 0;
+	return (r->spread_max - r->spread_min) / mid;
 }
 
 /* Whether the transport can carry spec's size; if not, r says why. */
@@ -610,6 +678,7 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 	r->size = spec->size;
 	r->cpus = spec->cpus;
 	r->gap_ns = spec->gap_ns;
+	r->rounds = 1;
 	if (!size_fits(spec, r))
 		return 0;
 	resolve(spec, &c);
@@ -645,8 +714,10 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 	/* A SIGCHLD ignored by our parent would reap the children behind
 	 * our back: take it back for the run. */
 	sigaction(SIGCHLD, &dfl, &old_chld);
-	pid[SIDE_SERVER] = spawn(spec, &ch, sh, SIDE_SERVER, start[SIDE_SERVER],
-				 start[SIDE_CLIENT], &old);
+	if (!spec->remote) /* remote: the server is another host's */
+		pid[SIDE_SERVER] =
+			spawn(spec, &ch, sh, SIDE_SERVER, start[SIDE_SERVER],
+			      start[SIDE_CLIENT], &old);
 	if (pid[SIDE_SERVER] != -1)
 		pid[SIDE_CLIENT] =
 			spawn(spec, &ch, sh, SIDE_CLIENT, start[SIDE_CLIENT],
@@ -671,7 +742,8 @@ engine_run(const struct run_spec *spec, struct run_result *r)
 	}
 	/* The start: each child learns its peer; both go at once. */
 	for (int s = 0; s < 2; s++) {
-		write_full(start[s][1], &pid[!s], sizeof(pid_t));
+		if (pid[s] > 0)
+			write_full(start[s][1], &pid[!s], sizeof(pid_t));
 		close(start[s][1]);
 		start[s][1] = -1;
 	}

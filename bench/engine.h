@@ -73,6 +73,9 @@ struct run_spec {
 	unsigned timeout_s;    /* the run's limit; 0: ENGINE_TIMEOUT_S */
 	unsigned target_ms;    /* auto count aims at this; 0: the default */
 	uint64_t gap_ns;       /* latency: client sleeps this before each */
+	unsigned round;	       /* --rounds: which round, from 0 */
+	int remote;	       /* the server runs elsewhere (remote.h): fork
+				* the client only */
 };
 
 enum run_status {
@@ -98,6 +101,13 @@ struct run_result {
 	double elapsed_s;	     /* the timed loop, client's clock */
 	struct cdf_point cdf[ENGINE_CDF_POINTS]; /* latency only */
 	size_t cdf_len;
+	/* --rounds: how many rounds this result stands for (1 without), and
+	 * their spread: the lowest and the highest of the rounds' p50s in ns
+	 * (latency) or messages/s (throughput).  engine_run() makes one
+	 * round (rounds 1, both equal to its own figure);
+	 * engine_merge_rounds() the rest. */
+	unsigned rounds;
+	double spread_min, spread_max;
 };
 
 /* Make the measurement spec describes, filling *r.  Returns 0 when the run
@@ -106,6 +116,23 @@ struct run_result {
  * child is left running.  The caller ignores SIGPIPE, so that a write to a
  * peer that is gone fails with EPIPE. */
 int engine_run(const struct run_spec *spec, struct run_result *r);
+
+/* Merge the n results of one measurement's rounds (r[0..n-1], the same
+ * transport, pattern, size, placement and gap) into *out: the round
+ * whose p50 (latency) or messages/s (throughput) is the median of the
+ * rounds' (for an even n, the lower of the two middle ones: a figure that
+ * was measured, as the percentiles are), with rounds = n and the spread
+ * of the n.  A failed round fails the whole (its note says which round);
+ * skipped rounds are skipped alike.  n > 0. */
+void engine_merge_rounds(const struct run_result *const *r, size_t n,
+			 struct run_result *out);
+
+/* How far the rounds of r disagree: (spread_max - spread_min) over the
+ * median figure, 0.10 for 10%; 0 for one round or a result not
+ * measured. */
+double engine_spread(const struct run_result *r);
+
+#define ENGINE_SPREAD_FLAG 0.10 /* the table flags rounds that disagree more */
 
 /* "latency" or "throughput". */
 const char *pattern_name(enum pattern p);

@@ -3,12 +3,17 @@
  *   $ build/bin/ipcbench --list
  *   $ build/bin/ipcbench -m pipe,shm-posix -p latency -s 64,4K
  *   $ build/bin/ipcbench --cpus 0,1 --cpus 0,0 --cpus any -s 64 -p latency
+ *   $ build/bin/ipcbench -m pipe -s 64 -p latency --rounds 5
+ *   $ build/bin/ipcbench --serve 5000                 # on one host
+ *   $ build/bin/ipcbench -m socket-tcp --connect HOST:5000   # on another
  *   $ make bench        # everything, into build/results, with the plots
  *
  * For each transport, size, pattern and placement it runs one measurement
  * (engine.h: a client and a server forked, pinned, connected by the
- * transport, every byte written and verified), then prints a ranked table,
- * CSV or JSON.  The method is in docs/bench.md.
+ * transport, every byte written and verified), --rounds times over, round
+ * after round (plan.h), then prints a ranked table, CSV or JSON.  With
+ * --serve and --connect the two sides run on two hosts (remote.h).  The
+ * method is in docs/bench.md.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +34,7 @@
 #include "opts.h"
 #include "output.h"
 #include "parse.h"
+#include "remote.h"
 #include "transport.h"
 
 /* clang-format off */
@@ -67,6 +73,25 @@ static const char usage_text[] =
 "                      Default: everything on two different CPUs, plus\n"
 "                      latency at the smallest size on one CPU (A,A) and\n"
 "                      on any\n"
+"      --rounds N      measure everything N times (1 to 100), round after\n"
+"                      round, so that each measurement's rounds have the\n"
+"                      others between them; report the median of the rounds'\n"
+"                      p50s (messages/s for throughput) with their lowest\n"
+"                      and highest, and flag rounds more than 10% apart.\n"
+"                      An automatic count aims each round at 1/N of 0.25 s\n"
+"                      (at least 50 ms).  Default: 1\n"
+"      --serve ADDRESS:PORT\n"
+"                      run only the server side of socket-tcp and socket-udp,\n"
+"                      on TCP and UDP port PORT of ADDRESS (PORT alone: on\n"
+"                      every interface; port 0: one the kernel picks), one\n"
+"                      session at a time, until killed (Ctrl-C); its first\n"
+"                      line says where it listens; other options but -q do\n"
+"                      not apply\n"
+"      --connect HOST:PORT\n"
+"                      with -m socket-tcp or -m socket-udp: run only the\n"
+"                      client side, against ipcbench --serve on HOST: the\n"
+"                      same round trips, verification and output.  Latency\n"
+"                      only; --cpus places the client (default: any)\n"
 "      --format F      table, csv or json (default: table)\n"
 "  -o, --output FILE   write that to FILE instead of stdout\n"
 "      --save DIR      also write DIR/bench.csv, bench.json, bench.txt and\n"
@@ -88,6 +113,8 @@ struct options {
 	struct plan_opts run; /* what to measure */
 	const char *format, *output, *save;
 	int quiet, list, no_idle;
+	int serve; /* --serve: at serve_at */
+	struct sockaddr_in serve_at;
 };
 
 /* --gap LIST into o->run, after -p: a gap is a pause between round
@@ -110,6 +137,38 @@ parse_gaps(struct options *o, const char *gaps)
 				 gaps);
 }
 
+/* --connect HOST:PORT, after -m and -p: the one socket transport named
+ * becomes its remote client; latency only; the client anywhere unless
+ * --cpus says. */
+static void
+parse_connect(struct options *o, const char *to, int pattern_given)
+{
+	struct sockaddr_in sa;
+	const char *name = o->run.mechs[0]->name;
+	char err[256];
+
+	if (remote_parse(to, 0, &sa, err, sizeof(err)) == -1)
+		opts_usage_error(usage_text, "--connect %s: %s", to, err);
+	if (o->list) /* -l measures nothing: what to measure is moot */
+		return;
+	if (o->run.nmechs != 1 || (strcmp(name, "socket-tcp") != 0 &&
+				   strcmp(name, "socket-udp") != 0))
+		opts_usage_error(usage_text,
+				 "--connect %s: name the one transport to "
+				 "measure, -m socket-tcp or -m socket-udp",
+				 to);
+	if (pattern_given && o->run.throughput)
+		opts_usage_error(usage_text,
+				 "--connect %s: across hosts ipcbench measures "
+				 "latency only (-p latency)",
+				 to);
+	o->run.mechs[0] = remote_client(o->run.mechs[0], &sa);
+	o->run.throughput = 0;
+	o->run.remote = 1;
+	if (o->run.ncpus == 0)
+		o->run.cpus[o->run.ncpus++] = PLACEMENT_ANY;
+}
+
 static void
 parse_options(struct options *o, int argc, char **argv)
 {
@@ -121,6 +180,9 @@ parse_options(struct options *o, int argc, char **argv)
 		OPT_TIMEOUT,
 		OPT_GAP,
 		OPT_NO_IDLE,
+		OPT_ROUNDS,
+		OPT_SERVE,
+		OPT_CONNECT,
 	};
 	static const struct option longs[] = {
 		{"list", no_argument, NULL, 'l'},
@@ -132,6 +194,9 @@ parse_options(struct options *o, int argc, char **argv)
 		{"cpus", required_argument, NULL, OPT_CPUS},
 		{"gap", required_argument, NULL, OPT_GAP},
 		{"no-idle", no_argument, NULL, OPT_NO_IDLE},
+		{"rounds", required_argument, NULL, OPT_ROUNDS},
+		{"serve", required_argument, NULL, OPT_SERVE},
+		{"connect", required_argument, NULL, OPT_CONNECT},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"output", required_argument, NULL, 'o'},
 		{"save", required_argument, NULL, OPT_SAVE},
@@ -142,6 +207,8 @@ parse_options(struct options *o, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *mechs = "all", *sizes = "64,4K,64K,1M", *gaps = NULL;
+	const char *serve = NULL, *connect_to = NULL;
+	int pattern_given = 0;
 	unsigned long secs;
 	char err[256];
 	int c, n;
@@ -165,6 +232,7 @@ parse_options(struct options *o, int argc, char **argv)
 					"-p %s: say latency, throughput or "
 					"all",
 					optarg);
+			pattern_given = 1;
 			o->run.latency = strcmp(optarg, "throughput") != 0;
 			o->run.throughput = strcmp(optarg, "latency") != 0;
 			break;
@@ -205,6 +273,21 @@ parse_options(struct options *o, int argc, char **argv)
 			break;
 		case OPT_NO_IDLE:
 			o->no_idle = 1;
+			break;
+		case OPT_SERVE:
+			serve = optarg;
+			break;
+		case OPT_CONNECT:
+			connect_to = optarg;
+			break;
+		case OPT_ROUNDS:
+			if (parse_uint(optarg, 1, PLAN_ROUNDS_MAX, &secs) == -1)
+				opts_usage_error(
+					usage_text,
+					"--rounds %s: give a count from 1 to "
+					"%d",
+					optarg, PLAN_ROUNDS_MAX);
+			o->run.rounds = (unsigned)secs;
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "table") != 0 &&
@@ -268,6 +351,18 @@ parse_options(struct options *o, int argc, char **argv)
 	if (optind < argc)
 		opts_usage_error(usage_text, "unexpected argument %s",
 				 argv[optind]);
+	if (serve != NULL) {
+		if (connect_to != NULL)
+			opts_usage_error(usage_text,
+					 "--serve and --connect: one host "
+					 "serves, the other connects");
+		if (remote_parse(serve, 1, &o->serve_at, err, sizeof(err)) ==
+		    -1)
+			opts_usage_error(usage_text, "--serve %s: %s", serve,
+					 err);
+		o->serve = 1;
+		return;
+	}
 	if ((n = cli_mechs(mechs, o->run.mechs, CLI_MECHS_MAX, err,
 			   sizeof(err))) <= 0)
 		opts_usage_error(usage_text, "-m %s: %s", mechs,
@@ -278,6 +373,8 @@ parse_options(struct options *o, int argc, char **argv)
 		opts_usage_error(usage_text, "-s %s: %s", sizes,
 				 n == 0 ? "no size given" : err);
 	o->run.nsizes = (size_t)n;
+	if (connect_to != NULL)
+		parse_connect(o, connect_to, pattern_given);
 	if (gaps != NULL)
 		parse_gaps(o, gaps);
 	if (o->run.ncpus == 0) {
@@ -327,6 +424,8 @@ progress(const struct options *o, size_t i, size_t n, const struct run_spec *s,
 	format_size(s->size, size, sizeof(size));
 	fprintf(stderr, "%s: [%zu/%zu] %s %s %s cpus %s: ", prog_name(), i + 1,
 		n, s->t->name, pattern_name(s->pattern), size, cpus);
+	if (o->run.rounds > 1)
+		fprintf(stderr, "round %u: ", s->round + 1);
 	if (r->status == RUN_SKIPPED)
 		fprintf(stderr, "skipped: %s\n", r->note);
 	else if (r->status == RUN_FAILED)
@@ -443,10 +542,11 @@ main(int argc, char **argv)
 				    .warmup = ENGINE_AUTO},
 			    .format = "table"};
 	struct sigaction ign = {.sa_handler = SIG_IGN};
-	struct run_result *results;
+	struct run_result *results, *all;
+	const struct run_result **rounds;
 	struct run_spec *runs;
 	struct meta meta;
-	size_t n, failed = 0;
+	size_t n, nrounds, failed = 0;
 	FILE *out = stdout;
 	int hold = -1;
 
@@ -455,12 +555,21 @@ main(int argc, char **argv)
 		list_transports();
 		return 0;
 	}
+	if (o.serve) {
+		sigaction(SIGPIPE, &ign, NULL);
+		return remote_serve(&o.serve_at, o.quiet) == -1 ? 1 : 0;
+	}
 	/* A write to a peer that has gone fails with EPIPE instead. */
 	sigaction(SIGPIPE, &ign, NULL);
 	if ((runs = plan_runs(&o.run, &n)) == NULL)
 		die_errno("calloc");
+	/* all: every round's result; results: one a measurement, its rounds
+	 * merged. */
+	nrounds = o.run.rounds > 1 ? o.run.rounds : 1;
+	all = calloc(n ? n : 1, sizeof(*all));
 	results = calloc(n ? n : 1, sizeof(*results));
-	if (results == NULL)
+	rounds = calloc(nrounds, sizeof(*rounds));
+	if (all == NULL || results == NULL || rounds == NULL)
 		die_errno("calloc");
 	if (o.output != NULL)
 		out = open_out(o.output);
@@ -471,13 +580,22 @@ main(int argc, char **argv)
 	meta_collect(&meta, o.run.cpus, o.run.ncpus);
 	if (o.no_idle)
 		hold = no_idle(&meta.idle);
+	meta_others_start(&meta);
 	for (size_t i = 0; i < n; i++) {
-		if (engine_run(&runs[i], &results[i]) == -1)
-			failed++;
-		progress(&o, i, n, &runs[i], &results[i]);
+		engine_run(&runs[i], &all[i]);
+		progress(&o, i, n, &runs[i], &all[i]);
 	}
+	meta_others_end(&meta);
 	if (hold != -1)
 		close(hold); /* the CPUs may sleep again */
+	n /= nrounds;	     /* plan_runs(): round k's run i at k * n + i */
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < nrounds; k++)
+			rounds[k] = &all[k * n + i];
+		engine_merge_rounds(rounds, nrounds, &results[i]);
+		if (results[i].status == RUN_FAILED)
+			failed++;
+	}
 	meta.idle.njumps =
 		idle_jumps(results, n, meta.idle.jumps, IDLE_JUMPS_MAX);
 	write_format(out, o.format, results, n, &meta);
@@ -490,6 +608,8 @@ main(int argc, char **argv)
 	if (failed > 0)
 		warn_msg("%zu measurement(s) failed: see FAILED above", failed);
 	free(runs);
+	free(all);
 	free(results);
+	free(rounds);
 	return failed > 0 ? 1 : 0;
 }

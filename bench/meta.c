@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -125,7 +126,8 @@ affinity(char *buf, size_t len)
 
 /* A bounced line's state, and the p50 the timing side found. */
 struct bounce {
-	_Atomic unsigned long moves; /* odd after side 0's move, even after 1's */
+	_Atomic unsigned long
+		moves; /* odd after side 0's move, even after 1's */
 	char pad[64 - sizeof(unsigned long)];
 	long p50_ns;
 };
@@ -192,9 +194,10 @@ line_rtt_collect(struct meta *m, const struct placement *pins, size_t n)
 	if (sched_getaffinity(0, sizeof(set), &set) == -1)
 		return;
 	for (size_t i = 0; i < n && m->line_cpus.a < 0; i++)
-		if (pins[i].a >= 0 && pins[i].b >= 0 && pins[i].a != pins[i].b &&
-		    pins[i].a < CPU_SETSIZE && pins[i].b < CPU_SETSIZE &&
-		    CPU_ISSET(pins[i].a, &set) && CPU_ISSET(pins[i].b, &set))
+		if (pins[i].a >= 0 && pins[i].b >= 0 &&
+		    pins[i].a != pins[i].b && pins[i].a < CPU_SETSIZE &&
+		    pins[i].b < CPU_SETSIZE && CPU_ISSET(pins[i].a, &set) &&
+		    CPU_ISSET(pins[i].b, &set))
 			m->line_cpus = pins[i];
 	if (m->line_cpus.a < 0)
 		return; /* no placement on two CPUs this process may use */
@@ -242,10 +245,11 @@ line_rtt_json(FILE *f, const struct meta *m)
 		fprintf(f, ", \"rtt_p50_ns\": null");
 	else
 		fprintf(f, ", \"rtt_p50_ns\": %ld", m->line_rtt_ns);
-	fprintf(f, ", \"round_trips\": %d, \"note\": \"one cache line bounced "
-		   "between the two CPUs by polling, at the start of the run: "
-		   "the floor of shared memory, and how far apart the CPUs "
-		   "are\"}",
+	fprintf(f,
+		", \"round_trips\": %d, \"note\": \"one cache line bounced "
+		"between the two CPUs by polling, at the start of the run: "
+		"the floor of shared memory, and how far apart the CPUs "
+		"are\"}",
 		LINE_ROUND_TRIPS);
 }
 
@@ -329,6 +333,7 @@ meta_collect(struct meta *m, const struct placement *pins, size_t n)
 	int p[2];
 
 	memset(m, 0, sizeof(*m));
+	m->others_cpus = -1;
 	strftime(m->date, sizeof(m->date), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	snprintf(m->version, sizeof(m->version), "%s", IPCLAB_VERSION);
 	if (uname(&u) == 0) {
@@ -509,6 +514,72 @@ meta_idle_json(FILE *f, const struct meta_idle *idle)
 	fprintf(f, "]}");
 }
 
+/* The busy time of every CPU so far, in ns; 0 if unreadable. */
+static unsigned long long
+busy_ns(void)
+{
+	unsigned long long v[8] = {0}, busy;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *in = fopen("/proc/stat", "r");
+	int n;
+
+	if (in == NULL)
+		return 0;
+	/* cpu  user nice system idle iowait irq softirq steal ... */
+	n = fscanf(in, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(in);
+	if (n != 8 || hz <= 0)
+		return 0;
+	busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+	return busy * (1000000000ULL / (unsigned long long)hz);
+}
+
+/* user + system time of who (RUSAGE_SELF, RUSAGE_CHILDREN), in ns. */
+static unsigned long long
+used_ns(int who)
+{
+	struct rusage ru;
+
+	if (getrusage(who, &ru) == -1)
+		return 0;
+	return ((unsigned long long)ru.ru_utime.tv_sec +
+		(unsigned long long)ru.ru_stime.tv_sec) *
+		       1000000000ULL +
+	       ((unsigned long long)ru.ru_utime.tv_usec +
+		(unsigned long long)ru.ru_stime.tv_usec) *
+		       1000ULL;
+}
+
+/* What this process and its reaped children used so far, in ns. */
+static unsigned long long
+ours_ns(void)
+{
+	return used_ns(RUSAGE_SELF) + used_ns(RUSAGE_CHILDREN);
+}
+
+void
+meta_others_start(struct meta *m)
+{
+	m->busy0_ns = busy_ns();
+	m->ours0_ns = ours_ns();
+	m->start_ns = clock_ns();
+}
+
+void
+meta_others_end(struct meta *m)
+{
+	unsigned long long busy = busy_ns() - m->busy0_ns;
+	unsigned long long ours = ours_ns() - m->ours0_ns;
+	unsigned long long elapsed = clock_ns() - m->start_ns;
+
+	m->others_cpus = -1;
+	if (m->busy0_ns == 0 || busy_ns() == 0 || elapsed == 0)
+		return;
+	m->others_cpus =
+		busy > ours ? (double)(busy - ours) / (double)elapsed : 0;
+}
+
 void
 meta_json(FILE *f, const struct meta *m)
 {
@@ -524,6 +595,11 @@ meta_json(FILE *f, const struct meta *m)
 	json_field(f, ", ", "cpu_model", m->cpu_model);
 	json_field(f, ", ", "clocksource", m->clocksource);
 	json_field(f, ", ", "loadavg_at_start", m->loadavg);
+	if (m->others_cpus >= 0)
+		fprintf(f, ", \"others_cpus_during_run\": %.2f",
+			m->others_cpus);
+	else
+		fprintf(f, ", \"others_cpus_during_run\": null");
 	fputc('}', f);
 	line_rtt_json(f, m);
 	json_field(f, ", ", "kernel", m->kernel);

@@ -68,13 +68,26 @@ struct meta {
 	 * the floor of shared memory's latency, and a sign of how far apart
 	 * the host has put the CPUs (docs/bench.md). */
 	struct placement line_cpus; /* the first two-CPU placement measured */
-	long line_rtt_ns;	    /* p50 of LINE_ROUND_TRIPS; -1: not measured */
+	long line_rtt_ns; /* p50 of LINE_ROUND_TRIPS; -1: not measured */
+	/* How many CPUs' worth of time everything but this run used while
+	 * it measured: the busy time of /proc/stat (steal included: a host
+	 * that runs other guests takes it too) less the run's own CPU
+	 * time, over its length; -1 if unknown (meta_others_end()). */
+	double others_cpus;
+	unsigned long long busy0_ns, ours0_ns, start_ns; /* at the start */
 };
 
 #define LINE_ROUND_TRIPS 20000
 
 /* Fill m from this machine, with the placements the run measures. */
 void meta_collect(struct meta *m, const struct placement *pins, size_t n);
+
+/* Around the measurements: note the machine's busy time (/proc/stat:
+ * user, nice, system, irq, softirq and steal) and this process's and its
+ * reaped children's CPU time at the start; at the end, set
+ * m->others_cpus from what the first grew by beyond the second. */
+void meta_others_start(struct meta *m);
+void meta_others_end(struct meta *m);
 
 /* Whether the guest polls before it halts an idle vCPU: 1 (the haltpoll
  * cpuidle driver with guest_halt_poll_ns above 0), 0 (another driver, or

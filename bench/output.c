@@ -6,6 +6,10 @@
 #include "json.h"
 #include "output.h"
 
+/* Other work that took this many CPUs' worth of time during a run is
+ * load enough to name as the likely cause of rounds that disagree. */
+#define OTHERS_LOAD_CPUS 0.25
+
 void
 format_ns(double ns, char *buf, size_t len)
 {
@@ -57,7 +61,7 @@ cmp_rank(const void *pa, const void *pb)
 }
 
 static void
-group_header(FILE *f, const struct run_result *r)
+group_header(FILE *f, const struct run_result *r, int rounds)
 {
 	char size[32], cpus[32], where[96];
 
@@ -81,17 +85,23 @@ group_header(FILE *f, const struct run_result *r)
 			"\nlatency, %s each way, cpus %s (%s)%s: round trip, "
 			"ranked by p50\n",
 			size, cpus, where, gap);
-		fprintf(f, "%3s  %-21s %-5s %8s %9s %9s %9s %9s %9s %9s %8s\n",
+		fprintf(f, "%3s  %-21s %-5s %8s %9s %9s %9s %9s %9s %9s %8s",
 			"#", "mech", "wait", "count", "min", "p50", "p90",
 			"p99", "p99.9", "cpu/msg", "csw/msg");
+		if (rounds > 1)
+			fprintf(f, "  p50 of %d rounds, low..high", rounds);
+		fputc('\n', f);
 	} else {
 		fprintf(f,
 			"\nthroughput, %s messages, cpus %s (%s): ranked by "
 			"messages/s\n",
 			size, cpus, where);
-		fprintf(f, "%3s  %-21s %-5s %9s %11s %10s %9s %8s\n", "#",
-			"mech", "wait", "count", "msgs/s", "MB/s", "cpu/msg",
+		fprintf(f, "%3s  %-21s %-5s %9s %11s %10s %9s %8s", "#", "mech",
+			"wait", "count", "msgs/s", "MB/s", "cpu/msg",
 			"csw/msg");
+		if (rounds > 1)
+			fprintf(f, "  msgs/s of %d rounds, low..high", rounds);
+		fputc('\n', f);
 	}
 }
 
@@ -115,14 +125,107 @@ table_row(FILE *f, const struct run_result *r, int rank)
 		format_ns((double)r->rtt.p90, v[2], sizeof(v[2]));
 		format_ns((double)r->rtt.p99, v[3], sizeof(v[3]));
 		format_ns((double)r->rtt.p999, v[4], sizeof(v[4]));
-		fprintf(f,
-			"%3d  %-21s %-5s %8lu %9s %9s %9s %9s %9s %9s %8.2f\n",
+		fprintf(f, "%3d  %-21s %-5s %8lu %9s %9s %9s %9s %9s %9s %8.2f",
 			rank, r->t->name, wait, r->count, v[0], v[1], v[2],
 			v[3], v[4], cpu, r->ctxsw_per_msg);
 	} else {
-		fprintf(f, "%3d  %-21s %-5s %9lu %11.0f %10.1f %9s %8.2f\n",
-			rank, r->t->name, wait, r->count, r->msgs_per_s,
-			r->mb_per_s, cpu, r->ctxsw_per_msg);
+		fprintf(f, "%3d  %-21s %-5s %9lu %11.0f %10.1f %9s %8.2f", rank,
+			r->t->name, wait, r->count, r->msgs_per_s, r->mb_per_s,
+			cpu, r->ctxsw_per_msg);
+	}
+	if (r->rounds > 1) {
+		if (r->pattern == PAT_LATENCY) {
+			format_ns(r->spread_min, v[0], sizeof(v[0]));
+			format_ns(r->spread_max, v[1], sizeof(v[1]));
+			fprintf(f, "  %s..%s", v[0], v[1]);
+		} else {
+			fprintf(f, "  %.0f..%.0f", r->spread_min,
+				r->spread_max);
+		}
+		if (engine_spread(r) > ENGINE_SPREAD_FLAG)
+			fprintf(f, " ~%.0f%%", engine_spread(r) * 100);
+	}
+	fputc('\n', f);
+}
+
+/* Below a table with rounds: how many rows' rounds disagree by more than
+ * ENGINE_SPREAD_FLAG, and the likely cause, tried in this order: other
+ * work (processes, or a host's other guests as steal time) that took
+ * OTHERS_LOAD_CPUS of CPU time or more during the run, then a CPU clock
+ * that moves (a cpufreq governor other than performance), then, with
+ * neither, the idle states a blocking wait lets a CPU reach, deeper in
+ * some rounds than in others. */
+static void
+table_spread(FILE *f, const struct run_result *r, size_t n,
+	     const struct meta *m)
+{
+	size_t flagged = 0, measured = 0;
+	double others = m != NULL ? m->others_cpus : -1;
+	char gov[64] = "";
+	FILE *in;
+
+	for (size_t i = 0; i < n; i++) {
+		if (r[i].status != RUN_OK || r[i].rounds < 2)
+			continue;
+		measured++;
+		if (engine_spread(&r[i]) > ENGINE_SPREAD_FLAG)
+			flagged++;
+	}
+	if (measured == 0)
+		return;
+	fprintf(f,
+		"\nrounds: each row is the median round of %u, made in turn "
+		"with the others;\nlow..high: the lowest and highest of the "
+		"rounds' p50s (latency) or messages/s.\n",
+		r[0].rounds);
+	if (flagged == 0) {
+		fprintf(f,
+			"No row's rounds differ by more than %.0f%% of its "
+			"median.\n",
+			ENGINE_SPREAD_FLAG * 100);
+		return;
+	}
+	fprintf(f,
+		"~ %zu of %zu rows: their rounds differ by more than %.0f%% "
+		"of the median (high - low, over the median).\n",
+		flagged, measured, ENGINE_SPREAD_FLAG * 100);
+	if ((in = fopen("/sys/devices/system/cpu/cpu0/cpufreq/"
+			"scaling_governor",
+			"r")) != NULL) {
+		if (fscanf(in, "%63s", gov) != 1)
+			gov[0] = '\0';
+		fclose(in);
+	}
+	if (others >= OTHERS_LOAD_CPUS)
+		fprintf(f,
+			"Likely cause: load. While ipcbench measured, other "
+			"work used %.2f CPUs' worth of time\n(processes, or "
+			"the host's other guests as steal time), more in some "
+			"rounds than in others.\n",
+			others);
+	else if (gov[0] != '\0' && strcmp(gov, "performance") != 0)
+		fprintf(f,
+			"Likely cause: frequency scaling. The cpufreq governor "
+			"is %s:\nthe CPU clock moved between rounds "
+			"(\"performance\" holds it).\n",
+			gov);
+	else {
+		char load[64] = "unknown";
+
+		if (others >= 0)
+			snprintf(load, sizeof(load), "%.2f CPUs", others);
+		fprintf(f,
+			"Likely cause: an idle state. Other work used little "
+			"(%s)%s,\nso a waiting CPU went idle (cpuidle driver "
+			"%s), deeper in some rounds than in others,\nand the "
+			"wake-up is in the round trip; --no-idle holds the "
+			"idle states off.\n",
+			load,
+			gov[0] != '\0' ? ""
+				       : " and no cpufreq governor moves the "
+					 "clock",
+			m != NULL && m->idle.driver[0] != '\0' ? m->idle.driver
+							       : "unknown");
 	}
 }
 
@@ -200,7 +303,7 @@ output_table(FILE *f, const struct run_result *r, size_t n,
 				done[j] = 1;
 			}
 		qsort(g, k, sizeof(*g), cmp_rank);
-		group_header(f, g[0]);
+		group_header(f, g[0], (int)g[0]->rounds);
 		for (size_t j = 0; j < k; j++)
 			table_row(f, g[j], (int)j + 1);
 	}
@@ -208,6 +311,7 @@ output_table(FILE *f, const struct run_result *r, size_t n,
 		"\ncpu/msg: CPU time (user + system) of both processes per "
 		"round trip or message;\ncsw/msg: their context switches per "
 		"round trip or message. MB = 10^6 bytes.\n");
+	table_spread(f, r, n, m);
 	if (m != NULL)
 		table_jumps(f, &m->idle);
 	free(g);
@@ -226,8 +330,8 @@ output_csv(FILE *f, const struct run_result *r, size_t n)
 		fprintf(f, "%s,%s,%zu,", x->t->name, pattern_name(x->pattern),
 			x->size);
 		if (x->status != RUN_OK) {
-			fprintf(f, ",\"%s\",,,,,,,,,,,,%llu\n", cpus,
-				(unsigned long long)x->gap_ns);
+			fprintf(f, ",\"%s\",,,,,,,,,,,,%llu,%u,,,,\n", cpus,
+				(unsigned long long)x->gap_ns, x->rounds);
 			continue;
 		}
 		fprintf(f, "%lu,\"%s\",", x->count, cpus);
@@ -242,8 +346,15 @@ output_csv(FILE *f, const struct run_result *r, size_t n)
 		else
 			fprintf(f, ",,,,,,,%.1f,%.3f,", x->msgs_per_s,
 				x->mb_per_s);
-		fprintf(f, "%.1f,%.3f,%llu\n", x->cpu_ns_per_msg,
-			x->ctxsw_per_msg, (unsigned long long)x->gap_ns);
+		fprintf(f, "%.1f,%.3f,%llu,%u,", x->cpu_ns_per_msg,
+			x->ctxsw_per_msg, (unsigned long long)x->gap_ns,
+			x->rounds);
+		if (x->pattern == PAT_LATENCY)
+			fprintf(f, "%.0f,%.0f,,\n", x->spread_min,
+				x->spread_max);
+		else
+			fprintf(f, ",,%.1f,%.1f\n", x->spread_min,
+				x->spread_max);
 	}
 }
 
@@ -299,6 +410,18 @@ output_json(FILE *f, const struct run_result *r, size_t n, const struct meta *m)
 		else
 			fprintf(f, ", \"cpu_ns_per_msg\": null, "
 				   "\"ctxsw_per_msg\": null");
+		fprintf(f, ", \"rounds\": %u, \"spread\": ", x->rounds);
+		if (ok && x->pattern == PAT_LATENCY)
+			fprintf(f,
+				"{\"p50_min_ns\": %.0f, \"p50_max_ns\": %.0f}",
+				x->spread_min, x->spread_max);
+		else if (ok)
+			fprintf(f,
+				"{\"msgs_per_s_min\": %.1f, "
+				"\"msgs_per_s_max\": %.1f}",
+				x->spread_min, x->spread_max);
+		else
+			fprintf(f, "null");
 		fprintf(f, ", \"skipped\": ");
 		if (x->status == RUN_SKIPPED)
 			json_string(f, x->note);

@@ -3,6 +3,8 @@
 
 #include "plan.h"
 
+#define ROUND_TARGET_MIN_MS 50 /* --rounds: the least a round aims at */
+
 /* The runs of one pattern, placement and gap (base) into runs from k;
  * returns the next k. */
 static size_t
@@ -34,13 +36,18 @@ struct run_spec *
 plan_runs(const struct plan_opts *o, size_t *n)
 {
 	size_t ngaps = o->ngaps > 0 ? o->ngaps : 1;
-	size_t cap = o->ncpus * (1 + ngaps) * o->nmechs * (o->nsizes + 1),
-	       k = 0;
+	size_t rounds = o->rounds > 1 ? o->rounds : 1;
+	size_t cap = o->ncpus * (1 + ngaps) * o->nmechs * (o->nsizes + 1) *
+		     rounds,
+	       k = 0, one;
+	unsigned target = ENGINE_TARGET_MS / (unsigned)rounds;
 	struct run_spec *runs = calloc(cap ? cap : 1, sizeof(*runs));
 	static const enum pattern pats[] = {PAT_LATENCY, PAT_THROUGHPUT};
 
 	if (runs == NULL)
 		return NULL;
+	if (target < ROUND_TARGET_MIN_MS)
+		target = ROUND_TARGET_MIN_MS;
 	for (size_t c = 0; c < o->ncpus; c++) {
 		for (size_t p = 0; p < 2; p++) {
 			int lat = pats[p] == PAT_LATENCY;
@@ -55,6 +62,8 @@ plan_runs(const struct plan_opts *o, size_t *n)
 				.cpus = o->cpus[c],
 				.name = o->name,
 				.timeout_s = o->timeout_s,
+				.target_ms = rounds > 1 ? target : 0,
+				.remote = o->remote,
 			};
 
 			if (!want || (less && !lat))
@@ -67,6 +76,13 @@ plan_runs(const struct plan_opts *o, size_t *n)
 			}
 		}
 	}
+	/* The rounds after the first: the same list again. */
+	one = k;
+	for (size_t r = 1; r < rounds; r++)
+		for (size_t i = 0; i < one; i++) {
+			runs[k] = runs[i];
+			runs[k++].round = (unsigned)r;
+		}
 	*n = k;
 	return runs;
 }

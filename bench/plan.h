@@ -11,6 +11,8 @@
 #include "engine.h"
 #include "transport.h"
 
+#define PLAN_ROUNDS_MAX 100 /* --rounds */
+
 /* What to measure, as the options say. */
 struct plan_opts {
 	const struct transport *mechs[CLI_MECHS_MAX];
@@ -26,6 +28,8 @@ struct plan_opts {
 	size_t ngaps;			       /* 0 means one gap of 0 */
 	const char *name;		       /* -N, or NULL */
 	unsigned timeout_s;		       /* 0: the engine's default */
+	unsigned rounds;		       /* --rounds; 0 means 1 */
+	int remote; /* --connect: the server is elsewhere (remote.h) */
 };
 
 /* The measurements o asks for, in the order they are made and shown:
@@ -36,8 +40,14 @@ struct plan_opts {
  * by the engine with the reason).  With default_cpus, the placements
  * after the first measure latency at the smallest size only.  Each
  * latency measurement is made once for each gap, in ascending order, one
- * after the other; throughput once, without a gap.  Returns a
- * calloc'ed array of *n runs, or NULL. */
+ * after the other; throughput once, without a gap.  With rounds N > 1,
+ * that whole list is made N times over, round after round (run i of
+ * round k at k * *n / N + i, its .round k), so that a measurement's
+ * rounds are spread across the run, each with the others between, and
+ * not made back to back; with an automatic count, each round aims at
+ * 1/N of the engine's target (at least 50 ms), so that N rounds take
+ * about as long as one.  Returns a calloc'ed array of *n runs, or
+ * NULL. */
 struct run_spec *plan_runs(const struct plan_opts *o, size_t *n);
 
 #endif

@@ -11,11 +11,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -406,6 +408,104 @@ plan_measures_latency_at_every_gap_and_throughput_once(void **state)
 	free(r);
 }
 
+static void
+plan_makes_each_round_after_the_last(void **state)
+{
+	struct plan_opts o = three_transports();
+	struct run_spec *r, *one;
+	size_t n, n1;
+
+	(void)state;
+	o.ncpus = 1;
+	one = plan_runs(&o, &n1);
+	assert_non_null(one);
+	o.rounds = 3;
+	r = plan_runs(&o, &n);
+	assert_non_null(r);
+	assert_int_equal(n, 3 * n1);
+	for (size_t k = 0; k < 3; k++)
+		for (size_t i = 0; i < n1; i++) {
+			const struct run_spec *x = &r[k * n1 + i];
+
+			expect_run(x, one[i].t, one[i].pattern, one[i].size,
+				   one[i].cpus.a);
+			assert_int_equal(x->round, k);
+			/* an automatic count: a third of the target each */
+			assert_int_equal(x->target_ms, ENGINE_TARGET_MS / 3);
+			assert_int_equal(one[i].target_ms, 0);
+		}
+	free(r);
+	o.rounds = 100; /* never below the least a round aims at */
+	r = plan_runs(&o, &n);
+	assert_int_equal(n, 100 * n1);
+	assert_true(r[0].target_ms >= 50);
+	free(r);
+	free(one);
+}
+
+/* A round of pipe latency at 64 B with p50 p, or a throughput of p. */
+static struct run_result
+round_of(enum pattern pat, double p)
+{
+	struct run_result r = {.t = &pipe_transport,
+			       .pattern = pat,
+			       .size = 64,
+			       .status = RUN_OK,
+			       .rounds = 1};
+
+	if (pat == PAT_LATENCY)
+		r.rtt.p50 = (uint64_t)p;
+	else
+		r.msgs_per_s = p;
+	r.count = (unsigned long)p; /* which round stood: see count */
+	r.spread_min = r.spread_max = p;
+	return r;
+}
+
+static void
+rounds_merge_to_the_median_round(void **state)
+{
+	struct run_result a[4], out;
+	const struct run_result *p[4] = {&a[0], &a[1], &a[2], &a[3]};
+
+	(void)state;
+	a[0] = round_of(PAT_LATENCY, 1200);
+	a[1] = round_of(PAT_LATENCY, 1000);
+	a[2] = round_of(PAT_LATENCY, 1100);
+	engine_merge_rounds(p, 3, &out);
+	assert_int_equal(out.rounds, 3);
+	assert_int_equal(out.rtt.p50, 1100); /* the median round, whole */
+	assert_int_equal(out.count, 1100);
+	assert_true(out.spread_min == 1000 && out.spread_max == 1200);
+	/* (1200 - 1000) / 1100: flagged */
+	assert_true(engine_spread(&out) > ENGINE_SPREAD_FLAG);
+	assert_true(engine_spread(&out) - 200.0 / 1100 < 1e-9 &&
+		    200.0 / 1100 - engine_spread(&out) < 1e-9);
+	/* even: the lower middle one, a figure that was measured */
+	a[3] = round_of(PAT_LATENCY, 1050);
+	engine_merge_rounds(p, 4, &out);
+	assert_int_equal(out.rtt.p50, 1050);
+	assert_int_equal(out.rounds, 4);
+	/* close rounds are not flagged; one round has no spread */
+	a[0] = round_of(PAT_THROUGHPUT, 1e6);
+	a[1] = round_of(PAT_THROUGHPUT, 1.05e6);
+	a[2] = round_of(PAT_THROUGHPUT, 0.98e6);
+	engine_merge_rounds(p, 3, &out);
+	assert_true(out.msgs_per_s == 1e6);
+	assert_true(out.spread_min == 0.98e6 && out.spread_max == 1.05e6);
+	assert_true(engine_spread(&out) < ENGINE_SPREAD_FLAG);
+	engine_merge_rounds(p, 1, &out);
+	assert_int_equal(out.rounds, 1);
+	assert_true(engine_spread(&out) == 0);
+	/* a failed round fails the measurement, and says which */
+	a[1].status = RUN_FAILED;
+	snprintf(a[1].note, sizeof(a[1].note), "client: recv: EPIPE");
+	engine_merge_rounds(p, 3, &out);
+	assert_int_equal(out.status, RUN_FAILED);
+	assert_string_equal(out.note, "round 2 of 3: client: recv: EPIPE");
+	assert_true(engine_spread(&out) == 0);
+}
+
 /* A latency result of transport t at gap g with the given p50. */
 static struct run_result
 at_gap(const struct transport *t, uint64_t g, uint64_t p50)
@@ -532,6 +632,10 @@ bad_options_exit_2_with_a_clear_message(void **state)
 	expect_usage_error("--gap 2s: \"2s\" is not a gap from 0 to 1s",
 			   "--gap", "2s");
 	expect_usage_error("--gap 0,: an empty item", "--gap", "0,");
+	expect_usage_error("--rounds 0: give a count from 1 to 100", "--rounds",
+			   "0");
+	expect_usage_error("--rounds 101: give a count from 1 to 100",
+			   "--rounds", "101");
 }
 
 /* A gap is a pause between round trips: a stream has none to take. */
@@ -572,6 +676,210 @@ help_and_list_exit_0(void **state)
 	proc_free(&p);
 }
 
+/* ipcbench with the arguments after want (NULL-terminated) must exit 2
+ * and say want on stderr. */
+static void
+expect_usage_errorv(const char *want, ...)
+{
+	struct proc p;
+	va_list ap;
+	int rc;
+
+	va_start(ap, want);
+	rc = proc_startv(&p, "ipcbench", ap);
+	va_end(ap);
+	assert_int_equal(rc, 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 2);
+	if (strstr(p.err, want) == NULL)
+		fail_msg("stderr lacks \"%s\":\n%s", want, p.err);
+	assert_string_equal(p.out, "");
+	proc_free(&p);
+}
+
+static void
+serve_and_connect_are_checked(void **state)
+{
+	(void)state;
+	expect_usage_errorv("--connect 127.0.0.1:9: name the one transport",
+			    "--connect", "127.0.0.1:9", NULL);
+	expect_usage_errorv("name the one transport", "-m",
+			    "socket-tcp,socket-udp", "--connect", "127.0.0.1:9",
+			    NULL);
+	expect_usage_errorv("name the one transport", "-m", "pipe", "--connect",
+			    "127.0.0.1:9", NULL);
+	expect_usage_errorv("latency only", "-m", "socket-tcp", "-p",
+			    "throughput", "--connect", "127.0.0.1:9", NULL);
+	expect_usage_errorv("--connect nohost: is not HOST:PORT", "-m",
+			    "socket-udp", "--connect", "nohost", NULL);
+	expect_usage_errorv("has no port from 1 to 65535", "-m", "socket-udp",
+			    "--connect", "127.0.0.1:0", NULL);
+	expect_usage_errorv("--serve 70000: has no port", "--serve", "70000",
+			    NULL);
+	expect_usage_errorv("one host serves, the other connects", "--serve",
+			    "0", "--connect", "127.0.0.1:9", NULL);
+}
+
+/* --serve on loopback, port 0, and --connect to it: both socket
+ * transports measured with the client alone, every round trip verified by
+ * the server (5 warm-up, 1 to start, 100 timed: 106 a session), each
+ * round a session. */
+static void
+serve_and_connect_measure_the_same_round_trips(void **state)
+{
+	static const char *const mechs[] = {"socket-tcp", "socket-udp"};
+	struct proc srv, p;
+	char addr[64], row[64];
+
+	(void)state;
+	assert_int_equal(
+		proc_start(&srv, "ipcbench", "--serve", "127.0.0.1:0", NULL),
+		0);
+	proc_listening_on(&srv, addr, sizeof(addr), RUN_MS);
+	for (size_t m = 0; m < 2; m++) {
+		assert_int_equal(proc_start(&p, "ipcbench", "-m", mechs[m],
+					    "--connect", addr, "-s", "64", "-n",
+					    "100", "--warmup", "5", "--rounds",
+					    "2", "--format", "csv", "-q", NULL),
+				 0);
+		assert_int_equal(proc_wait(&p, RUN_MS), 0);
+		assert_code(&p, 0);
+		assert_memory_equal(p.out, CSV_HEADER "\n",
+				    strlen(CSV_HEADER) + 1);
+		snprintf(row, sizeof(row), "\n%s,latency,64,100,\"any\",",
+			 mechs[m]);
+		assert_non_null(strstr(p.out, row));
+		assert_int_equal(count_str(p.out, "\n"), 2); /* latency only */
+		proc_free(&p);
+	}
+	kill(srv.pid, SIGTERM);
+	assert_int_equal(proc_wait(&srv, RUN_MS), 0);
+	assert_int_equal(count_str(srv.out, "socket-tcp, 64 B, 106 round "
+					    "trips verified"),
+			 2);
+	assert_int_equal(count_str(srv.out, "socket-udp, 64 B, 106 round "
+					    "trips verified"),
+			 2);
+	proc_free(&srv);
+	/* Nobody there now: the run fails, and says why. */
+	assert_int_equal(proc_start(&p, "ipcbench", "-m", "socket-tcp",
+				    "--connect", addr, "-s", "64", "-q",
+				    "--format", "json", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 1);
+	assert_non_null(strstr(p.out, "attach: Connection refused"));
+	proc_free(&p);
+}
+
+/* This test program's directory: build/bin, where ipcbench is. */
+static void
+bin_dir(char *dir, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", dir, len - 1);
+	char *slash;
+
+	assert_true(n > 0);
+	dir[n] = '\0';
+	slash = strrchr(dir, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+}
+
+/* As root: the client in one network namespace, the server in another,
+ * a veth pair between them (bench/netns-check.sh, which checks what the
+ * delay does where the kernel has netem). */
+static void
+two_hosts_in_network_namespaces(void **state)
+{
+	char dir[4096], script[4300], out[8192];
+	int rc;
+
+	(void)state;
+	bin_dir(dir, sizeof(dir));
+	snprintf(script, sizeof(script),
+		 "sh \"$IPCLAB_TOP/bench/netns-check.sh\" \"%s/ipcbench\"",
+		 dir);
+	rc = sh_run(".", script, out, sizeof(out));
+	if (rc == 77) {
+		print_message("%s", out);
+		skip();
+	}
+	if (rc != 0)
+		fail_msg("netns-check exited %d:\n%s", rc, out);
+	assert_non_null(strstr(out, "socket-tcp  none"));
+	assert_non_null(strstr(out, "socket-udp  none"));
+	assert_non_null(strstr(out, "netns-check: passed"));
+}
+
+/* Whether path exists. */
+static int
+exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* As root: netns-check.sh interrupted (SIGINT) once its namespaces are up
+ * removes them, and the veth pair with them. */
+static void
+netns_check_removes_its_namespaces_when_interrupted(void **state)
+{
+	char dir[4096], bench[4200], path[3][80], line[256] = "";
+	int out[2], status;
+	ssize_t n;
+	size_t got = 0;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0) {
+		print_message("skipped: ip netns needs root\n");
+		skip();
+	}
+	if (system("command -v ip >/dev/null 2>&1") != 0) {
+		print_message("skipped: no ip(8)\n");
+		skip();
+	}
+	bin_dir(dir, sizeof(dir));
+	snprintf(bench, sizeof(bench), "%s/ipcbench", dir);
+	assert_int_equal(pipe(out), 0);
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		dup2(out[1], STDOUT_FILENO);
+		close(out[0]);
+		close(out[1]);
+		setenv("IPCLAB_NETNS_HOLD", "1", 1);
+		signal(SIGINT, SIG_DFL);
+		execlp("sh", "sh", "bench/netns-check.sh", bench, (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	/* "namespaces up: ..." once they are, or end of file */
+	while (got + 1 < sizeof(line) && strstr(line, "\n") == NULL &&
+	       (n = read(out[0], line + got, sizeof(line) - 1 - got)) > 0) {
+		got += (size_t)n;
+		line[got] = '\0';
+	}
+	close(out[0]);
+	snprintf(path[0], sizeof(path[0]), "/run/netns/ipclab-%d-a", (int)pid);
+	snprintf(path[1], sizeof(path[1]), "/run/netns/ipclab-%d-b", (int)pid);
+	snprintf(path[2], sizeof(path[2]), "/sys/class/net/ipl%da", (int)pid);
+	if (strstr(line, "namespaces up") == NULL) {
+		kill(pid, SIGKILL);
+		wait_child(pid, 10000, &status);
+		fail_msg("netns-check.sh said: %s", line);
+	}
+	assert_true(exists(path[0]) && exists(path[1]));
+	assert_int_equal(kill(pid, SIGINT), 0);
+	assert_int_equal(wait_child(pid, 10000, &status), 0);
+	for (int i = 0; i < 3; i++)
+		if (exists(path[i]))
+			fail_msg("%s is still there", path[i]);
+}
+
 /* --- the program: output formats ------------------------------------- */
 
 /* Run ipcbench on the pipe, small and quick, in format fmt. */
@@ -587,7 +895,8 @@ run_small(struct proc *p, const char *name, const char *fmt)
 	assert_code(p, 0);
 }
 
-#define CSV_FIELDS 17 /* the contract's 16, and gap_ns */
+/* the contract's 16, gap_ns, rounds and the two pairs of spread */
+#define CSV_FIELDS 22
 
 /* Split one CSV line (up to its newline) into fields, quotes removed;
  * returns how many (CSV_FIELDS + 1: too many). */
@@ -618,7 +927,7 @@ static const char csv_header[] =
 	"mech,pattern,size,count,cpus,min_ns,p50_ns,p90_ns,p99_ns,"
 	"p999_ns,max_ns,mean_ns,msgs_per_s,mb_per_s,cpu_ns_per_msg,"
 	"ctxsw_per_msg"
-	",gap_ns\n";
+	",gap_ns,rounds,p50_min_ns,p50_max_ns,msgs_per_s_min,msgs_per_s_max\n";
 
 static void
 csv_header_is_the_contract(void **state)
@@ -644,7 +953,78 @@ csv_header_is_the_contract(void **state)
 			assert_int_equal(f[i][0] == '\0', lat);
 		assert_true(f[14][0] != '\0' && f[15][0] != '\0');
 		assert_string_equal(f[16], "0"); /* no --gap: gap_ns 0 */
+		assert_string_equal(f[17], "1"); /* no --rounds: one */
+		/* one round: its spread is its own figure, in the
+		 * pattern's pair, the other pair empty */
+		if (lat) {
+			assert_string_equal(f[18], f[6]);
+			assert_string_equal(f[19], f[6]);
+		} else {
+			assert_int_equal(atof(f[20]) == atof(f[12]), 1);
+			assert_int_equal(atof(f[21]) == atof(f[12]), 1);
+		}
+		assert_int_equal(f[18][0] == '\0', !lat);
+		assert_int_equal(f[20][0] == '\0', lat);
 	}
+	proc_free(&p);
+}
+
+/* --rounds 3: every row stands for three rounds, its p50 (msgs/s) one of
+ * them, between the lowest and the highest; the table shows the spread
+ * and says once what it means. */
+static void
+rounds_report_the_median_and_the_spread(void **state)
+{
+	struct proc p;
+	int rows = 0;
+
+	assert_int_equal(proc_start(&p, "ipcbench", "-N", name_of(state), "-m",
+				    "pipe,sem-sysv", "-s", "64", "-n", "50",
+				    "--warmup", "5", "--cpus", "any",
+				    "--rounds", "3", "--format", "csv", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_memory_equal(p.out, csv_header, strlen(csv_header));
+	/* every measurement made three times, one round after another */
+	assert_non_null(strstr(p.err, "round 3: "));
+	for (const char *line = strchr(p.out, '\n') + 1; *line != '\0';
+	     line = strchr(line, '\n') + 1) {
+		char f[CSV_FIELDS][32];
+		int lat = strstr(line, ",latency,") != NULL;
+
+		assert_int_equal(csv_split(line, f), CSV_FIELDS);
+		assert_string_equal(f[17], "3");
+		if (f[3][0] == '\0') /* skipped: sem-sysv at 64 B */
+			continue;
+		rows++;
+		if (lat) {
+			assert_true(atof(f[18]) <= atof(f[6]));
+			assert_true(atof(f[6]) <= atof(f[19]));
+		} else {
+			assert_true(atof(f[20]) <= atof(f[12]) + 0.05);
+			assert_true(atof(f[12]) <= atof(f[21]) + 0.05);
+		}
+	}
+	/* pipe at 64 B, sem-sysv at 0 B, both patterns */
+	assert_int_equal(rows, 4);
+	proc_free(&p);
+
+	assert_int_equal(proc_start(&p, "ipcbench", "-N", name_of(state), "-m",
+				    "pipe", "-s", "64", "-p", "latency", "-n",
+				    "50", "--warmup", "5", "--cpus", "any",
+				    "--rounds", "2", "-q", NULL),
+			 0);
+	assert_int_equal(proc_wait(&p, RUN_MS), 0);
+	assert_code(&p, 0);
+	assert_non_null(strstr(p.out, "p50 of 2 rounds, low..high"));
+	assert_non_null(strstr(p.out, " us.."));
+	assert_non_null(strstr(p.out, "rounds: each row is the median round "
+				      "of 2"));
+	/* flagged or not, said once: which, the timing decides */
+	assert_int_equal(count_str(p.out, "Likely cause: ") +
+				 count_str(p.out, "No row's rounds differ"),
+			 1);
 	proc_free(&p);
 }
 
@@ -810,6 +1190,10 @@ json_parses_with_the_contract_keys(void **state)
 		"results[].ctxsw_per_msg",
 		"results[].skipped",
 		"results[].gap_ns",
+		"results[].rounds",
+		"results[].spread",
+		"results[].spread.p50_min_ns",
+		"results[].spread.msgs_per_s_max",
 		"meta.idle",
 		"meta.idle.cpuidle_driver",
 		"meta.idle.cpuidle_governor",
@@ -858,13 +1242,15 @@ skipped_and_failed_rows_say_why(void **state)
 	r[0] = (struct run_result){.t = &pipe_transport,
 				   .size = 64,
 				   .status = RUN_SKIPPED,
-				   .cpus = PLACEMENT_ANY};
+				   .cpus = PLACEMENT_ANY,
+				   .rounds = 1};
 	snprintf(r[0].note, sizeof(r[0].note), "at most 4 bytes: \"why\"");
 	r[1] = (struct run_result){.t = &pipe_transport,
 				   .size = 64,
 				   .pattern = PAT_THROUGHPUT,
 				   .status = RUN_FAILED,
-				   .cpus = {0, 1}};
+				   .cpus = {0, 1},
+				   .rounds = 3};
 	snprintf(r[1].note, sizeof(r[1].note), "server: recv: EPIPE");
 	meta_collect(&m, &r[1].cpus, 1);
 	f = open_memstream(&buf, &len);
@@ -884,9 +1270,9 @@ skipped_and_failed_rows_say_why(void **state)
 	output_csv(f, r, 2);
 	fclose(f);
 	assert_non_null(
-		strstr(buf, "\npipe,latency,64,,\"any\",,,,,,,,,,,,0\n"));
-	assert_non_null(
-		strstr(buf, "\npipe,throughput,64,,\"0,1\",,,,,,,,,,,,0\n"));
+		strstr(buf, "\npipe,latency,64,,\"any\",,,,,,,,,,,,0,1,,,,\n"));
+	assert_non_null(strstr(
+		buf, "\npipe,throughput,64,,\"0,1\",,,,,,,,,,,,0,3,,,,\n"));
 	free(buf);
 }
 
@@ -1237,6 +1623,8 @@ main(void)
 		cmocka_unit_test(plan_measures_notifications_at_their_own_size),
 		cmocka_unit_test(
 			plan_measures_latency_at_every_gap_and_throughput_once),
+		cmocka_unit_test(plan_makes_each_round_after_the_last),
+		cmocka_unit_test(rounds_merge_to_the_median_round),
 		cmocka_unit_test(the_jump_is_where_the_blocking_median_doubles),
 		cmocka_unit_test_setup_teardown(
 			sizes_above_the_limit_are_skipped_with_the_reason,
@@ -1244,11 +1632,20 @@ main(void)
 		cmocka_unit_test(bad_options_exit_2_with_a_clear_message),
 		cmocka_unit_test(a_gap_for_throughput_is_refused),
 		cmocka_unit_test(help_and_list_exit_0),
+		cmocka_unit_test(serve_and_connect_are_checked),
+		cmocka_unit_test(
+			serve_and_connect_measure_the_same_round_trips),
+		cmocka_unit_test(two_hosts_in_network_namespaces),
+		cmocka_unit_test(
+			netns_check_removes_its_namespaces_when_interrupted),
 		cmocka_unit_test_setup_teardown(csv_header_is_the_contract,
 						fixture_setup,
 						fixture_teardown),
 		cmocka_unit_test_setup_teardown(
 			json_parses_with_the_contract_keys, fixture_setup,
+			fixture_teardown),
+		cmocka_unit_test_setup_teardown(
+			rounds_report_the_median_and_the_spread, fixture_setup,
 			fixture_teardown),
 		cmocka_unit_test(skipped_and_failed_rows_say_why),
 		cmocka_unit_test_setup_teardown(

@@ -171,6 +171,8 @@ static const struct exception {
 	 "port 0 asks the kernel for a free port: the default"},
 	{"socket_udp_server", "-l", "port 0", ACCEPTED,
 	 "port 0 asks the kernel for a free port: the default"},
+	{"ipcbench", "--serve", "port 0", ACCEPTED,
+	 "port 0 asks the kernel for a free port, which it prints"},
 	{"fifo_reader", "-p", "200 bytes", RUN_FAILS,
 	 "a path of legal length (PATH_MAX is 4096) in a directory that "
 	 "does not exist: the system's answer, ENOENT, at run time"},

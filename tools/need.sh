@@ -2,6 +2,7 @@
 # need.sh - make sure the tools ipclab builds with are installed.
 #
 #   sh tools/need.sh cmocka gnuplot valgrind
+#   sh tools/need.sh rt-tests sockperf     (make bench-peers)
 #
 # For each one missing: install it with apt-get or dnf when running as root
 # or when sudo works without a password; otherwise print the one command to
@@ -21,6 +22,17 @@ have_valgrind() {
 	command -v valgrind >/dev/null 2>&1
 }
 
+# rt-tests: the four of its programs make bench-peers runs.
+have_rt_tests() {
+	for t in pmqtest svsematest sigwaittest ptsematest; do
+		command -v $t >/dev/null 2>&1 || return 1
+	done
+}
+
+have_sockperf() {
+	command -v sockperf >/dev/null 2>&1
+}
+
 # The package that brings a tool, for this machine's package manager.
 package() {
 	case "$PM:$1" in
@@ -29,6 +41,8 @@ package() {
 	dnf:cmocka) echo libcmocka-devel ;;
 	dnf:gnuplot) echo gnuplot ;;
 	*:valgrind) echo valgrind ;;
+	*:rt-tests) echo rt-tests ;;
+	*:sockperf) echo sockperf ;;
 	esac
 }
 
@@ -42,7 +56,7 @@ else SUDO=none; fi
 
 missing=
 for tool in "$@"; do
-	have_"$tool" || missing="$missing $tool"
+	have_$(echo "$tool" | tr - _) || missing="$missing $tool"
 done
 [ -z "$missing" ] && exit 0
 
@@ -75,5 +89,5 @@ else
 		{ echo "ipclab: could not install$pkgs; try: sudo $cmd" >&2; exit 1; }
 fi
 for tool in $missing; do
-	have_"$tool" || { echo "ipclab: $tool still missing after installing" >&2; exit 1; }
+	have_$(echo "$tool" | tr - _) || { echo "ipclab: $tool still missing after installing" >&2; exit 1; }
 done
