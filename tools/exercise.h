@@ -45,7 +45,10 @@ struct exercise {
 };
 
 /* A program a check started: its output is kept in files until
- * ex_wait() reads it. */
+ * ex_wait() reads it.  Declare it static: after the check returns, the
+ * checker kills, reaps and frees every program the check started (one it
+ * forgot, or one left running when the check failed early), through the
+ * pointer ex_start() was given. */
 struct ex_proc {
 	pid_t pid;	/* its process group too; -1 once reaped */
 	int status;	/* wait(2) status, after ex_wait() returned 0 */
