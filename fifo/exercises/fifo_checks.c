@@ -1,8 +1,169 @@
-/* fifo_checks.c - the checks of fifo/exercises/ (tools/exercise.h). */
+/* fifo_checks.c - the checks of fifo/exercises/ (tools/exercise.h).
+ *
+ * The programs make their FIFOs by relative name, in the check's private
+ * directory; the writers of the suite (fifo_minimal_writer) run there too
+ * and are given the same names.  Every ex_proc is static: the checker
+ * frees the ones a check started after the check has returned. */
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "exercise.h"
 
+/* What p (still running) has written to stdout so far, into buf. */
+static const char *
+so_far(const struct ex_proc *p, char *buf, size_t size)
+{
+	ssize_t n = pread(p->out_fd, buf, size - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/* Wait until p says text; if it never does, fail with what it did. */
+static int
+expect_output(struct ex_ctx *c, struct ex_proc *p, const char *who,
+	      const char *text)
+{
+	char want[256];
+
+	if (ex_wait_output(p, text, 5000) == 0)
+		return 0;
+	snprintf(want, sizeof(want), "the %s to say \"%s\"", who, text);
+	if (ex_wait(c, p, 1000) == 0 && ex_expect_code(c, p, 0) == 0)
+		return ex_fail(c, want, "it ended without saying it; it "
+					"printed:\n%s", p->out);
+	return ex_fail(c, want, "it did not within 5 s");
+}
+
+/* "TEXT k" for k = 1..n in out, each once and in order; else ex_fail()
+ * in who's name. */
+static int
+each_once(struct ex_ctx *c, const char *out, const char *who,
+	  const char *text, int n)
+{
+	char line[64], want[128];
+	const char *at = out;
+
+	snprintf(want, sizeof(want), "the %s to print \"%s K\" for K = 1 to "
+				     "%d, each once, in order", who, text, n);
+	for (int k = 1; k <= n; k++) {
+		snprintf(line, sizeof(line), "%s %d%s", text, k,
+			 text[0] == 'h' ? " from" : "\n");
+		if (ex_count(out, line) != 1)
+			return ex_fail(c, want, "the %s printed \"%s %d\" %d "
+						"times; all it printed:\n%s",
+				       who, text, k, ex_count(out, line), out);
+		if ((at = strstr(at, line)) == NULL)
+			return ex_fail(c, want, "%d came before %d", k, k - 1);
+	}
+	return 0;
+}
+
+/* fifo_minimal_writer sends count lines to ./fifo; it must succeed. */
+static int
+run_writer(struct ex_ctx *c, struct ex_proc *w, const char *count)
+{
+	if (ex_run(c, w, 5000, "fifo_minimal_writer", "fifo", count, NULL))
+		return 1;
+	if (ex_code(w) != 0)
+		return ex_fail(c, "the writer to find the FIFO the reader "
+				  "announced, and send its lines",
+			       "fifo_minimal_writer fifo %s exited %d:\n%s",
+			       count, ex_code(w), w->err);
+	return 0;
+}
+
+/* A whole run prints every line once and leaves nothing; a reader killed
+ * with SIGKILL after line 2 leaves nothing either. */
+static int
+check_unlink(struct ex_ctx *c)
+{
+	static struct ex_proc r, w, r2, w2;
+	char link[64], cwd[PATH_MAX], fifo[PATH_MAX + 8];
+	ssize_t n;
+
+	if (ex_start(c, &r, EX_PROG, "0", NULL) ||
+	    expect_output(c, &r, "reader", "listening on fifo") ||
+	    run_writer(c, &w, "5") || ex_wait(c, &r, 5000) ||
+	    ex_expect_code(c, &r, 0) ||
+	    each_once(c, r.out, "reader", "hello", 5))
+		return 1;
+
+	if (ex_start(c, &r2, EX_PROG, "300", NULL) ||
+	    expect_output(c, &r2, "reader", "listening on fifo"))
+		return 1;
+	snprintf(link, sizeof(link), "/proc/%ld/cwd", (long)r2.pid);
+	if ((n = readlink(link, cwd, sizeof(cwd) - 1)) <= 0)
+		return ex_fail(c, "a check that can run", "readlink %s failed",
+			       link);
+	cwd[n] = '\0';
+	snprintf(fifo, sizeof(fifo), "%s/fifo", cwd);
+	if (run_writer(c, &w2, "20") ||
+	    expect_output(c, &r2, "reader", "hello 2 from"))
+		return 1;
+	ex_signal(&r2, SIGKILL);
+	if (ex_wait(c, &r2, 5000))
+		return 1;
+	if (access(fifo, F_OK) == 0)
+		return ex_fail(c, "nothing left once a writer has come, however "
+				  "the reader ends",
+			       "the reader, killed with SIGKILL after line 2 "
+			       "(no handler runs then), left its FIFO: %s",
+			       fifo);
+	return 0;
+}
+
+/* A and B exchange all the pings and pongs and see end of file, though B
+ * starts 1.5 s after A and is stopped for 1.5 s after ping 3. */
+static int
+check_order(struct ex_ctx *c)
+{
+	static struct ex_proc a, b;
+	char abuf[4096], bbuf[4096];
+
+	if (ex_start(c, &a, EX_PROG, "a", "8", "50", NULL))
+		return 1;
+	ex_sleep_ms(1500); /* B comes late: A must wait for it, not fail */
+	if (ex_start(c, &b, EX_PROG, "b", NULL))
+		return 1;
+	if (ex_wait_output(&b, "got ping 3", 5000) != 0) {
+		so_far(&a, abuf, sizeof(abuf));
+		so_far(&b, bbuf, sizeof(bbuf));
+		if (abuf[0] == '\0' && bbuf[0] == '\0')
+			return ex_fail(c, "A and B to open both FIFOs and talk",
+				       "neither printed a thing in 5 s: each "
+				       "waits in its first open(), for the "
+				       "other's second (cat /proc/PID/wchan: "
+				       "wait_for_partner)");
+		return ex_fail(c, "B to get ping 3 within 5 s",
+			       "A printed:\n%s\nand B printed:\n%s", abuf,
+			       bbuf);
+	}
+	ex_signal(&b, SIGSTOP); /* B busy elsewhere: A must wait, not guess */
+	ex_sleep_ms(1500);
+	ex_signal(&b, SIGCONT);
+	if (ex_wait(c, &a, 10000) || ex_expect_code(c, &a, 0) ||
+	    ex_wait(c, &b, 5000) || ex_expect_code(c, &b, 0) ||
+	    each_once(c, b.out, "B", "got ping", 8) ||
+	    each_once(c, a.out, "A", "got pong", 8))
+		return 1;
+	if (ex_count(b.out, "end of file on ping") != 1)
+		return ex_fail(c, "B to see end of file on ping once",
+			       "B printed:\n%s", b.out);
+	if (ex_count(a.out, "end of file on pong") != 1)
+		return ex_fail(c, "A to see end of file on pong once",
+			       "A printed:\n%s", a.out);
+	return 0;
+}
+
 const struct exercise fifo_exercises[] = {
+	{"fifo_unlink", "fix", "a reader killed mid-stream leaves its FIFO",
+	 check_unlink},
+	{"fifo_order", "fix", "two FIFOs, and both sides stuck in open()",
+	 check_order},
 	{0},
 };
