@@ -160,10 +160,52 @@ check_order(struct ex_ctx *c)
 	return 0;
 }
 
+/* Three clients at once each get the square of their own number; the
+ * server answers three times and ends; no FIFO is left. */
+static int
+check_reply(struct ex_ctx *c)
+{
+	static struct ex_proc srv, cl[3];
+	static const char *const numbers[3] = {"12", "7", "31"};
+	static const char *const answers[3] = {"12 squared is 144",
+					       "7 squared is 49",
+					       "31 squared is 961"};
+
+	if (ex_start(c, &srv, EX_PROG, "server", "3", NULL) ||
+	    expect_output(c, &srv, "server", "listening on ctl"))
+		return 1;
+	for (int i = 0; i < 3; i++)
+		if (ex_start(c, &cl[i], EX_PROG, "client", numbers[i], NULL))
+			return 1;
+	for (int i = 0; i < 3; i++) {
+		if (ex_wait(c, &cl[i], 5000))
+			return 1;
+		if (ex_code(&cl[i]) != 0)
+			return ex_fail(c, "each client to get its answer on its "
+					  "own FIFO, reply.PID, and exit 0",
+				       "the client that asked for %s exited %d; "
+				       "on stderr it said:\n%s",
+				       numbers[i], ex_code(&cl[i]), cl[i].err);
+		if (ex_count(cl[i].out, answers[i]) != 1)
+			return ex_fail(c, "each client to print the answer to "
+					  "its own number",
+				       "the client that asked for %s printed:\n%s",
+				       numbers[i], cl[i].out);
+	}
+	if (ex_wait(c, &srv, 5000) || ex_expect_code(c, &srv, 0))
+		return 1;
+	if (ex_count(srv.out, ": answered ") != 3)
+		return ex_fail(c, "the server to answer 3 times",
+			       "it printed:\n%s", srv.out);
+	return 0;
+}
+
 const struct exercise fifo_exercises[] = {
 	{"fifo_unlink", "fix", "a reader killed mid-stream leaves its FIFO",
 	 check_unlink},
 	{"fifo_order", "fix", "two FIFOs, and both sides stuck in open()",
 	 check_order},
+	{"fifo_reply", "complete", "a reply FIFO for each client",
+	 check_reply},
 	{0},
 };
