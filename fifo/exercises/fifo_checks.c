@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "exercise.h"
@@ -21,6 +22,17 @@ so_far(const struct ex_proc *p, char *buf, size_t size)
 
 	buf[n > 0 ? n : 0] = '\0';
 	return buf;
+}
+
+/* Whether p has ended; it stays to be reaped by ex_wait(). */
+static int
+ended(const struct ex_proc *p)
+{
+	siginfo_t si = {0};
+
+	return waitid(P_PID, (id_t)p->pid, &si,
+		      WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	       si.si_pid == p->pid;
 }
 
 /* Wait until p says text; if it never does, fail with what it did. */
@@ -131,6 +143,16 @@ check_order(struct ex_ctx *c)
 	if (ex_start(c, &b, EX_PROG, "b", NULL))
 		return 1;
 	if (ex_wait_output(&b, "got ping 3", 5000) != 0) {
+		if (ended(&a)) /* then say how: its exit status, stderr */
+			return ex_wait(c, &a, 1000) || ex_expect_code(c, &a, 0)
+				       ? 1
+				       : ex_fail(c, "A to wait for B's pongs",
+						 "A ended at once");
+		if (ended(&b))
+			return ex_wait(c, &b, 1000) || ex_expect_code(c, &b, 0)
+				       ? 1
+				       : ex_fail(c, "B to answer A's pings",
+						 "B ended at once");
 		so_far(&a, abuf, sizeof(abuf));
 		so_far(&b, bbuf, sizeof(bbuf));
 		if (abuf[0] == '\0' && bbuf[0] == '\0')

@@ -154,8 +154,9 @@ check_timeout(struct ex_ctx *c)
 		return ex_fail(c, "the parent to kill the child, wait for it "
 				  "and say \"child PID killed by signal N\"",
 			       "it said \"giving up\", but not that the child "
-			       "was killed (a stopped child dies of SIGKILL "
-			       "at once; SIGTERM waits for a SIGCONT)");
+			       "was killed: kill it (a stopped child dies of "
+			       "SIGKILL at once, SIGTERM waits for a SIGCONT) "
+			       "and wait for it");
 	if (ex_wait(c, &q, 5000))
 		return 1;
 	if (ex_expect_code(c, &q, 3))
