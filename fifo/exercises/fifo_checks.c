@@ -222,6 +222,73 @@ check_reply(struct ex_ctx *c)
 	return 0;
 }
 
+/* "hello K from" for K = 1..n in out, in order, nothing missing, nothing
+ * twice (one pass: n may be thousands). */
+static int
+lines_in_order(struct ex_ctx *c, const char *out, int n)
+{
+	char want[128];
+	const char *s = out;
+	int k = 0;
+
+	snprintf(want, sizeof(want), "the reader to get lines 1 to %d, each "
+				     "once, in order", n);
+	while ((s = strstr(s, "hello ")) != NULL) {
+		long got = strtol(s + 6, NULL, 10);
+
+		if (got != k + 1)
+			return ex_fail(c, want, "after line %d it got line %ld",
+				       k, got);
+		k++;
+		s += 6;
+	}
+	if (k != n)
+		return ex_fail(c, want, "it got %d lines", k);
+	return 0;
+}
+
+/* A reader 1.5 s late, and slow, gets all 5000 lines (more than a pipe
+ * holds); with a reader 4 s late, a writer told 500 ms gives up, exits 3
+ * and sends nothing. */
+static int
+check_wait(struct ex_ctx *c)
+{
+	static struct ex_proc r, w, r2, w2, w3;
+
+	if (ex_start(c, &r, EX_PROG, "reader", "1500", NULL) ||
+	    expect_output(c, &r, "reader", "made fifo") ||
+	    ex_run(c, &w, 20000, EX_PROG, "writer", "5000", "5000", NULL))
+		return 1;
+	if (ex_count(w.out, "giving up") > 0)
+		return ex_fail(c, "the writer to wait up to TIMEOUT (5000 ms) "
+				  "for a reader 1.5 s late",
+			       "it gave up: %s", w.out);
+	if (ex_expect_code(c, &w, 0) || ex_wait(c, &r, 20000) ||
+	    ex_expect_code(c, &r, 0) || lines_in_order(c, r.out, 5000))
+		return 1;
+
+	if (ex_start(c, &r2, EX_PROG, "reader", "4000", NULL) ||
+	    expect_output(c, &r2, "reader", "made fifo") ||
+	    ex_run(c, &w2, 10000, EX_PROG, "writer", "3", "500", NULL))
+		return 1;
+	if (ex_code(&w2) != 3 || ex_count(w2.out, "giving up") != 1)
+		return ex_fail(c, "the writer to say \"giving up\" and exit 3 "
+				  "when no reader came within TIMEOUT (500 "
+				  "ms; the reader came after 4 s)",
+			       "it exited %d and printed:\n%s%s", ex_code(&w2),
+			       w2.out, w2.err);
+	/* The late reader still wants a writer: the suite's gives it one. */
+	if (ex_run(c, &w3, 10000, "fifo_minimal_writer", "fifo", "1", NULL) ||
+	    ex_expect_code(c, &w3, 0) || ex_wait(c, &r2, 5000) ||
+	    ex_expect_code(c, &r2, 0))
+		return 1;
+	if (ex_count(r2.out, "hello ") != 1)
+		return ex_fail(c, "the reader to get nothing from a writer that "
+				  "gave up",
+			       "it got:\n%s", r2.out);
+	return 0;
+}
+
 const struct exercise fifo_exercises[] = {
 	{"fifo_unlink", "fix", "a reader killed mid-stream leaves its FIFO",
 	 check_unlink},
@@ -229,5 +296,7 @@ const struct exercise fifo_exercises[] = {
 	 check_order},
 	{"fifo_reply", "complete", "a reply FIFO for each client",
 	 check_reply},
+	{"fifo_wait", "extend", "a writer that gives up when no reader comes",
+	 check_wait},
 	{0},
 };
