@@ -30,8 +30,8 @@ ended(const struct ex_proc *p)
 {
 	siginfo_t si = {0};
 
-	return waitid(P_PID, (id_t)p->pid, &si,
-		      WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	return waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+		       0 &&
 	       si.si_pid == p->pid;
 }
 
@@ -46,28 +46,33 @@ expect_output(struct ex_ctx *c, struct ex_proc *p, const char *who,
 		return 0;
 	snprintf(want, sizeof(want), "the %s to say \"%s\"", who, text);
 	if (ex_wait(c, p, 1000) == 0 && ex_expect_code(c, p, 0) == 0)
-		return ex_fail(c, want, "it ended without saying it; it "
-					"printed:\n%s", p->out);
+		return ex_fail(c, want,
+			       "it ended without saying it; it "
+			       "printed:\n%s",
+			       p->out);
 	return ex_fail(c, want, "it did not within 5 s");
 }
 
 /* "TEXT k" for k = 1..n in out, each once and in order; else ex_fail()
  * in who's name. */
 static int
-each_once(struct ex_ctx *c, const char *out, const char *who,
-	  const char *text, int n)
+each_once(struct ex_ctx *c, const char *out, const char *who, const char *text,
+	  int n)
 {
 	char line[64], want[128];
 	const char *at = out;
 
-	snprintf(want, sizeof(want), "the %s to print \"%s K\" for K = 1 to "
-				     "%d, each once, in order", who, text, n);
+	snprintf(want, sizeof(want),
+		 "the %s to print \"%s K\" for K = 1 to "
+		 "%d, each once, in order",
+		 who, text, n);
 	for (int k = 1; k <= n; k++) {
 		snprintf(line, sizeof(line), "%s %d%s", text, k,
 			 text[0] == 'h' ? " from" : "\n");
 		if (ex_count(out, line) != 1)
-			return ex_fail(c, want, "the %s printed \"%s %d\" %d "
-						"times; all it printed:\n%s",
+			return ex_fail(c, want,
+				       "the %s printed \"%s %d\" %d "
+				       "times; all it printed:\n%s",
 				       who, text, k, ex_count(out, line), out);
 		if ((at = strstr(at, line)) == NULL)
 			return ex_fail(c, want, "%d came before %d", k, k - 1);
@@ -82,8 +87,9 @@ run_writer(struct ex_ctx *c, struct ex_proc *w, const char *count)
 	if (ex_run(c, w, 5000, "fifo_minimal_writer", "fifo", count, NULL))
 		return 1;
 	if (ex_code(w) != 0)
-		return ex_fail(c, "the writer to find the FIFO the reader "
-				  "announced, and send its lines",
+		return ex_fail(c,
+			       "the writer to find the FIFO the reader "
+			       "announced, and send its lines",
 			       "fifo_minimal_writer fifo %s exited %d:\n%s",
 			       count, ex_code(w), w->err);
 	return 0;
@@ -121,8 +127,9 @@ check_unlink(struct ex_ctx *c)
 	if (ex_wait(c, &r2, 5000))
 		return 1;
 	if (access(fifo, F_OK) == 0)
-		return ex_fail(c, "nothing left once a writer has come, however "
-				  "the reader ends",
+		return ex_fail(c,
+			       "nothing left once a writer has come, however "
+			       "the reader ends",
 			       "the reader, killed with SIGKILL after line 2 "
 			       "(no handler runs then), left its FIFO: %s",
 			       fifo);
@@ -189,9 +196,8 @@ check_reply(struct ex_ctx *c)
 {
 	static struct ex_proc srv, cl[3];
 	static const char *const numbers[3] = {"12", "7", "31"};
-	static const char *const answers[3] = {"12 squared is 144",
-					       "7 squared is 49",
-					       "31 squared is 961"};
+	static const char *const answers[3] = {
+		"12 squared is 144", "7 squared is 49", "31 squared is 961"};
 
 	if (ex_start(c, &srv, EX_PROG, "server", "3", NULL) ||
 	    expect_output(c, &srv, "server", "listening on ctl"))
@@ -203,16 +209,20 @@ check_reply(struct ex_ctx *c)
 		if (ex_wait(c, &cl[i], 5000))
 			return 1;
 		if (ex_code(&cl[i]) != 0)
-			return ex_fail(c, "each client to get its answer on its "
-					  "own FIFO, reply.PID, and exit 0",
-				       "the client that asked for %s exited %d; "
-				       "on stderr it said:\n%s",
-				       numbers[i], ex_code(&cl[i]), cl[i].err);
+			return ex_fail(
+				c,
+				"each client to get its answer on its "
+				"own FIFO, reply.PID, and exit 0",
+				"the client that asked for %s exited %d; "
+				"on stderr it said:\n%s",
+				numbers[i], ex_code(&cl[i]), cl[i].err);
 		if (ex_count(cl[i].out, answers[i]) != 1)
-			return ex_fail(c, "each client to print the answer to "
-					  "its own number",
-				       "the client that asked for %s printed:\n%s",
-				       numbers[i], cl[i].out);
+			return ex_fail(
+				c,
+				"each client to print the answer to "
+				"its own number",
+				"the client that asked for %s printed:\n%s",
+				numbers[i], cl[i].out);
 	}
 	if (ex_wait(c, &srv, 5000) || ex_expect_code(c, &srv, 0))
 		return 1;
@@ -231,8 +241,10 @@ lines_in_order(struct ex_ctx *c, const char *out, int n)
 	const char *s = out;
 	int k = 0;
 
-	snprintf(want, sizeof(want), "the reader to get lines 1 to %d, each "
-				     "once, in order", n);
+	snprintf(want, sizeof(want),
+		 "the reader to get lines 1 to %d, each "
+		 "once, in order",
+		 n);
 	while ((s = strstr(s, "hello ")) != NULL) {
 		long got = strtol(s + 6, NULL, 10);
 
@@ -260,8 +272,9 @@ check_wait(struct ex_ctx *c)
 	    ex_run(c, &w, 20000, EX_PROG, "writer", "5000", "5000", NULL))
 		return 1;
 	if (ex_count(w.out, "giving up") > 0)
-		return ex_fail(c, "the writer to wait up to TIMEOUT (5000 ms) "
-				  "for a reader 1.5 s late",
+		return ex_fail(c,
+			       "the writer to wait up to TIMEOUT (5000 ms) "
+			       "for a reader 1.5 s late",
 			       "it gave up: %s", w.out);
 	if (ex_expect_code(c, &w, 0) || ex_wait(c, &r, 20000) ||
 	    ex_expect_code(c, &r, 0) || lines_in_order(c, r.out, 5000))
@@ -272,9 +285,10 @@ check_wait(struct ex_ctx *c)
 	    ex_run(c, &w2, 10000, EX_PROG, "writer", "3", "500", NULL))
 		return 1;
 	if (ex_code(&w2) != 3 || ex_count(w2.out, "giving up") != 1)
-		return ex_fail(c, "the writer to say \"giving up\" and exit 3 "
-				  "when no reader came within TIMEOUT (500 "
-				  "ms; the reader came after 4 s)",
+		return ex_fail(c,
+			       "the writer to say \"giving up\" and exit 3 "
+			       "when no reader came within TIMEOUT (500 "
+			       "ms; the reader came after 4 s)",
 			       "it exited %d and printed:\n%s%s", ex_code(&w2),
 			       w2.out, w2.err);
 	/* The late reader still wants a writer: the suite's gives it one. */
@@ -283,8 +297,9 @@ check_wait(struct ex_ctx *c)
 	    ex_expect_code(c, &r2, 0))
 		return 1;
 	if (ex_count(r2.out, "hello ") != 1)
-		return ex_fail(c, "the reader to get nothing from a writer that "
-				  "gave up",
+		return ex_fail(c,
+			       "the reader to get nothing from a writer that "
+			       "gave up",
 			       "it got:\n%s", r2.out);
 	return 0;
 }
@@ -294,8 +309,7 @@ const struct exercise fifo_exercises[] = {
 	 check_unlink},
 	{"fifo_order", "fix", "two FIFOs, and both sides stuck in open()",
 	 check_order},
-	{"fifo_reply", "complete", "a reply FIFO for each client",
-	 check_reply},
+	{"fifo_reply", "complete", "a reply FIFO for each client", check_reply},
 	{"fifo_wait", "extend", "a writer that gives up when no reader comes",
 	 check_wait},
 	{0},

@@ -17,8 +17,7 @@ check_eof(struct ex_ctx *c)
 	const char *at;
 	int n = 7; /* not the default 3: a child that counts is caught */
 
-	if (ex_run(c, &p, 5000, EX_PROG, "7", NULL) ||
-	    ex_expect_code(c, &p, 0))
+	if (ex_run(c, &p, 5000, EX_PROG, "7", NULL) || ex_expect_code(c, &p, 0))
 		return 1;
 	at = p.out;
 	for (int k = 1; k <= n; k++) {
@@ -81,8 +80,9 @@ check_pipeline(struct ex_ctx *c)
 	    ex_expect_code(c, &q, 0))
 		return 1;
 	if (!output_is(q.out, "A PIPE OF IPCLAB"))
-		return ex_fail(c, "\"echo a pipe of ipclab | tr a-z A-Z\" to "
-				  "print A PIPE OF IPCLAB",
+		return ex_fail(c,
+			       "\"echo a pipe of ipclab | tr a-z A-Z\" to "
+			       "print A PIPE OF IPCLAB",
 			       "it printed:\n%s", q.out);
 	return 0;
 }
@@ -116,8 +116,9 @@ check_timeout(struct ex_ctx *c)
 	if (ex_run(c, &p, 20000, EX_PROG, "30", "100", "2000", NULL))
 		return 1;
 	if (ex_count(p.out, "giving up") > 0)
-		return ex_fail(c, "a child that sends a line every 100 ms to "
-				  "be read to the end (TIMEOUT 2000)",
+		return ex_fail(c,
+			       "a child that sends a line every 100 ms to "
+			       "be read to the end (TIMEOUT 2000)",
 			       "the parent gave up after line %d: is the "
 			       "timeout for the whole run, not for each wait?",
 			       ex_count(p.out, "hello "));
@@ -140,19 +141,22 @@ check_timeout(struct ex_ctx *c)
 		return 1;
 	if (ex_wait_output(&q, "hello 3 from ", 5000) != 0 ||
 	    (child = child_pid(&q)) <= 0)
-		return ex_fail(c, "the child to say \"child PID: sending\" and "
-				  "send its lines",
+		return ex_fail(c,
+			       "the child to say \"child PID: sending\" and "
+			       "send its lines",
 			       "line 3 did not come within 5 s");
 	kill((pid_t)child, SIGSTOP);
 	if (ex_wait_output(&q, "giving up", 8000) != 0)
-		return ex_fail(c, "the parent to give up once nothing came for "
-				  "TIMEOUT (1000 ms)",
+		return ex_fail(c,
+			       "the parent to give up once nothing came for "
+			       "TIMEOUT (1000 ms)",
 			       "the child was stopped (SIGSTOP) after line 3, "
 			       "and after 8 s the parent still had not said "
 			       "\"giving up\"");
 	if (ex_wait_output(&q, " killed by signal ", 5000) != 0)
-		return ex_fail(c, "the parent to kill the child, wait for it "
-				  "and say \"child PID killed by signal N\"",
+		return ex_fail(c,
+			       "the parent to kill the child, wait for it "
+			       "and say \"child PID killed by signal N\"",
 			       "it said \"giving up\", but not that the child "
 			       "was killed: kill it (a stopped child dies of "
 			       "SIGKILL at once, SIGTERM waits for a SIGCONT) "
@@ -163,18 +167,20 @@ check_timeout(struct ex_ctx *c)
 		return 1;
 	snprintf(line, sizeof(line), "child %ld killed by signal", child);
 	if (ex_count(q.out, line) != 1)
-		return ex_fail(c, "the parent to kill the child and wait for it: "
-				  "\"child PID killed by signal N\"",
+		return ex_fail(c,
+			       "the parent to kill the child and wait for it: "
+			       "\"child PID killed by signal N\"",
 			       "it gave up, but did not report the child "
-			       "killed:\n%s", q.out);
+			       "killed:\n%s",
+			       q.out);
 	return 0;
 }
 
 const struct exercise pipe_exercises[] = {
 	{"pipe_eof", "fix", "the child never sees the end of the stream",
 	 check_eof},
-	{"pipe_pipeline", "complete", "run CMD1 | CMD2 with dup2, as a shell does",
-	 check_pipeline},
+	{"pipe_pipeline", "complete",
+	 "run CMD1 | CMD2 with dup2, as a shell does", check_pipeline},
 	{"pipe_timeout", "extend", "a reader that gives up on a stuck writer",
 	 check_timeout},
 	{0},

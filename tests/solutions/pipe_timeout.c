@@ -61,8 +61,8 @@ main(int argc, char **argv)
 	if (argc != 4 || (count = number(argv[1], 1000)) < 1 ||
 	    (ms = number(argv[2], 60000)) < 0 ||
 	    (timeout = number(argv[3], 60000)) < 1) {
-		fprintf(stderr, "pipe_timeout: COUNT 1 to 1000, MS and TIMEOUT "
-				"0 to 60000\n%s", usage);
+		fprintf(stderr, "pipe_timeout: COUNT 1 to 1000, MS 0 to 60000, "
+				"TIMEOUT 1 to 60000\n%s", usage);
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0); /* each line out at once */
