@@ -47,7 +47,7 @@ int
 main(int argc, char **argv)
 {
 	struct sigaction sa = {.sa_handler = on_beat};
-	struct timespec gap = {0, 20 * 1000000}; /* 20 ms: read() is asleep */
+	struct timespec gap = {0, 10 * 1000000}; /* read() sleeps meanwhile */
 	char buf[512], *end = "";
 	long count = argc == 2 ? strtol(argv[1], &end, 10) : 3, lines = 0;
 	int fds[2], status;
@@ -62,13 +62,13 @@ main(int argc, char **argv)
 	}
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;
-	if (sigaction(SIGUSR1, &sa, NULL) == -1) /* before fork: no beat is early */
+	if (sigaction(SIGUSR1, &sa, NULL) == -1) /* before fork(): not late */
 		die("sigaction SIGUSR1");
 	if (pipe(fds) == -1)
 		die("pipe");
 	if ((pid = fork()) == -1)
 		die("fork");
-	if (pid == 0) { /* the child: a beat, then a line */
+	if (pid == 0) { /* the child: a pause, a beat, a pause, a line */
 		close(fds[0]);
 		for (long k = 1; k <= count; k++) {
 			int len = snprintf(buf, sizeof(buf), "line %ld of %ld\n",
@@ -76,6 +76,7 @@ main(int argc, char **argv)
 			nanosleep(&gap, NULL);
 			if (kill(getppid(), SIGUSR1) == -1)
 				die("kill parent");
+			nanosleep(&gap, NULL);
 			if (write(fds[1], buf, (size_t)len) != len)
 				die("write pipe");
 		}
