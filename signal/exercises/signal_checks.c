@@ -1,4 +1,7 @@
-/* signal_checks.c - the checks of signal/exercises/ (tools/exercise.h). */
+/* signal_checks.c - the checks of signal/exercises/ (tools/exercise.h).
+ *
+ * Every struct ex_proc is static: ex_start() keeps a pointer to it, and the
+ * checker kills and frees what it started after the check has returned. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +38,7 @@ wait_stopped(pid_t pid, unsigned ms)
 static int
 check_restart(struct ex_ctx *c)
 {
-	struct ex_proc p;
+	static struct ex_proc p;
 	const char *at, *sum;
 	char line[64];
 	int n = 10, lines, beats;
@@ -78,7 +81,7 @@ static int
 check_sigsuspend(struct ex_ctx *c)
 {
 	enum { ROUNDS = 100 };
-	struct ex_proc p;
+	static struct ex_proc p;
 	long child_at[ROUNDS + 1] = {0}, parent_at[ROUNDS + 1] = {0};
 	char who[16];
 	long pid, r;
@@ -129,7 +132,7 @@ static int
 check_sigqueue(struct ex_ctx *c)
 {
 	static const char *const values[] = {"7", "-3", "42", "1000", "5"};
-	struct ex_proc r, s;
+	static struct ex_proc r, s;
 	const char *at;
 	char pid[24], line[64];
 
