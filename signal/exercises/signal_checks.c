@@ -60,16 +60,18 @@ check_restart(struct ex_ctx *c)
 	if ((sum = strstr(p.out, "parent ")) == NULL ||
 	    sscanf(sum, "parent %*d: %d lines, %d heartbeats", &lines,
 		   &beats) != 2)
-		return ex_fail(c, "the parent's last line: \"parent PID: 10 "
-				  "lines, H heartbeats; ...\"",
+		return ex_fail(c,
+			       "the parent's last line: \"parent PID: 10 "
+			       "lines, H heartbeats; ...\"",
 			       "it did not print it; its output was:\n%s",
 			       p.out);
 	if (lines != n)
 		return ex_fail(c, "the parent to count 10 lines",
 			       "it counted %d", lines);
 	if (beats < 1 || beats > n)
-		return ex_fail(c, "the handler to see the heartbeats (1 to 10 "
-				  "of them: two that come close may merge)",
+		return ex_fail(c,
+			       "the handler to see the heartbeats (1 to 10 "
+			       "of them: two that come close may merge)",
 			       "it saw %d", beats);
 	return 0;
 }
@@ -119,8 +121,9 @@ check_sigsuspend(struct ex_ctx *c)
 				       child_at[k] == 0 ? "child" : "parent",
 				       k);
 		if (parent_at[k] < child_at[k])
-			return ex_fail(c, "the parent to print round K after "
-					  "the child answered it",
+			return ex_fail(c,
+				       "the parent to print round K after "
+				       "the child answered it",
 				       "it printed round %d first", k);
 	}
 	return 0;
@@ -139,8 +142,9 @@ check_sigqueue(struct ex_ctx *c)
 	if (ex_start(c, &r, EX_PROG, "recv", NULL))
 		return 1;
 	if (ex_wait_output(&r, ": ready\n", 5000))
-		return ex_fail(c, "the receiver to print \"receiver PID: "
-				  "ready\" at once",
+		return ex_fail(c,
+			       "the receiver to print \"receiver PID: "
+			       "ready\" at once",
 			       "it did not within 5 s");
 	snprintf(pid, sizeof(pid), "%ld", (long)r.pid);
 	ex_signal(&r, SIGSTOP); /* all the sender's signals wait for it */
@@ -158,9 +162,10 @@ check_sigqueue(struct ex_ctx *c)
 	for (int k = 0; k < 5; k++) {
 		snprintf(line, sizeof(line), ": value %s\n", values[k]);
 		if (ex_count(r.out, line) != 1)
-			return ex_fail(c, "\"value N\" once for each of 7 -3 42 "
-					  "1000 5, sent while the receiver "
-					  "was stopped",
+			return ex_fail(c,
+				       "\"value N\" once for each of 7 -3 42 "
+				       "1000 5, sent while the receiver "
+				       "was stopped",
 				       "\"value %s\" %d times; the receiver "
 				       "printed:\n%s",
 				       values[k], ex_count(r.out, line), r.out);
@@ -170,8 +175,9 @@ check_sigqueue(struct ex_ctx *c)
 				       values[k - 1]);
 	}
 	if (ex_count(r.out, ": end: 5 values, sum 1051\n") != 1)
-		return ex_fail(c, "the receiver's last line: \"end: 5 values, "
-				  "sum 1051\"",
+		return ex_fail(c,
+			       "the receiver's last line: \"end: 5 values, "
+			       "sum 1051\"",
 			       "it printed:\n%s", r.out);
 	if (strstr(at, ": end: ") == NULL)
 		return ex_fail(c, "the end after the last value",

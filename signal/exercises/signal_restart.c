@@ -57,7 +57,8 @@ main(int argc, char **argv)
 	if (argc == 2 && strcmp(argv[1], "-h") == 0)
 		return fputs(usage, stdout) == EOF;
 	if (argc > 2 || *end != '\0' || count < 1 || count > 1000) {
-		fprintf(stderr, "signal_restart: COUNT is 1 to 1000\n%s", usage);
+		fprintf(stderr, "signal_restart: COUNT is 1 to 1000\n%s",
+			usage);
 		return 2;
 	}
 	sigemptyset(&sa.sa_mask);
@@ -71,8 +72,8 @@ main(int argc, char **argv)
 	if (pid == 0) { /* the child: a pause, a beat, a pause, a line */
 		close(fds[0]);
 		for (long k = 1; k <= count; k++) {
-			int len = snprintf(buf, sizeof(buf), "line %ld of %ld\n",
-					   k, count);
+			int len = snprintf(buf, sizeof(buf),
+					   "line %ld of %ld\n", k, count);
 			nanosleep(&gap, NULL);
 			if (kill(getppid(), SIGUSR1) == -1)
 				die("kill parent");

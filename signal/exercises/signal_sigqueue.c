@@ -25,8 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char usage[] = "usage: signal_sigqueue recv | send PID NUMBER...\n"
-			    "recv waits (10 s at most) for what send sends it.\n";
+static const char usage[] =
+	"usage: signal_sigqueue recv | send PID NUMBER...\n"
+	"recv waits (10 s at most) for what send sends it.\n";
 
 static int
 receive(void)
@@ -75,8 +76,9 @@ send_numbers(pid_t pid, int n, char **numbers)
 
 		if (*end != '\0' || end == numbers[i] || v < -1000000 ||
 		    v > 1000000) {
-			fprintf(stderr, "signal_sigqueue: %s: not a number "
-					"from -1000000 to 1000000\n%s",
+			fprintf(stderr,
+				"signal_sigqueue: %s: not a number "
+				"from -1000000 to 1000000\n%s",
 				numbers[i], usage);
 			return 2;
 		}

@@ -51,8 +51,8 @@ start_server(struct ex_ctx *c, struct ex_proc *p, const char *which)
 {
 	char want[128];
 
-	snprintf(want, sizeof(want),
-		 "%s to print \"listening on echo.sock\"", which);
+	snprintf(want, sizeof(want), "%s to print \"listening on echo.sock\"",
+		 which);
 	if (ex_start(c, p, EX_PROG, NULL))
 		return 1;
 	switch (output_or_end(p, ": listening on echo.sock\n", 5000)) {
@@ -60,10 +60,12 @@ start_server(struct ex_ctx *c, struct ex_proc *p, const char *which)
 		return 0;
 	case 1:
 		ex_wait(c, p, 5000);
-		return ex_fail(c, want, "it exited %d; it printed on stderr:\n%s",
+		return ex_fail(c, want,
+			       "it exited %d; it printed on stderr:\n%s",
 			       ex_code(p), p->err);
 	default:
-		return ex_fail(c, want, "it printed nothing of the kind in 5 s");
+		return ex_fail(c, want,
+			       "it printed nothing of the kind in 5 s");
 	}
 }
 
@@ -73,12 +75,12 @@ client(struct ex_ctx *c, const char *want)
 {
 	static struct ex_proc p;
 
-	int r = ex_run(c, &p, 5000, "socket_minimal_client", "echo.sock",
-		       NULL);
+	int r = ex_run(c, &p, 5000, "socket_minimal_client", "echo.sock", NULL);
 
 	if (r == 0 && (ex_code(&p) != 0 || strstr(p.out, ": echoed: ") == NULL))
-		r = ex_fail(c, want, "the client exited %d; it printed on "
-				     "stderr:\n%s",
+		r = ex_fail(c, want,
+			    "the client exited %d; it printed on "
+			    "stderr:\n%s",
 			    ex_code(&p), p.err);
 	ex_free(&p); /* before the next run */
 	return r;
@@ -117,13 +119,15 @@ check_unlink(struct ex_ctx *c)
 		return 1;
 	switch (output_or_end(&late, ": listening on echo.sock\n", 5000)) {
 	case 0:
-		return ex_fail(c, "a server started while another runs to fail "
-				  "to bind, and leave the other's file alone",
+		return ex_fail(c,
+			       "a server started while another runs to fail "
+			       "to bind, and leave the other's file alone",
 			       "it listened on echo.sock too: it removed the "
 			       "file of the server that was running");
 	case -1:
-		return ex_fail(c, "a server started while another runs to fail "
-				  "to bind, and exit",
+		return ex_fail(c,
+			       "a server started while another runs to fail "
+			       "to bind, and exit",
 			       "it still ran after 5 s");
 	}
 	if (ex_wait(c, &late, 5000))
@@ -153,13 +157,15 @@ check_fdpass(struct ex_ctx *c)
 		return 1;
 	if ((child = strstr(p.out, "child ")) == NULL ||
 	    sscanf(child, "child %*d: fd %*d, inode %lu", &child_ino) != 1)
-		return ex_fail(c, "the child's line \"child PID: fd N, inode "
-				  "I, ...\"",
+		return ex_fail(c,
+			       "the child's line \"child PID: fd N, inode "
+			       "I, ...\"",
 			       "it printed:\n%s", p.out);
 	if ((parent = strstr(p.out, "parent ")) == NULL ||
 	    sscanf(parent, "parent %*d: fd %*d, inode %lu", &parent_ino) != 1)
-		return ex_fail(c, "the parent's line \"parent PID: fd N, "
-				  "inode I: \"TEXT\"\"",
+		return ex_fail(c,
+			       "the parent's line \"parent PID: fd N, "
+			       "inode I: \"TEXT\"\"",
 			       "it printed:\n%s", p.out);
 	if (parent_ino != child_ino)
 		return ex_fail(c, "the parent to read the child's own file",
@@ -199,13 +205,15 @@ check_clients(struct ex_ctx *c)
 		return 1;
 	switch (output_or_end(&b, ": echoed: ", 5000)) {
 	case -1:
-		return ex_fail(c, want, "the second client got no echo in 5 s: "
-				  "the server still waited for the first "
-				  "one (which the check held still)");
+		return ex_fail(c, want,
+			       "the second client got no echo in 5 s: "
+			       "the server still waited for the first "
+			       "one (which the check held still)");
 	case 1:
 		ex_wait(c, &b, 5000);
-		return ex_fail(c, want, "the second client exited %d; it "
-				  "printed on stderr:\n%s",
+		return ex_fail(c, want,
+			       "the second client exited %d; it "
+			       "printed on stderr:\n%s",
 			       ex_code(&b), b.err);
 	}
 	if (ex_wait(c, &b, 5000) || ex_expect_code(c, &b, 0))
@@ -214,8 +222,9 @@ check_clients(struct ex_ctx *c)
 	if (ex_wait(c, &a, 5000))
 		return 1;
 	if (ex_code(&a) != 0)
-		return ex_fail(c, "the first client echoed to its end once it "
-				  "went on",
+		return ex_fail(c,
+			       "the first client echoed to its end once it "
+			       "went on",
 			       "it exited %d; it printed on stderr:\n%s",
 			       ex_code(&a), a.err);
 	return server_done(c, &srv);

@@ -31,8 +31,9 @@
 #define SIG_VALUE SIGRTMIN
 #define SIG_END	  (SIGRTMIN + 1)
 
-static const char usage[] = "usage: signal_sigqueue recv | send PID NUMBER...\n"
-			    "recv waits (10 s at most) for what send sends it.\n";
+static const char usage[] =
+	"usage: signal_sigqueue recv | send PID NUMBER...\n"
+	"recv waits (10 s at most) for what send sends it.\n";
 
 static int
 receive(void)
@@ -83,13 +84,14 @@ send_numbers(pid_t pid, int n, char **numbers)
 
 		if (*end != '\0' || end == numbers[i] || v < -1000000 ||
 		    v > 1000000) {
-			fprintf(stderr, "signal_sigqueue: %s: not a number "
-					"from -1000000 to 1000000\n%s",
+			fprintf(stderr,
+				"signal_sigqueue: %s: not a number "
+				"from -1000000 to 1000000\n%s",
 				numbers[i], usage);
 			return 2;
 		}
-		if (sigqueue(pid, SIG_VALUE, (union sigval){.sival_int = (int)v}) ==
-		    -1) {
+		if (sigqueue(pid, SIG_VALUE,
+			     (union sigval){.sival_int = (int)v}) == -1) {
 			perror("sigqueue"); /* EAGAIN: the queue is full */
 			return 1;
 		}
