@@ -142,6 +142,59 @@ check_unlink(struct ex_ctx *c)
 	return 0;
 }
 
+/* A polite client, a rude one that hangs up before its echo, a polite
+ * one: the server says "client 2 hung up", serves the third, and ends by
+ * itself with exit 0. */
+static int
+check_sigpipe(struct ex_ctx *c)
+{
+	static struct ex_proc srv, rude;
+
+	if (ex_start(c, &srv, EX_PROG, "serve", NULL))
+		return 1;
+	switch (output_or_end(&srv, ": listening on echo.sock\n", 5000)) {
+	case 1:
+		ex_wait(c, &srv, 5000);
+		return ex_fail(c,
+			       "the server to print \"listening on echo.sock\"",
+			       "it exited %d; it printed on stderr:\n%s",
+			       ex_code(&srv), srv.err);
+	case -1:
+		return ex_fail(c,
+			       "the server to print \"listening on echo.sock\"",
+			       "it printed nothing of the kind in 5 s");
+	}
+	if (client(c, "the first client to be echoed"))
+		return 1;
+	if (ex_run(c, &rude, 5000, EX_PROG, "hangup", NULL) ||
+	    ex_expect_code(c, &rude, 0))
+		return 1;
+	switch (output_or_end(&srv, ": client 2 hung up\n", 5000)) {
+	case 1:
+		ex_wait(c, &srv, 5000);
+		if (ex_code(&srv) > 128)
+			return ex_fail(c,
+				       "the server to live on when a client "
+				       "hangs up before its echo",
+				       "it was killed by signal %d (%s), "
+				       "without a word",
+				       ex_code(&srv) - 128,
+				       strsignal(ex_code(&srv) - 128));
+		return ex_fail(c,
+			       "the server to live on when a client hangs "
+			       "up before its echo",
+			       "it exited %d; it printed on stderr:\n%s",
+			       ex_code(&srv), srv.err);
+	case -1:
+		return ex_fail(c, "the server to say \"client 2 hung up\"",
+			       "it did not, in 5 s");
+	}
+	if (client(c, "the third client to be echoed after the second hung "
+		      "up"))
+		return 1;
+	return server_done(c, &srv);
+}
+
 /* The parent prints the text the child wrote, read through the file the
  * child made: the same inode as the child printed. */
 static int
@@ -233,6 +286,9 @@ check_clients(struct ex_ctx *c)
 const struct exercise socket_exercises[] = {
 	{"socket_unlink", "fix", "the second run cannot bind its socket file",
 	 check_unlink},
+	{"socket_sigpipe", "fix",
+	 "a client that hangs up early must not kill the server",
+	 check_sigpipe},
 	{"socket_fdpass", "complete",
 	 "pass an open file to another process (SCM_RIGHTS)", check_fdpass},
 	{"socket_clients", "extend",
