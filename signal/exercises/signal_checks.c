@@ -10,23 +10,31 @@
 
 #include "exercise.h"
 
-/* Wait up to ms until process pid is stopped (state T in /proc): 0, or 1. */
-static int
-wait_stopped(pid_t pid, unsigned ms)
+/* pid's state letter from /proc (R, S, T, Z...), or 0 if it is gone. */
+static char
+state(pid_t pid)
 {
 	char path[64], buf[256], *paren;
+	FILE *f;
+	size_t n;
 
 	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	for (unsigned waited = 0; waited <= ms; waited += 10) {
-		FILE *f = fopen(path, "r");
-		size_t n = f != NULL ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the state follows the last ')' */
+	paren = strrchr(buf, ')');
+	return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
+}
 
-		if (f != NULL)
-			fclose(f);
-		buf[n] = '\0';
-		/* "pid (comm) S ...": the state follows the last ')' */
-		if ((paren = strrchr(buf, ')')) != NULL && paren[1] == ' ' &&
-		    paren[2] == 'T')
+/* Wait up to ms until pid is in one of the states: 0, or 1. */
+static int
+wait_state(pid_t pid, const char *states, unsigned ms)
+{
+	for (unsigned waited = 0; waited <= ms; waited += 10) {
+		if (strchr(states, state(pid)) != NULL)
 			return 0;
 		ex_sleep_ms(10);
 	}
@@ -148,7 +156,7 @@ check_sigqueue(struct ex_ctx *c)
 			       "it did not within 5 s");
 	snprintf(pid, sizeof(pid), "%ld", (long)r.pid);
 	ex_signal(&r, SIGSTOP); /* all the sender's signals wait for it */
-	if (wait_stopped(r.pid, 5000))
+	if (wait_state(r.pid, "T", 5000))
 		return ex_fail(c, "the receiver to stop on SIGSTOP",
 			       "it did not stop");
 	if (ex_run(c, &s, 5000, EX_PROG, "send", pid, "7", "-3", "42", "1000",
@@ -185,6 +193,53 @@ check_sigqueue(struct ex_ctx *c)
 	return 0;
 }
 
+/* 20 rounds, each answered at once: all done, exit 0.  Then a child that
+ * goes quiet at round 3: the parent gives up on it after a second, says
+ * so, and exits 3. */
+static int
+check_timeout(struct ex_ctx *c)
+{
+	static struct ex_proc p, q;
+	char line[64];
+
+	if (ex_run(c, &p, 5000, EX_PROG, "20", NULL) ||
+	    ex_expect_code(c, &p, 0))
+		return 1;
+	for (int k = 1; k <= 20; k++) {
+		snprintf(line, sizeof(line), ": round %d\n", k);
+		if (ex_count(p.out, line) != 2)
+			return ex_fail(c,
+				       "each round once from each of the two",
+				       "round %d printed %d times; the output "
+				       "was:\n%s",
+				       k, ex_count(p.out, line), p.out);
+	}
+	if (strstr(p.out, "no answer") != NULL)
+		return ex_fail(c, "no timeout when the child answers at once",
+			       "the parent said:\n%s", p.out);
+	if (ex_start(c, &q, EX_PROG, "5", "3", NULL))
+		return 1;
+	/* "" matches state 0, gone: strchr() finds the terminator */
+	if (wait_state(q.pid, "Z", 5000))
+		return ex_fail(c,
+			       "the parent to give up on the quiet child "
+			       "after 1 s, and exit",
+			       "it still waited after 5 s");
+	if (ex_wait(c, &q, 5000) || ex_expect_code(c, &q, 3))
+		return 1;
+	if (ex_count(q.out, ": round 3: no answer in 1 s\n") != 1 ||
+	    strstr(q.out, "parent ") == NULL)
+		return ex_fail(c,
+			       "the parent to say \"round 3: no answer in "
+			       "1 s\"",
+			       "it printed:\n%s", q.out);
+	if (ex_count(q.out, ": round 2\n") != 2 ||
+	    ex_count(q.out, ": round 3\n") != 1)
+		return ex_fail(c, "rounds 1 and 2 answered, round 3 not",
+			       "it printed:\n%s", q.out);
+	return 0;
+}
+
 const struct exercise signal_exercises[] = {
 	{"signal_restart", "fix", "a heartbeat signal breaks the reader",
 	 check_restart},
@@ -192,5 +247,8 @@ const struct exercise signal_exercises[] = {
 	 "wait for each signal with sigsuspend, losing none", check_sigsuspend},
 	{"signal_sigqueue", "extend",
 	 "send numbers with sigqueue, on signals that queue", check_sigqueue},
+	{"signal_timeout", "extend",
+	 "give up on a partner that stopped answering, after 1 s",
+	 check_timeout},
 	{0},
 };
