@@ -11,7 +11,8 @@
  * cannot overtake the numbers (signal(7): which real-time signal comes
  * first?).  The check stops the receiver while the sender sends.
  *
- *   run:    make build/bin/ex/signal_sigqueue && build/bin/ex/signal_sigqueue recv &
+ *   run:    make build/bin/ex/signal_sigqueue
+ *           build/bin/ex/signal_sigqueue recv &
  *           build/bin/ex/signal_sigqueue send $! 7 -3 42
  *   check:  make exercise signal_sigqueue
  *   hint:   docs/signal.md#exercises

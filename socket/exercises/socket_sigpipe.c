@@ -10,7 +10,8 @@
  * 141).  Fix it.  Ignoring SIGPIPE alone is not enough: the write then
  * fails, and the server gives up just the same.
  *
- *   run:    make build/bin/ex/socket_sigpipe && build/bin/ex/socket_sigpipe serve &
+ *   run:    make build/bin/ex/socket_sigpipe
+ *           build/bin/ex/socket_sigpipe serve &
  *           build/bin/ex/socket_sigpipe hangup
  *           build/bin/socket_minimal_client echo.sock (twice)
  *   check:  make exercise socket_sigpipe

@@ -10,7 +10,8 @@
  * Unblocking and then calling pause() is not it: a signal that was
  * pending runs its handler between the two, and pause() sleeps for ever.
  *
- *   run:    make build/bin/ex/signal_sigsuspend && build/bin/ex/signal_sigsuspend 3
+ *   run:    make build/bin/ex/signal_sigsuspend
+ *           build/bin/ex/signal_sigsuspend 3
  *   check:  make exercise signal_sigsuspend
  *   hint:   docs/signal.md#exercises
  */

@@ -102,7 +102,7 @@ main(int argc, char **argv)
 		printf("%s %ld: round %ld\n", kid ? "parent" : "child",
 		       (long)getpid(), r);
 		while (kid == 0 && r == quiet)
-			pause(); /* quiet: SIGUSR1 is blocked, nothing wakes us */
+			pause(); /* quiet: SIGUSR1 is blocked, nothing wakes */
 		if (kid == 0 && kill(parent, SIGUSR1) == -1)
 			die("kill parent");
 	}

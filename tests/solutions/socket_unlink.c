@@ -67,6 +67,6 @@ out:
 	if (got != 0)
 		perror(path);
 	if (bound)
-		unlink(path); /* what bind() made; the socket needs it no more */
+		unlink(path); /* what bind() made; no longer needed */
 	return got != 0;
 }
