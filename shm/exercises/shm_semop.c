@@ -6,10 +6,10 @@
  * time.  Semaphore FULL is 1 while the segment holds a message not yet
  * read, EMPTY while the server may write the next.  As it is, the reader
  * looks at the segment every 0.1 s instead: it prints message 1 again
- * and again, and the server waits for ever for EMPTY.  Complete the two
- * TODOs with semop(2) calls, so that each message is printed once, and
- * none is missed however slow either side is.  No sleeping: the check
- * stops the server for a while.
+ * and again, and the server gives up waiting for EMPTY.  Complete the
+ * two TODOs with semop(2) calls, so that each message is printed once,
+ * and none is missed however slow either side is.  No sleeping: the
+ * check plays the server's part itself, and takes its time.
  *
  *   run:    make build/bin/ex/shm_semop && (build/bin/shm_minimal_server
  *           226 & build/bin/ex/shm_semop)

@@ -52,7 +52,6 @@ main(int argc, char **argv)
 	unsigned short init[2] = {[EMPTY] = SLOTS, [FULL] = 0};
 	struct sembuf take_empty = {EMPTY, -1, 0}, give_full = {FULL, +1, 0};
 	struct sembuf take_full = {FULL, -1, 0}, give_empty = {EMPTY, +1, 0};
-	struct sembuf all_read = {EMPTY, -SLOTS, 0}; /* every slot empty */
 	struct timespec limit = {10, 0}, nap = {0, 100000000}; /* 0.1 s */
 	char *end = "", *mem;
 	long count = argc == 3 ? strtol(argv[2], &end, 10) : 0;
@@ -100,10 +99,13 @@ main(int argc, char **argv)
 		if (semop(semid, &give_empty, 1) < 0)
 			fail("semop EMPTY");
 	}
-	/* Done when the reader has given back all SLOTS slots: one would
-	 * only mean that it is SLOTS - 1 messages behind. */
-	if (writer && semtimedop(semid, &all_read, 1, &limit) < 0)
-		fail("semtimedop EMPTY"); /* the last message read */
+	if (writer) { /* done when every slot is empty again: one empty
+		       * slot only means the reader is SLOTS - 1 behind */
+		struct sembuf all_read = {EMPTY, -SLOTS, 0};
+
+		if (semtimedop(semid, &all_read, 1, &limit) < 0)
+			fail("semtimedop EMPTY"); /* the last message read */
+	}
 	if (writer && (shmctl(shmid, IPC_RMID, NULL) < 0 ||
 		       semctl(semid, 0, IPC_RMID) < 0))
 		fail("IPC_RMID");
