@@ -132,10 +132,10 @@ expect_exit0(struct ex_ctx *c, const struct ex_proc *p, const char *who)
 		return 0;
 	snprintf(want, sizeof(want), "the %s to exit with status 0", who);
 	if (code > 128)
-		return ex_fail(c, want, "the %s was killed by signal %d (%s)%s%s",
-			       who, code - 128, strsignal(code - 128),
-			       *p->err ? "; it printed on stderr:\n" : "",
-			       p->err);
+		return ex_fail(
+			c, want, "the %s was killed by signal %d (%s)%s%s", who,
+			code - 128, strsignal(code - 128),
+			*p->err ? "; it printed on stderr:\n" : "", p->err);
 	return ex_fail(c, want, "the %s exited with status %d%s%s", who, code,
 		       *p->err ? "; it printed on stderr:\n" : "", p->err);
 }
@@ -150,8 +150,10 @@ expect_messages(struct ex_ctx *c, const char *who, const char *out,
 	const char *at = out, *prev = NULL;
 	int lines = 0;
 
-	snprintf(want, sizeof(want), "the %s to print messages 1 to %d, each "
-		 "once and in order", who, n);
+	snprintf(want, sizeof(want),
+		 "the %s to print messages 1 to %d, each "
+		 "once and in order",
+		 who, n);
 	for (const char *s = out; (s = strstr(s, prefix)) != NULL; s++)
 		if (s == out || s[-1] == '\n')
 			lines++;
@@ -161,23 +163,28 @@ expect_messages(struct ex_ctx *c, const char *who, const char *out,
 		snprintf(line, sizeof(line), "%smessage %d%s", prefix, k, rest);
 		times = ex_count(out, line);
 		if (times == 0)
-			return ex_fail(c, want, "the %s never printed message "
-				       "%d; it printed:\n%s", who, k,
-				       shown(out, prev));
+			return ex_fail(c, want,
+				       "the %s never printed message "
+				       "%d; it printed:\n%s",
+				       who, k, shown(out, prev));
 		if (times > 1)
-			return ex_fail(c, want, "the %s printed message %d %d "
-				       "times; it printed:\n%s", who, k, times,
+			return ex_fail(c, want,
+				       "the %s printed message %d %d "
+				       "times; it printed:\n%s",
+				       who, k, times,
 				       shown(out, strstr(out, line)));
 		if ((at = strstr(at, line)) == NULL)
-			return ex_fail(c, want, "the %s printed message %d "
+			return ex_fail(c, want,
+				       "the %s printed message %d "
 				       "before message %d; it printed:\n%s",
 				       who, k, k - 1, shown(out, prev));
 		prev = at;
 	}
 	if (lines != n)
-		return ex_fail(c, want, "the %s printed %d lines, not %d: some "
-			       "hold no whole message; it printed:\n%s", who,
-			       lines, n, shown(out, NULL));
+		return ex_fail(c, want,
+			       "the %s printed %d lines, not %d: some "
+			       "hold no whole message; it printed:\n%s",
+			       who, lines, n, shown(out, NULL));
 	return 0;
 }
 
@@ -194,10 +201,13 @@ check_leak(struct ex_ctx *c)
 		return 1;
 	if (!server_made_segment(key, server.pid, 5000)) {
 		peek(&server, 1, err, sizeof(err));
-		snprintf(want, sizeof(want), "the server to make its segment "
+		snprintf(want, sizeof(want),
+			 "the server to make its segment "
 			 "at key 0x%08x and keep it until the client has read "
-			 "the last message", (unsigned)key);
-		return ex_fail(c, want, "there was no segment at that key "
+			 "the last message",
+			 (unsigned)key);
+		return ex_fail(c, want,
+			       "there was no segment at that key "
 			       "(ipcs -m would show none)%s%s",
 			       *err ? "; the server printed on stderr:\n" : "",
 			       err);
@@ -205,16 +215,20 @@ check_leak(struct ex_ctx *c)
 	if (ex_run(c, &client, 5000, "shm_minimal_client", "224", NULL))
 		return 1;
 	if (expect_exit0(c, &client, "client (shm_minimal_client 224)") ||
-	    expect_messages(c, "client", client.out, "read: ",
-			    " from the server\n", 5) ||
+	    expect_messages(c, "client", client.out,
+			    "read: ", " from the server\n", 5) ||
 	    ex_wait(c, &server, 5000) || expect_exit0(c, &server, "server"))
 		return 1;
 	if (shmget(key, 0, 0) >= 0) {
-		snprintf(want, sizeof(want), "the server to remove its segment "
-			 "(key 0x%08x) before it exits", (unsigned)key);
-		return ex_fail(c, want, "after it exited, ipcs -m still shows "
+		snprintf(want, sizeof(want),
+			 "the server to remove its segment "
+			 "(key 0x%08x) before it exits",
+			 (unsigned)key);
+		return ex_fail(c, want,
+			       "after it exited, ipcs -m still shows "
 			       "the segment at key 0x%08x (the check removed "
-			       "it)", (unsigned)key);
+			       "it)",
+			       (unsigned)key);
 	}
 	return 0;
 }
@@ -289,9 +303,10 @@ check_semop(struct ex_ctx *c)
 	    (shmid = shmget(key, SEMOP_SIZE, IPC_CREAT | IPC_EXCL | 0600)) ==
 		    -1 ||
 	    (mem = shmat(shmid, NULL, 0)) == (void *)-1)
-		r = ex_fail(c, "a check that can run", "making the server's "
-			    "objects at key 0x%08x: %s", (unsigned)key,
-			    strerror(errno));
+		r = ex_fail(c, "a check that can run",
+			    "making the server's "
+			    "objects at key 0x%08x: %s",
+			    (unsigned)key, strerror(errno));
 	else if ((r = serve_semop(semid, mem, reader.pid)) == -1)
 		ex_fail(c, "a check that can run", "semop: %s",
 			strerror(errno));
@@ -306,18 +321,23 @@ check_semop(struct ex_ctx *c)
 	/* A reader that never gave EMPTY back fails when the server gives
 	 * up: the server's side of it says more. */
 	if (ex_code(&reader) == 0 &&
-	    expect_messages(c, "reader", reader.out, "read: ",
-			    " from the server\n", 5))
+	    expect_messages(c, "reader", reader.out,
+			    "read: ", " from the server\n", 5))
 		return 1;
 	if (r == 6)
-		return ex_fail(c, "the reader to give EMPTY back after the "
-			       "last message too", "the server waited for it "
+		return ex_fail(c,
+			       "the reader to give EMPTY back after the "
+			       "last message too",
+			       "the server waited for it "
 			       "after message 5 in vain");
 	if (r > 0)
-		return ex_fail(c, "the reader to give EMPTY back after each "
+		return ex_fail(c,
+			       "the reader to give EMPTY back after each "
 			       "message, so that the server may write the "
-			       "next", "the server waited for EMPTY in vain, "
-			       "to write message %d", r);
+			       "next",
+			       "the server waited for EMPTY in vain, "
+			       "to write message %d",
+			       r);
 	return r ? 1 : expect_exit0(c, &reader, "reader");
 }
 
@@ -354,18 +374,22 @@ check_ring(struct ex_ctx *c)
 		return 1;
 	if (ex_wait_output(&w1, "wrote message 8\n", 5000)) {
 		peek(&w1, 0, out, sizeof(out));
-		return ex_fail(c, "with no reader yet, the writer to fill the "
+		return ex_fail(c,
+			       "with no reader yet, the writer to fill the "
 			       "8 slots (\"wrote message 8\"), then wait",
 			       "in 5 s it wrote %d, then waited: is it still "
-			       "one slot?", ex_count(out, "wrote message"));
+			       "one slot?",
+			       ex_count(out, "wrote message"));
 	}
 	ex_sleep_ms(500); /* time to go too far, if it does */
 	peek(&w1, 0, out, sizeof(out));
 	if ((wrote = ex_count(out, "wrote message")) > 8)
-		return ex_fail(c, "with no reader yet, the writer to write 8 "
+		return ex_fail(c,
+			       "with no reader yet, the writer to write 8 "
 			       "messages, one per slot, then wait",
 			       "it wrote %d: it overwrote messages no one had "
-			       "read", wrote);
+			       "read",
+			       wrote);
 	if (ex_run(c, &r1, 5000, EX_PROG, "read", "40", NULL) ||
 	    expect_exit0(c, &r1, "reader") ||
 	    expect_messages(c, "reader", r1.out, "read: ", "\n", 40) ||
@@ -376,16 +400,19 @@ check_ring(struct ex_ctx *c)
 		return 1;
 	if (ex_wait_output(&w2, "wrote message 5\n", 5000)) {
 		peek(&w2, 0, out, sizeof(out));
-		return ex_fail(c, "with no reader yet, the writer of 5 "
+		return ex_fail(c,
+			       "with no reader yet, the writer of 5 "
 			       "messages to write all 5 into its 8 slots",
 			       "in 5 s it wrote %d, then waited",
 			       ex_count(out, "wrote message"));
 	}
 	ex_sleep_ms(500);
 	if (shmget(EX_KEY(3), 0, 0) < 0)
-		return ex_fail(c, "a writer of 5 messages to wait until the "
+		return ex_fail(c,
+			       "a writer of 5 messages to wait until the "
 			       "reader has read all 5 before it removes its "
-			       "segment and semaphores", "it removed them "
+			       "segment and semaphores",
+			       "it removed them "
 			       "before any reader came: its last wait must be "
 			       "for every slot to be empty, not for one");
 	if (ex_run(c, &r2, 5000, EX_PROG, "read", "5", NULL) ||
@@ -399,8 +426,10 @@ check_ring(struct ex_ctx *c)
 /* In the order a learner should do them. */
 const struct exercise shm_exercises[] = {
 	{"shm_leak", "fix", "every run leaves its segment behind", check_leak},
-	{"shm_semop", "complete", "the semop pair around the slot, in the "
-	 "reader", check_semop},
+	{"shm_semop", "complete",
+	 "the semop pair around the slot, in the "
+	 "reader",
+	 check_semop},
 	{"shm_nosync", "fix", "the reader sees some messages twice",
 	 check_nosync},
 	{"shm_ring", "extend", "a ring of 8 slots instead of one", check_ring},

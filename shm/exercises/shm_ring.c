@@ -69,7 +69,8 @@ main(int argc, char **argv)
 			fail("semget");
 		if (semctl(semid, 0, SETALL, (union semun){.array = init}) < 0)
 			fail("semctl SETALL"); /* before the segment exists */
-		if ((shmid = shmget(key, SIZE, IPC_CREAT | IPC_EXCL | 0600)) < 0)
+		shmid = shmget(key, SIZE, IPC_CREAT | IPC_EXCL | 0600);
+		if (shmid < 0)
 			fail("shmget");
 	} else {
 		for (int tries = 1; (shmid = shmget(key, 0, 0)) < 0; tries++) {

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SIZE 64	      /* bytes of a slot */
+#define SIZE  64      /* bytes of a slot */
 #define SLOTS 8	      /* slots in the ring */
 enum { EMPTY, FULL }; /* the set's two semaphores */
 union semun { int val; struct semid_ds *buf; unsigned short *array; };
@@ -70,7 +70,8 @@ main(int argc, char **argv)
 			fail("semget");
 		if (semctl(semid, 0, SETALL, (union semun){.array = init}) < 0)
 			fail("semctl SETALL"); /* before the segment exists */
-		if ((shmid = shmget(key, SIZE * SLOTS, IPC_CREAT | IPC_EXCL | 0600)) < 0)
+		shmid = shmget(key, SIZE * SLOTS, IPC_CREAT | IPC_EXCL | 0600);
+		if (shmid < 0)
 			fail("shmget");
 	} else {
 		for (int tries = 1; (shmid = shmget(key, 0, 0)) < 0; tries++) {
@@ -87,7 +88,8 @@ main(int argc, char **argv)
 		if (writer) {
 			if (semtimedop(semid, &take_empty, 1, &limit) < 0)
 				fail("semtimedop EMPTY"); /* no reader */
-			snprintf(mem + k % SLOTS * SIZE, SIZE, "message %ld", k);
+			snprintf(mem + k % SLOTS * SIZE, SIZE, "message %ld",
+				 k);
 			if (semop(semid, &give_full, 1) < 0)
 				fail("semop FULL");
 			printf("wrote message %ld\n", k);
