@@ -3,11 +3,11 @@
  * A parent makes a POSIX shared memory object, /ipclab-<uid>-ex-shm_nosync,
  * holding one message slot and two process-shared semaphores, then forks.
  * The child writes COUNT messages into the slot; the parent prints each
- * one, once and in order, and removes the object.  EMPTY is 1 while the
- * slot may be written, FULL while it holds a message not yet read.  As it
- * is, the parent prints some messages several times and never sees
- * others, and now and then half of one message and half of another.  One
- * call is missing.  Find it; a sleep is no fix: the check stops the
+ * one, once and in order, and removes the object.  Semaphore `empty` is 1
+ * while the slot may be written, `full` while it holds a message not yet
+ * read.  As it is, the parent prints some messages several times and
+ * never sees others, and now and then a line that is no whole message.
+ * One call is missing.  Find it; a sleep is no fix: the check stops the
  * reader for a while, mid-run.
  *
  *   run:    make build/bin/ex/shm_nosync && build/bin/ex/shm_nosync 20
