@@ -36,9 +36,10 @@ peek(const struct ex_proc *p, int err, char *buf, size_t size)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
-/* Whether process pid runs still (a zombie does not). */
-static int
-running(pid_t pid)
+/* Process pid's state as /proc shows it ('R', 'S', 'T', 'Z'...), or 0
+ * when there is no such process. */
+static char
+state(pid_t pid)
 {
 	char path[64], line[256], *paren = NULL;
 	FILE *f;
@@ -49,7 +50,16 @@ running(pid_t pid)
 	if (fgets(line, sizeof(line), f) != NULL)
 		paren = strrchr(line, ')'); /* "pid (comm) S ..." */
 	fclose(f);
-	return paren != NULL && paren[1] == ' ' && paren[2] != 'Z';
+	return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
+}
+
+/* Whether process pid runs still (a zombie does not). */
+static int
+running(pid_t pid)
+{
+	char st = state(pid);
+
+	return st != 0 && st != 'Z';
 }
 
 /* Wait up to ms for shm_leak's server (pid) to make its System V segment
@@ -76,23 +86,10 @@ server_made_segment(key_t key, pid_t pid, unsigned ms)
 static void
 pause_process(pid_t pid)
 {
-	char path[64], line[256];
-
 	if (pid <= 0 || kill(pid, SIGSTOP) == -1)
 		return;
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	for (int t = 0; t < 2000; t += 10) {
-		FILE *f = fopen(path, "r");
-		char *paren = NULL;
-
-		if (f != NULL && fgets(line, sizeof(line), f) != NULL)
-			paren = strrchr(line, ')'); /* "pid (comm) S ..." */
-		if (f != NULL)
-			fclose(f);
-		if (paren == NULL || paren[2] == 'T' || paren[2] == 'Z')
-			break;
+	for (int t = 0; t < 2000 && running(pid) && state(pid) != 'T'; t += 10)
 		ex_sleep_ms(10);
-	}
 	ex_sleep_ms(STOP_MS);
 	kill(pid, SIGCONT);
 }
@@ -106,11 +103,9 @@ shown(const char *out, const char *at)
 	const char *from = at != NULL ? at : out, *s;
 	int lines = 0;
 
-	for (int back = 0; from > out && back < 4; back += from[-1] == '\n')
-		if (from[-1] == '\n' && back == 3)
+	for (int nl = 0; from > out; from--) /* back to 3 lines before */
+		if (from[-1] == '\n' && ++nl == 4)
 			break;
-		else
-			from--;
 	for (s = from; *s != '\0' && lines < 12;)
 		if (*s++ == '\n')
 			lines++;
