@@ -1,8 +1,97 @@
 /* msgq_checks.c - the checks of msgq/exercises/ (tools/exercise.h). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/msg.h>
 #include <unistd.h>
 
 #include "exercise.h"
 
+#define TEXT_MAX 64 /* the exercises' struct msg text[64] */
+
+/* Each of "<prefix>K<suffix>", K = 1..n, once in out and in order;
+ * who names the process in what the check says. */
+static int
+lines_once_in_order(struct ex_ctx *c, const char *out, const char *who,
+		    const char *prefix, const char *suffix, int n)
+{
+	char line[96], want[128];
+	const char *at = out;
+
+	snprintf(want, sizeof(want), "%s to print messages 1 to %d, each once "
+		 "and in order", who, n);
+	for (int k = 1; k <= n; k++) {
+		int times;
+
+		snprintf(line, sizeof(line), "%s%d%s", prefix, k, suffix);
+		if ((times = ex_count(out, line)) != 1)
+			return ex_fail(c, want, "%s printed message %d %d times",
+				       who, k, times);
+		if ((at = strstr(at, line)) == NULL)
+			return ex_fail(c, want,
+				       "%s printed message %d before message %d",
+				       who, k, k - 1);
+	}
+	return 0;
+}
+
+/* The queue at EX_KEY(n) as it is now: 0, or -1 if there is none. */
+static int
+queue_stat(int n, struct msqid_ds *ds)
+{
+	int q = msgget(EX_KEY(n), 0);
+
+	return q == -1 ? -1 : msgctl(q, IPC_STAT, ds);
+}
+
+/* The sender queues 7 messages and the empty one; before the receiver
+ * runs, the queue must hold them with at most 64 bytes each (a receiver
+ * that takes 72, or cuts with MSG_NOERROR, would hide a sender that
+ * counts the mtype).  Then the receiver prints them all, once, in order,
+ * and both exit 0. */
+static int
+check_msgsz(struct ex_ctx *c)
+{
+	struct ex_proc snd, rcv;
+	struct msqid_ds ds;
+
+	if (ex_start(c, &snd, EX_PROG, "send", "7", NULL))
+		return 1;
+	if (ex_wait_output(&snd, "sender: sent", 5000) != 0) {
+		if (ex_wait(c, &snd, 1000) || ex_expect_code(c, &snd, 0))
+			return 1;
+		return ex_fail(c, "the sender to say \"sent 7 messages\"",
+			       "it said nothing of the kind");
+	}
+	if (queue_stat(16, &ds) == -1)
+		return ex_fail(c, "the sender's queue at key 0x1c..f0 while it "
+				  "waits for the answer",
+			       "there was no queue there");
+	if (ds.msg_qnum != 8)
+		return ex_fail(c, "7 messages and the empty one in the queue",
+			       "the queue held %lu messages", (unsigned long)ds.msg_qnum);
+	if (ds.msg_cbytes > 7 * TEXT_MAX)
+		return ex_fail(c, "at most 64 bytes in each message: the text, "
+				  "not the mtype in front of it",
+			       "the queue held %lu bytes in 7 messages, %lu "
+			       "each: msgsnd's size counted the mtype's %zu "
+			       "bytes as well",
+			       (unsigned long)ds.msg_cbytes,
+			       (unsigned long)ds.msg_cbytes / 7, sizeof(long));
+	if (ex_start(c, &rcv, EX_PROG, "recv", NULL) ||
+	    ex_wait(c, &rcv, 5000) || ex_expect_code(c, &rcv, 0) ||
+	    ex_wait(c, &snd, 5000) || ex_expect_code(c, &snd, 0))
+		return 1;
+	if (lines_once_in_order(c, rcv.out, "the receiver", "\"hello ",
+				" from ", 7))
+		return 1;
+	if (ex_count(snd.out, "the receiver says \"got 7\"") != 1)
+		return ex_fail(c, "the sender to print the answer \"got 7\"",
+			       "it printed:\n%s", snd.out);
+	return 0;
+}
+
 const struct exercise msgq_exercises[] = {
+	{"msgq_msgsz", "fix", "the receiver fails with E2BIG: a size is wrong",
+	 check_msgsz},
 	{0},
 };
