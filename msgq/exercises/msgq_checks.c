@@ -90,8 +90,62 @@ check_msgsz(struct ex_ctx *c)
 	return 0;
 }
 
+/* The sender queues 10 messages, 3, 6 and 9 urgent, before the receiver
+ * starts; the receiver prints them urgent first, each kind in the order
+ * sent, each once. */
+static int
+check_bytype(struct ex_ctx *c)
+{
+	static const int order[] = {3, 6, 9, 1, 2, 4, 5, 7, 8, 10};
+	const char *want = "the urgent messages (3, 6, 9) first, then the "
+			   "normal ones, each kind in the order sent";
+	struct ex_proc snd, rcv;
+	const char *prev = NULL;
+	char line[64];
+
+	if (ex_start(c, &snd, EX_PROG, "send", "10", NULL))
+		return 1;
+	if (ex_wait_output(&snd, "sender: sent", 5000) != 0) {
+		if (ex_wait(c, &snd, 1000) || ex_expect_code(c, &snd, 0))
+			return 1;
+		return ex_fail(c, "the sender to say \"sent 10 messages\"",
+			       "it said nothing of the kind");
+	}
+	if (ex_start(c, &rcv, EX_PROG, "recv", NULL) ||
+	    ex_wait(c, &rcv, 5000) || ex_expect_code(c, &rcv, 0) ||
+	    ex_wait(c, &snd, 5000) || ex_expect_code(c, &snd, 0))
+		return 1;
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const char *at;
+		int k = order[i], times;
+
+		snprintf(line, sizeof(line), "receiver: message %d (", k);
+		if ((times = ex_count(rcv.out, line)) != 1)
+			return ex_fail(c, "the receiver to print each of the 10 "
+					  "messages once",
+				       "it printed message %d %d times", k,
+				       times);
+		at = strstr(rcv.out, line);
+		if (prev != NULL && at < prev)
+			return ex_fail(c, want,
+				       "the receiver printed message %d (%s) "
+				       "before message %d (%s)",
+				       k, k % 3 ? "normal" : "urgent",
+				       order[i - 1],
+				       order[i - 1] % 3 ? "normal" : "urgent");
+		prev = at;
+	}
+	if (ex_count(snd.out, "the receiver says \"got 10\"") != 1)
+		return ex_fail(c, "the sender to print the answer \"got 10\"",
+			       "it printed:\n%s", snd.out);
+	return 0;
+}
+
 const struct exercise msgq_exercises[] = {
 	{"msgq_msgsz", "fix", "the receiver fails with E2BIG: a size is wrong",
 	 check_msgsz},
+	{"msgq_bytype", "complete",
+	 "take urgent messages before normal ones: msgrcv's msgtyp",
+	 check_bytype},
 	{0},
 };
