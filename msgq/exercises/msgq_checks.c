@@ -1,4 +1,7 @@
 /* msgq_checks.c - the checks of msgq/exercises/ (tools/exercise.h). */
+#include <fcntl.h>
+#include <mqueue.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
@@ -141,11 +144,81 @@ check_bytype(struct ex_ctx *c)
 	return 0;
 }
 
+/* Whether POSIX queue name exists, within timeout_ms. */
+static int
+queue_appears(const char *name, unsigned timeout_ms)
+{
+	for (unsigned t = 0;; t += 20) {
+		mqd_t q = mq_open(name, O_RDONLY | O_NONBLOCK);
+
+		if (q != (mqd_t)-1) {
+			mq_close(q);
+			return 1;
+		}
+		if (t >= timeout_ms)
+			return 0;
+		ex_sleep_ms(20);
+	}
+}
+
+/* The server is stopped (SIGSTOP) once ready; the client starts and must
+ * make the reply queue while it waits; a second later the server goes on.
+ * The client prints the 7 answers, once each and in order; both exit 0,
+ * and the sweep finds neither queue left. */
+static int
+check_reply(struct ex_ctx *c)
+{
+	struct ex_proc srv, cli;
+	char reply[128];
+
+	snprintf(reply, sizeof(reply), "%s", ex_posix_name(c, ".reply"));
+	if (ex_start(c, &srv, EX_PROG, "server", NULL))
+		return 1;
+	if (ex_wait_output(&srv, "server: ready", 5000) != 0) {
+		if (ex_wait(c, &srv, 1000) || ex_expect_code(c, &srv, 0))
+			return 1;
+		return ex_fail(c, "the server to say \"ready\"",
+			       "it said nothing of the kind");
+	}
+	ex_signal(&srv, SIGSTOP);
+	if (ex_start(c, &cli, EX_PROG, "client", "7", NULL))
+		return 1;
+	if (!queue_appears(reply, 3000)) {
+		ex_signal(&srv, SIGCONT);
+		return ex_fail(c, "the client to make the reply queue before it "
+				  "asks, while the server is busy",
+			       "there was no queue %s 3 s after the client "
+			       "started",
+			       reply);
+	}
+	ex_sleep_ms(1000);
+	ex_signal(&srv, SIGCONT);
+	if (ex_wait(c, &cli, 5000) || ex_expect_code(c, &cli, 0) ||
+	    ex_wait(c, &srv, 5000) || ex_expect_code(c, &srv, 0))
+		return 1;
+	for (int k = 1; k <= 7; k++) {
+		char line[64];
+		int times;
+
+		snprintf(line, sizeof(line), "client: %d squared is %d\n", k,
+			 k * k);
+		if ((times = ex_count(cli.out, line)) != 1)
+			return ex_fail(c, "the client to print the answers to its "
+					  "7 questions, each once",
+				       "it printed \"%d squared is %d\" %d times",
+				       k, k * k, times);
+	}
+	return lines_once_in_order(c, cli.out, "the client", "client: ",
+				   " squared is ", 7);
+}
+
 const struct exercise msgq_exercises[] = {
 	{"msgq_msgsz", "fix", "the receiver fails with E2BIG: a size is wrong",
 	 check_msgsz},
 	{"msgq_bytype", "complete",
 	 "take urgent messages before normal ones: msgrcv's msgtyp",
 	 check_bytype},
+	{"msgq_reply", "extend",
+	 "the server answers each question on a reply queue", check_reply},
 	{0},
 };
