@@ -54,7 +54,8 @@ queue_stat(int n, struct msqid_ds *ds)
 static int
 check_msgsz(struct ex_ctx *c)
 {
-	struct ex_proc snd, rcv;
+	/* static: the checker frees them after we return */
+	static struct ex_proc snd, rcv;
 	struct msqid_ds ds;
 
 	if (ex_start(c, &snd, EX_PROG, "send", "7", NULL))
@@ -102,7 +103,8 @@ check_bytype(struct ex_ctx *c)
 	static const int order[] = {3, 6, 9, 1, 2, 4, 5, 7, 8, 10};
 	const char *want = "the urgent messages (3, 6, 9) first, then the "
 			   "normal ones, each kind in the order sent";
-	struct ex_proc snd, rcv;
+	/* static: the checker frees them after we return */
+	static struct ex_proc snd, rcv;
 	const char *prev = NULL;
 	char line[64];
 
@@ -168,7 +170,8 @@ queue_appears(const char *name, unsigned timeout_ms)
 static int
 check_reply(struct ex_ctx *c)
 {
-	struct ex_proc srv, cli;
+	/* static: the checker frees them after we return */
+	static struct ex_proc srv, cli;
 	char reply[128];
 
 	snprintf(reply, sizeof(reply), "%s", ex_posix_name(c, ".reply"));
