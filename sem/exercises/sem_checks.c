@@ -103,8 +103,130 @@ check_undo(struct ex_ctx *c)
 	return 0;
 }
 
+/* Wait up to 5 s until a process waits for semaphore num of the set at
+ * EX_KEY(n) to grow (semop -1 on 0): its ncount is 1.  0 when it is. */
+static int
+waits_on(int n, int num)
+{
+	int semid = semget(EX_KEY(n), 0, 0);
+
+	for (int t = 0; semid != -1 && t < 5000; t += 20) {
+		if (semctl(semid, num, GETNCNT) == 1)
+			return 0;
+		ex_sleep_ms(20);
+	}
+	return -1;
+}
+
+/* A producer (the process started) and a consumer (its child) pass 30
+ * items through `slots` slots, guarded by EMPTY (0) and FULL (1) in the
+ * set at EX_KEY(n).  The check stops the consumer for 1.5 s: the
+ * producer must then wait on EMPTY, having put at most `slots` items more
+ * than the consumer printed (and, with a ring, at least slots - 1); then
+ * it stops the producer: the consumer must wait on FULL.  In the end the
+ * consumer has printed every item once, in order. */
+static int
+check_slots(struct ex_ctx *c, int n, int slots)
+{
+	/* static: the checker frees it after we return */
+	static struct ex_proc p;
+	char buf[8192], line[64];
+	const char *at;
+	pid_t consumer;
+	int got, put;
+
+	if (ex_start(c, &p, EX_PROG, "30", "30", NULL))
+		return 1;
+	if (ex_wait_output(&p, "consumer ", 5000) != 0 ||
+	    (consumer = pid_of(&p, "consumer", "item")) == -1) {
+		if (ex_wait(c, &p, 5000) || ex_expect_code(c, &p, 0))
+			return 1;
+		return ex_fail(c, "the consumer to print \"consumer PID: item "
+				  "K\" lines",
+			       "it did not; the program printed:\n%s", p.out);
+	}
+	kill(consumer, SIGSTOP);
+	ex_sleep_ms(1500);
+	if (waits_on(n, 0) != 0) {
+		kill(consumer, SIGCONT);
+		output_now(&p, buf, sizeof(buf));
+		return ex_fail(c, "the producer to wait on EMPTY (semaphore 0, "
+				  "a semop -1 that blocks) while the consumer "
+				  "is stopped",
+			       "the check stopped the consumer for 1.5 s; the "
+			       "producer did not wait on EMPTY: it had put %d "
+			       "items, the consumer printed %d",
+			       ex_count(buf, ": put "), ex_count(buf, ": item "));
+	}
+	output_now(&p, buf, sizeof(buf));
+	put = ex_count(buf, ": put ");
+	got = ex_count(buf, ": item ");
+	kill(consumer, SIGCONT);
+	if (put - got > slots || put - got < slots - 1)
+		return ex_fail(c, slots == 1 ? "the producer to put one item "
+					       "ahead of a stopped consumer, "
+					       "no more"
+					     : "the producer to fill the 4 slots "
+					       "ahead of a stopped consumer, "
+					       "and no more",
+			       "with the consumer stopped after it printed %d "
+			       "items, the producer put %d and waited",
+			       got, put);
+
+	if (ex_wait_output(&p, ": item 15\n", 5000) == 0) {
+		kill(p.pid, SIGSTOP); /* the producer alone */
+		ex_sleep_ms(1500);
+		if (waits_on(n, 1) != 0) {
+			kill(p.pid, SIGCONT);
+			return ex_fail(c, "the consumer to wait on FULL "
+					  "(semaphore 1) while the producer "
+					  "is stopped",
+				       "the check stopped the producer for "
+				       "1.5 s; the consumer did not wait on "
+				       "FULL");
+		}
+		kill(p.pid, SIGCONT);
+	}
+	if (ex_wait(c, &p, 10000))
+		return 1;
+	if (strstr(p.err, "Interrupted system call") != NULL)
+		return ex_fail(c, "a semop that fails with EINTR called again: "
+				  "Linux interrupts a waiting semop when its "
+				  "process is stopped and continued "
+				  "(signal(7))",
+			       "after the check stopped and continued a "
+			       "process, it printed on stderr:\n%s",
+			       p.err);
+	if (ex_expect_code(c, &p, 0))
+		return 1;
+	at = p.out;
+	for (int k = 1; k <= 30; k++) {
+		int times;
+
+		snprintf(line, sizeof(line), ": item %d\n", k);
+		if ((times = ex_count(p.out, line)) != 1)
+			return ex_fail(c, "the consumer to print items 1 to 30, "
+					  "each once and in order",
+				       "it printed item %d %d times", k, times);
+		if ((at = strstr(at, line)) == NULL)
+			return ex_fail(c, "the consumer to print items 1 to 30, "
+					  "each once and in order",
+				       "it printed item %d before item %d", k,
+				       k - 1);
+	}
+	return 0;
+}
+
+static int
+check_slot(struct ex_ctx *c)
+{
+	return check_slots(c, 9, 1);
+}
+
 const struct exercise sem_exercises[] = {
 	{"sem_undo", "fix", "a lock stays taken when its holder is killed",
 	 check_undo},
+	{"sem_slot", "complete",
+	 "the semop pair around a slot: wait, use it, post", check_slot},
 	{0},
 };
