@@ -169,9 +169,10 @@ check_slots(struct ex_ctx *c, int n, int slots)
 					     : "the producer to fill the 4 slots "
 					       "ahead of a stopped consumer, "
 					       "and no more",
-			       "with the consumer stopped after it printed %d "
-			       "items, the producer put %d and waited",
-			       got, put);
+			       "the check stopped the consumer when it had "
+			       "printed %d item%s; the producer then put %d "
+			       "in all, and waited",
+			       got, got == 1 ? "" : "s", put);
 
 	if (ex_wait_output(&p, ": item 15\n", 5000) == 0) {
 		kill(p.pid, SIGSTOP); /* the producer alone */
@@ -223,10 +224,18 @@ check_slot(struct ex_ctx *c)
 	return check_slots(c, 9, 1);
 }
 
+static int
+check_ring(struct ex_ctx *c)
+{
+	return check_slots(c, 10, 4);
+}
+
 const struct exercise sem_exercises[] = {
 	{"sem_undo", "fix", "a lock stays taken when its holder is killed",
 	 check_undo},
 	{"sem_slot", "complete",
 	 "the semop pair around a slot: wait, use it, post", check_slot},
+	{"sem_ring", "extend",
+	 "a ring of 4 slots, so that the producer can run ahead", check_ring},
 	{0},
 };
