@@ -26,7 +26,10 @@ lines_once_in_order(struct ex_ctx *c, const char *out, const char *who,
 		int times;
 
 		snprintf(line, sizeof(line), "%s%d%s", prefix, k, suffix);
-		if ((times = ex_count(out, line)) != 1)
+		if ((times = ex_count(out, line)) == 0)
+			return ex_fail(c, want, "%s never printed message %d",
+				       who, k);
+		if (times > 1)
 			return ex_fail(c, want, "%s printed message %d %d times",
 				       who, k, times);
 		if ((at = strstr(at, line)) == NULL)
@@ -116,8 +119,22 @@ check_bytype(struct ex_ctx *c)
 		return ex_fail(c, "the sender to say \"sent 10 messages\"",
 			       "it said nothing of the kind");
 	}
-	if (ex_start(c, &rcv, EX_PROG, "recv", NULL) ||
-	    ex_wait(c, &rcv, 5000) || ex_expect_code(c, &rcv, 0) ||
+	if (ex_start(c, &rcv, EX_PROG, "recv", NULL))
+		return 1;
+	if (ex_wait_output(&rcv, "receiver: ", 5000) == 0 &&
+	    ex_wait_output(&rcv, "answered", 5000) != 0) {
+		char buf[4096];
+		ssize_t n = pread(rcv.out_fd, buf, sizeof(buf) - 1, 0);
+
+		buf[n > 0 ? n : 0] = '\0';
+		return ex_fail(c, "the receiver to take all 10 messages and the "
+				  "empty one, then answer",
+			       "it took %d and then waited for more than 5 s: "
+			       "no message in the queue has a type that msgtyp "
+			       "lets it take",
+			       ex_count(buf, "receiver: message "));
+	}
+	if (ex_wait(c, &rcv, 5000) || ex_expect_code(c, &rcv, 0) ||
 	    ex_wait(c, &snd, 5000) || ex_expect_code(c, &snd, 0))
 		return 1;
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -128,8 +145,8 @@ check_bytype(struct ex_ctx *c)
 		if ((times = ex_count(rcv.out, line)) != 1)
 			return ex_fail(c, "the receiver to print each of the 10 "
 					  "messages once",
-				       "it printed message %d %d times", k,
-				       times);
+				       "it printed message %d %d time%s", k,
+				       times, times == 1 ? "" : "s");
 		at = strstr(rcv.out, line);
 		if (prev != NULL && at < prev)
 			return ex_fail(c, want,
