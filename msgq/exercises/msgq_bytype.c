@@ -3,12 +3,11 @@
  * Run twice, in two roles.  The sender makes a System V queue at a key
  * made from your uid and sends COUNT messages: every third is urgent
  * (type 1), the rest normal (type 2); then an empty normal one that says
- * "that was all".  It waits for the receiver's answer (type 3) and removes
- * the queue.  The receiver should print every urgent message waiting
- * before any normal one, each kind in the order sent; as it is, it takes
- * them in the order they came.  Complete the TODO: one value, msgrcv's
- * msgtyp.  The check lets all the messages queue up before the receiver
- * starts.
+ * "that was all", waits for the answer (type 3) and removes the queue.
+ * The receiver should print the urgent messages waiting before any normal
+ * one, each kind in the order sent; as it is, it takes them as they came.
+ * Complete the TODO: msgrcv's msgtyp.  The check lets all the messages
+ * queue up before the receiver starts.
  *
  *   run:    make build/bin/ex/msgq_bytype && build/bin/ex/msgq_bytype send &
  *           sleep 1; build/bin/ex/msgq_bytype recv
@@ -16,7 +15,6 @@
  *   hint:   docs/msgq.md#exercises
  */
 #define _DEFAULT_SOURCE 1
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,11 +82,8 @@ receiver(void)
 	 * waiting first, and nothing above NORMAL?  See msgrcv(2). */
 	long msgtyp = 0;
 
-	for (int tries = 0; (q = msgget(key, 0)) == -1; tries++) {
-		if (errno != ENOENT || tries == 100) /* 100 * 0.1 s */
-			die("msgget"); /* ENOENT: the sender has not made it */
-		usleep(100000);
-	}
+	if ((q = msgget(key, 0)) == -1)
+		die("msgget"); /* ENOENT: start the sender first */
 	while ((n = msgrcv(q, &m, sizeof(m.text), msgtyp, 0)) > 0) {
 		printf("receiver: %.*s, type %ld\n", (int)n, m.text, m.mtype);
 		got++;
