@@ -203,11 +203,11 @@ check_reply(struct ex_ctx *c)
 	ex_signal(&srv, SIGSTOP);
 	if (ex_start(c, &cli, EX_PROG, "client", "7", NULL))
 		return 1;
-	if (!queue_appears(reply, 3000)) {
+	if (!queue_appears(reply, 5000)) {
 		ex_signal(&srv, SIGCONT);
 		return ex_fail(c, "the client to make the reply queue before it "
 				  "asks, while the server is busy",
-			       "there was no queue %s 3 s after the client "
+			       "there was no queue %s 5 s after the client "
 			       "started",
 			       reply);
 	}
