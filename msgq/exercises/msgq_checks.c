@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "exercise.h"
@@ -232,12 +233,74 @@ check_reply(struct ex_ctx *c)
 				   " squared is ", 7);
 }
 
+/* 1. The receiver waits up to 60 s; a second in, the check sends
+ * "ping-7": the receiver must print it within 5 s (a receiver that sleeps
+ * its 60 s does not) and exit 0.  2. With no sender, a receiver waiting
+ * 1 s must say "nothing in 1 s" and exit 1; the sweep finds no queue. */
+static int
+check_timeout(struct ex_ctx *c)
+{
+	/* static: the checker frees them after we return */
+	static struct ex_proc rcv, snd, alone;
+	siginfo_t info = {0};
+	char buf[4096];
+	ssize_t n;
+
+	if (ex_start(c, &rcv, EX_PROG, "recv", "60", NULL))
+		return 1;
+	if (ex_wait_output(&rcv, "receiver: waiting", 5000) != 0) {
+		if (ex_wait(c, &rcv, 1000) || ex_expect_code(c, &rcv, 0))
+			return 1;
+		return ex_fail(c, "the receiver to say \"waiting up to 60 s\"",
+			       "it printed:\n%s", rcv.out);
+	}
+	ex_sleep_ms(1000);
+	if (ex_run(c, &snd, 5000, EX_PROG, "send", "ping-7", NULL))
+		return 1;
+	n = pread(rcv.out_fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	if (ex_code(&snd) != 0 && strstr(buf, "nothing in") != NULL)
+		return ex_fail(c, "a receiver told to wait 60 s to wait 60 s",
+			       "it gave up within the first second: "
+			       "mq_timedreceive's time is a time of day "
+			       "(CLOCK_REALTIME) to stop at, not a duration");
+	if (ex_expect_code(c, &snd, 0))
+		return 1;
+	if (ex_wait_output(&rcv, "receiver: got \"ping-7\"", 5000) != 0)
+		return ex_fail(c, "the receiver to print a message as soon as "
+				  "it comes, however long it may wait",
+			       "5 s after the sender sent \"ping-7\", a second "
+			       "into the receiver's 60 s wait, the receiver "
+			       "had not printed it");
+	if (ex_wait(c, &rcv, 5000) || ex_expect_code(c, &rcv, 0))
+		return 1;
+
+	if (ex_start(c, &alone, EX_PROG, "recv", "1", NULL))
+		return 1;
+	if (ex_wait_output(&alone, "nothing in 1 s", 5000) != 0 &&
+	    waitid(P_PID, (id_t)alone.pid, &info,
+		   WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	    info.si_pid == 0) /* still running, and not reaped */
+		return ex_fail(c, "a receiver that waits 1 s for a sender that "
+				  "never comes to give up then",
+			       "it was still waiting 5 s later");
+	if (ex_wait(c, &alone, 5000) || ex_expect_code(c, &alone, 1))
+		return 1;
+	if (ex_count(alone.out, "nothing in 1 s") != 1)
+		return ex_fail(c, "a receiver that gives up to say \"nothing in "
+				  "1 s\"",
+			       "it printed:\n%s", alone.out);
+	return 0;
+}
+
 const struct exercise msgq_exercises[] = {
 	{"msgq_msgsz", "fix", "the receiver fails with E2BIG: a size is wrong",
 	 check_msgsz},
 	{"msgq_bytype", "complete",
 	 "take urgent messages before normal ones: msgrcv's msgtyp",
 	 check_bytype},
+	{"msgq_timeout", "extend",
+	 "the receiver gives up after SECONDS with no message", check_timeout},
 	{"msgq_reply", "extend",
 	 "the server answers each question on a reply queue", check_reply},
 	{0},
