@@ -21,8 +21,10 @@ lines_once_in_order(struct ex_ctx *c, const char *out, const char *who,
 	char line[96], want[128];
 	const char *at = out;
 
-	snprintf(want, sizeof(want), "%s to print messages 1 to %d, each once "
-		 "and in order", who, n);
+	snprintf(want, sizeof(want),
+		 "%s to print messages 1 to %d, each once "
+		 "and in order",
+		 who, n);
 	for (int k = 1; k <= n; k++) {
 		int times;
 
@@ -31,12 +33,14 @@ lines_once_in_order(struct ex_ctx *c, const char *out, const char *who,
 			return ex_fail(c, want, "%s never printed message %d",
 				       who, k);
 		if (times > 1)
-			return ex_fail(c, want, "%s printed message %d %d times",
-				       who, k, times);
-		if ((at = strstr(at, line)) == NULL)
 			return ex_fail(c, want,
-				       "%s printed message %d before message %d",
-				       who, k, k - 1);
+				       "%s printed message %d %d times", who, k,
+				       times);
+		if ((at = strstr(at, line)) == NULL)
+			return ex_fail(
+				c, want,
+				"%s printed message %d before message %d", who,
+				k, k - 1);
 	}
 	return 0;
 }
@@ -71,15 +75,18 @@ check_msgsz(struct ex_ctx *c)
 			       "it said nothing of the kind");
 	}
 	if (queue_stat(16, &ds) == -1)
-		return ex_fail(c, "the sender's queue at key 0x1c..f0 while it "
-				  "waits for the answer",
+		return ex_fail(c,
+			       "the sender's queue at key 0x1c..f0 while it "
+			       "waits for the answer",
 			       "there was no queue there");
 	if (ds.msg_qnum != 8)
 		return ex_fail(c, "7 messages and the empty one in the queue",
-			       "the queue held %lu messages", (unsigned long)ds.msg_qnum);
+			       "the queue held %lu messages",
+			       (unsigned long)ds.msg_qnum);
 	if (ds.msg_cbytes > 7 * TEXT_MAX)
-		return ex_fail(c, "at most 64 bytes in each message: the text, "
-				  "not the mtype in front of it",
+		return ex_fail(c,
+			       "at most 64 bytes in each message: the text, "
+			       "not the mtype in front of it",
 			       "the queue held %lu bytes in 7 messages, %lu "
 			       "each: msgsnd's size counted the mtype's %zu "
 			       "bytes as well",
@@ -128,8 +135,9 @@ check_bytype(struct ex_ctx *c)
 		ssize_t n = pread(rcv.out_fd, buf, sizeof(buf) - 1, 0);
 
 		buf[n > 0 ? n : 0] = '\0';
-		return ex_fail(c, "the receiver to take all 10 messages and the "
-				  "empty one, then answer",
+		return ex_fail(c,
+			       "the receiver to take all 10 messages and the "
+			       "empty one, then answer",
 			       "it took %d and then waited for more than 5 s: "
 			       "no message in the queue has a type that msgtyp "
 			       "lets it take",
@@ -144,8 +152,9 @@ check_bytype(struct ex_ctx *c)
 
 		snprintf(line, sizeof(line), "receiver: message %d (", k);
 		if ((times = ex_count(rcv.out, line)) != 1)
-			return ex_fail(c, "the receiver to print each of the 10 "
-					  "messages once",
+			return ex_fail(c,
+				       "the receiver to print each of the 10 "
+				       "messages once",
 				       "it printed message %d %d time%s", k,
 				       times, times == 1 ? "" : "s");
 		at = strstr(rcv.out, line);
@@ -206,8 +215,9 @@ check_reply(struct ex_ctx *c)
 		return 1;
 	if (!queue_appears(reply, 5000)) {
 		ex_signal(&srv, SIGCONT);
-		return ex_fail(c, "the client to make the reply queue before it "
-				  "asks, while the server is busy",
+		return ex_fail(c,
+			       "the client to make the reply queue before it "
+			       "asks, while the server is busy",
 			       "there was no queue %s 5 s after the client "
 			       "started",
 			       reply);
@@ -224,13 +234,15 @@ check_reply(struct ex_ctx *c)
 		snprintf(line, sizeof(line), "client: %d squared is %d\n", k,
 			 k * k);
 		if ((times = ex_count(cli.out, line)) != 1)
-			return ex_fail(c, "the client to print the answers to its "
-					  "7 questions, each once",
-				       "it printed \"%d squared is %d\" %d times",
-				       k, k * k, times);
+			return ex_fail(
+				c,
+				"the client to print the answers to its "
+				"7 questions, each once",
+				"it printed \"%d squared is %d\" %d times", k,
+				k * k, times);
 	}
-	return lines_once_in_order(c, cli.out, "the client", "client: ",
-				   " squared is ", 7);
+	return lines_once_in_order(c, cli.out, "the client",
+				   "client: ", " squared is ", 7);
 }
 
 /* 1. The receiver waits up to 60 s; a second in, the check sends
@@ -267,8 +279,9 @@ check_timeout(struct ex_ctx *c)
 	if (ex_expect_code(c, &snd, 0))
 		return 1;
 	if (ex_wait_output(&rcv, "receiver: got \"ping-7\"", 5000) != 0)
-		return ex_fail(c, "the receiver to print a message as soon as "
-				  "it comes, however long it may wait",
+		return ex_fail(c,
+			       "the receiver to print a message as soon as "
+			       "it comes, however long it may wait",
 			       "5 s after the sender sent \"ping-7\", a second "
 			       "into the receiver's 60 s wait, the receiver "
 			       "had not printed it");
@@ -281,14 +294,16 @@ check_timeout(struct ex_ctx *c)
 	    waitid(P_PID, (id_t)alone.pid, &info,
 		   WEXITED | WNOHANG | WNOWAIT) == 0 &&
 	    info.si_pid == 0) /* still running, and not reaped */
-		return ex_fail(c, "a receiver that waits 1 s for a sender that "
-				  "never comes to give up then",
+		return ex_fail(c,
+			       "a receiver that waits 1 s for a sender that "
+			       "never comes to give up then",
 			       "it was still waiting 5 s later");
 	if (ex_wait(c, &alone, 5000) || ex_expect_code(c, &alone, 1))
 		return 1;
 	if (ex_count(alone.out, "nothing in 1 s") != 1)
-		return ex_fail(c, "a receiver that gives up to say \"nothing in "
-				  "1 s\"",
+		return ex_fail(c,
+			       "a receiver that gives up to say \"nothing in "
+			       "1 s\"",
 			       "it printed:\n%s", alone.out);
 	return 0;
 }

@@ -71,7 +71,8 @@ client(long count)
 	char buf[MSG_SIZE];
 	mqd_t q;
 
-	for (int tries = 0; (q = mq_open(name, O_WRONLY)) == (mqd_t)-1; tries++) {
+	for (int tries = 0; (q = mq_open(name, O_WRONLY)) == (mqd_t)-1;
+	     tries++) {
 		if (errno != ENOENT || tries == 100) /* 100 * 0.1 s */
 			die("mq_open"); /* ENOENT: no server yet */
 		usleep(100000);

@@ -57,18 +57,21 @@ check_undo(struct ex_ctx *c)
 	    (child = pid_of(&p, "child", "took the lock")) == -1) {
 		if (ex_wait(c, &p, 1000) || ex_expect_code(c, &p, 0))
 			return 1;
-		return ex_fail(c, "the child to say \"child PID: took the "
-				  "lock\"",
+		return ex_fail(c,
+			       "the child to say \"child PID: took the "
+			       "lock\"",
 			       "it did not; the program printed:\n%s", p.out);
 	}
 	if (semget(EX_KEY(8), 0, 0) == -1)
-		return ex_fail(c, "a System V semaphore set at key 0x1c..e8 "
-				  "while the child holds the lock",
+		return ex_fail(c,
+			       "a System V semaphore set at key 0x1c..e8 "
+			       "while the child holds the lock",
 			       "there was none");
 	kill(child, SIGKILL);
 	if (ex_wait_output(&p, ": got the lock", 5000) != 0)
-		return ex_fail(c, "the parent to get the lock once the child "
-				  "that held it is killed",
+		return ex_fail(c,
+			       "the parent to get the lock once the child "
+			       "that held it is killed",
 			       "the parent was still waiting 5 s after the "
 			       "check killed child %ld with SIGKILL: nobody "
 			       "gave the lock back",
@@ -77,8 +80,9 @@ check_undo(struct ex_ctx *c)
 		return 1;
 	if (ex_count(p.out, "the lock's value is 1 at the end") != 1 ||
 	    ex_expect_code(c, &p, 0))
-		return ex_fail(c, "the lock free (value 1) at the end, and exit "
-				  "status 0",
+		return ex_fail(c,
+			       "the lock free (value 1) at the end, and exit "
+			       "status 0",
 			       "after the child was killed, the program "
 			       "printed:\n%s",
 			       p.out);
@@ -88,15 +92,17 @@ check_undo(struct ex_ctx *c)
 	gave = strstr(q.out, ": gave the lock back");
 	got = strstr(q.out, ": got the lock");
 	if (gave == NULL || got == NULL || got < gave)
-		return ex_fail(c, "the parent to wait until the child gives the "
-				  "lock back after 2 s of work",
+		return ex_fail(c,
+			       "the parent to wait until the child gives the "
+			       "lock back after 2 s of work",
 			       "with a child that was not killed, the program "
 			       "printed:\n%s",
 			       q.out);
 	if (ex_count(q.out, "the lock's value is 1 at the end") != 1 ||
 	    ex_expect_code(c, &q, 0))
-		return ex_fail(c, "the lock free (value 1) at the end, and exit "
-				  "status 0",
+		return ex_fail(c,
+			       "the lock free (value 1) at the end, and exit "
+			       "status 0",
 			       "with a child that was not killed, the program "
 			       "printed:\n%s",
 			       q.out);
@@ -142,8 +148,9 @@ check_slots(struct ex_ctx *c, int n, int slots)
 	    (consumer = pid_of(&p, "consumer", "item")) == -1) {
 		if (ex_wait(c, &p, 5000) || ex_expect_code(c, &p, 0))
 			return 1;
-		return ex_fail(c, "the consumer to print \"consumer PID: item "
-				  "K\" lines",
+		return ex_fail(c,
+			       "the consumer to print \"consumer PID: item "
+			       "K\" lines",
 			       "it did not; the program printed:\n%s", p.out);
 	}
 	kill(consumer, SIGSTOP);
@@ -151,25 +158,28 @@ check_slots(struct ex_ctx *c, int n, int slots)
 	if (waits_on(n, 0) != 0) {
 		kill(consumer, SIGCONT);
 		output_now(&p, buf, sizeof(buf));
-		return ex_fail(c, "the producer to wait on EMPTY (semaphore 0, "
-				  "a semop -1 that blocks) while the consumer "
-				  "is stopped",
+		return ex_fail(c,
+			       "the producer to wait on EMPTY (semaphore 0, "
+			       "a semop -1 that blocks) while the consumer "
+			       "is stopped",
 			       "the check stopped the consumer for 1.5 s; the "
 			       "producer did not wait on EMPTY: it had put %d "
 			       "items, the consumer printed %d",
-			       ex_count(buf, ": put "), ex_count(buf, ": item "));
+			       ex_count(buf, ": put "),
+			       ex_count(buf, ": item "));
 	}
 	output_now(&p, buf, sizeof(buf));
 	put = ex_count(buf, ": put ");
 	got = ex_count(buf, ": item ");
 	kill(consumer, SIGCONT);
 	if (put - got > slots + 1 || put - got < slots - 1)
-		return ex_fail(c, slots == 1 ? "the producer to put one item "
-					       "ahead of a stopped consumer, "
-					       "no more"
-					     : "the producer to fill the 4 slots "
-					       "ahead of a stopped consumer, "
-					       "and no more",
+		return ex_fail(c,
+			       slots == 1 ? "the producer to put one item "
+					    "ahead of a stopped consumer, "
+					    "no more"
+					  : "the producer to fill the 4 slots "
+					    "ahead of a stopped consumer, "
+					    "and no more",
 			       "the check stopped the consumer when it had "
 			       "printed %d item%s; the producer then put %d "
 			       "in all, and waited",
@@ -180,9 +190,10 @@ check_slots(struct ex_ctx *c, int n, int slots)
 		ex_sleep_ms(1500);
 		if (waits_on(n, 1) != 0) {
 			kill(p.pid, SIGCONT);
-			return ex_fail(c, "the consumer to wait on FULL "
-					  "(semaphore 1) while the producer "
-					  "is stopped",
+			return ex_fail(c,
+				       "the consumer to wait on FULL "
+				       "(semaphore 1) while the producer "
+				       "is stopped",
 				       "the check stopped the producer for "
 				       "1.5 s; the consumer did not wait on "
 				       "FULL");
@@ -192,10 +203,11 @@ check_slots(struct ex_ctx *c, int n, int slots)
 	if (ex_wait(c, &p, 10000))
 		return 1;
 	if (strstr(p.err, "Interrupted system call") != NULL)
-		return ex_fail(c, "a semop that fails with EINTR called again: "
-				  "Linux interrupts a waiting semop when its "
-				  "process is stopped and continued "
-				  "(signal(7))",
+		return ex_fail(c,
+			       "a semop that fails with EINTR called again: "
+			       "Linux interrupts a waiting semop when its "
+			       "process is stopped and continued "
+			       "(signal(7))",
 			       "after the check stopped and continued a "
 			       "process, it printed on stderr:\n%s",
 			       p.err);
@@ -207,16 +219,19 @@ check_slots(struct ex_ctx *c, int n, int slots)
 
 		snprintf(line, sizeof(line), ": item %d\n", k);
 		if ((times = ex_count(p.out, line)) == 0)
-			return ex_fail(c, "the consumer to print items 1 to 30, "
-					  "each once and in order",
+			return ex_fail(c,
+				       "the consumer to print items 1 to 30, "
+				       "each once and in order",
 				       "it never printed item %d", k);
 		if (times > 1)
-			return ex_fail(c, "the consumer to print items 1 to 30, "
-					  "each once and in order",
+			return ex_fail(c,
+				       "the consumer to print items 1 to 30, "
+				       "each once and in order",
 				       "it printed item %d %d times", k, times);
 		if ((at = strstr(at, line)) == NULL)
-			return ex_fail(c, "the consumer to print items 1 to 30, "
-					  "each once and in order",
+			return ex_fail(c,
+				       "the consumer to print items 1 to 30, "
+				       "each once and in order",
 				       "it printed item %d before item %d", k,
 				       k - 1);
 	}

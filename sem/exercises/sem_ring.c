@@ -26,7 +26,8 @@
 
 static const char usage[] = "usage: sem_ring [COUNT [MS]]\n"
 			    "Pass COUNT items (1 to 1000, default 10) through "
-			    "one slot; the consumer pauses MS ms (default 50).\n";
+			    "shared\nmemory; the consumer pauses MS ms "
+			    "(default 50).\n";
 #define RING 4 /* slots */
 enum { EMPTY, FULL }; /* the semaphores' numbers in the set */
 static key_t key;

@@ -28,7 +28,8 @@
 
 static const char usage[] = "usage: sem_slot [COUNT [MS]]\n"
 			    "Pass COUNT items (1 to 1000, default 10) through "
-			    "one slot; the consumer pauses MS ms (default 50).\n";
+			    "the slot;\nthe consumer pauses MS ms (default "
+			    "50).\n";
 enum { EMPTY, FULL }; /* the semaphores' numbers in the set */
 static key_t key;
 

@@ -81,8 +81,8 @@ receiver(void)
 		usleep(100000);
 	}
 	while ((n = msgrcv(q, &m, sizeof(m.text), 1, 0)) > 0)
-		printf("receiver: \"%.*s\" (%d)\n", (int)strnlen(m.text, (size_t)n),
-		       m.text, ++got);
+		printf("receiver: \"%.*s\" (%d)\n",
+		       (int)strnlen(m.text, (size_t)n), m.text, ++got);
 	if (n == -1)
 		die("msgrcv");
 	m.mtype = 2; /* the sender waits for type 2 */

@@ -63,7 +63,8 @@ server(void)
 		printf("server: question %ld\n", k);
 		count++;
 		/* The client made it before it asked: it is there now. */
-		if (r == (mqd_t)-1 && (r = mq_open(reply, O_WRONLY)) == (mqd_t)-1)
+		if (r == (mqd_t)-1 &&
+		    (r = mq_open(reply, O_WRONLY)) == (mqd_t)-1)
 			die_on(reply, "mq_open");
 		n = snprintf(buf, sizeof(buf), "%ld squared is %ld", k, k * k);
 		if (mq_send(r, buf, (size_t)n, 0) == -1)
@@ -88,7 +89,8 @@ client(long count)
 	ssize_t n;
 	mqd_t q, r;
 
-	for (int tries = 0; (q = mq_open(name, O_WRONLY)) == (mqd_t)-1; tries++) {
+	for (int tries = 0; (q = mq_open(name, O_WRONLY)) == (mqd_t)-1;
+	     tries++) {
 		if (errno != ENOENT || tries == 100) /* 100 * 0.1 s */
 			die("mq_open"); /* ENOENT: no server yet */
 		usleep(100000);
