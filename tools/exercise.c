@@ -198,6 +198,18 @@ ex_startv(struct ex_ctx *c, struct ex_proc *p, const char *prog, va_list ap)
 	const char *argv[16];
 	int n = 0;
 
+	char here; /* on this stack, as a check's locals would be */
+	uintptr_t gap = (uintptr_t)p > (uintptr_t)&here
+				? (uintptr_t)p - (uintptr_t)&here
+				: (uintptr_t)&here - (uintptr_t)p;
+
+	/* The checker frees p after the check returns: a p on the check's
+	 * stack would be gone by then (exercise.h). */
+	if (gap < 65536)
+		return ex_fail(c, "a check whose struct ex_proc is static",
+			       "a check bug: %s's struct ex_proc is on the "
+			       "stack (tools/exercise.h)",
+			       c->ex->slug);
 	*p = EX_PROC_NONE;
 	if (prog == EX_PROG)
 		snprintf(path, sizeof(path), "%s", c->prog);
