@@ -8,6 +8,11 @@
  *   has at least one.
  * After each run, no object of the exercises' keys or names is alive.
  *
+ * Under the sanitizers (make check) and valgrind, the wrong solutions are
+ * built and their hunks checked, but not run: they exercise the learner's
+ * program, which neither watches, through the same checker code as the
+ * shipped file; and they are most of this test's time.
+ *
  * A .wrong file holds wrong solutions, each a heading line "# what it
  * does", a line "from shipped" or "from solution", then one hunk: lines
  * "- TEXT" that must match one run of lines of that file exactly once
@@ -29,6 +34,12 @@
 #include "harness.h"
 
 #define CHECK_MS 180000 /* build and check, on a busy machine */
+
+#if defined(__SANITIZE_ADDRESS__)
+static const int sanitized = 1;
+#else
+static const int sanitized = 0;
+#endif
 #define MAX_EX 64
 
 struct ex {
@@ -236,7 +247,8 @@ wrong_solutions(const struct ex *e, const char *dir, const char *shipped,
 					 dir, e->slug, ++n);
 				write_text(src, code);
 				free(code);
-				expect(e, src, dir, 1, what);
+				if (!sanitized && !under_valgrind())
+					expect(e, src, dir, 1, what);
 			}
 			snprintf(what, sizeof(what), "%s", line + 1);
 			base = NULL, nminus = 0, plus[0] = '\0';
