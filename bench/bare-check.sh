@@ -56,28 +56,28 @@ median() {
 
 status=0
 line=$(median line "$tmp/bare")
-printf '%-18s %12s %12s %7s  %s\n' transport "bare p50" "ipcbench p50" ratio target
+printf '%-21s %12s %12s %7s  %s\n' transport "bare p50" "ipcbench p50" ratio target
 for m in $modes; do
 	[ "$m" = line ] && continue
 	b=$(median "$m" "$tmp/bare")
 	p=$(median "$m" "$tmp/bench")
-	printf '%-18s %10s ns %10s ns' "$m" "$b" "$p"
+	printf '%-21s %10s ns %10s ns' "$m" "$b" "$p"
 	awk -v b="$b" -v p="$p" -v m="$m" 'BEGIN {
 		r = p / b; lim = 1.10
 		printf " %7.2f  <= %.2f %s\n", r, lim, (r <= lim ? "ok" : "MISSED")
 		exit r <= lim ? 0 : 1 }' || status=1
 done
 p=$(median shm-spin "$tmp/bench")
-printf '%-18s %10s ns %10s ns' "shm-spin vs line" "$line" "$p"
+printf '%-21s %10s ns %10s ns' "shm-spin vs line" "$line" "$p"
 awk -v b="$line" -v p="$p" 'BEGIN { r = p / b
 	printf " %7.2f  <= 2.50 %s\n", r, (r <= 2.5 ? "ok" : "MISSED")
 	exit r <= 2.5 ? 0 : 1 }' || status=1
 
 pipe=$(median pipe "$tmp/tput")
-printf '\n%-18s %12s %12s %7s  %s\n' "64 KiB stream" "pipe MB/s" "MB/s" ratio target
+printf '\n%-21s %12s %12s %7s  %s\n' "64 KiB stream" "pipe MB/s" "MB/s" ratio target
 for m in shm-posix shm-spin; do
 	t=$(median "$m" "$tmp/tput")
-	printf '%-18s %12s %12s' "$m" "$pipe" "$t"
+	printf '%-21s %12s %12s' "$m" "$pipe" "$t"
 	awk -v b="$pipe" -v p="$t" 'BEGIN { r = p / b
 		printf " %7.2f  >= 8 %s\n", r, (r >= 8 ? "ok" : "MISSED")
 		exit r >= 8 ? 0 : 1 }' || status=1
@@ -85,15 +85,15 @@ done
 
 ring=$(median ring-64k "$tmp/bare")
 t=$(median shm-spin "$tmp/tput")
-printf '%-18s %12s %12s' "shm-spin vs ring" "$ring" "$t"
+printf '%-21s %12s %12s' "shm-spin vs ring" "$ring" "$t"
 awk -v b="$ring" -v p="$t" 'BEGIN { r = p / b
 	printf " %7.2f  >= 0.85 %s\n", r, (r >= 0.85 ? "ok" : "MISSED")
 	exit r >= 0.85 ? 0 : 1 }' || status=1
 
 b=$(median handoff-64k-memcpy "$tmp/bare")
 p=$(median handoff-64k-payload "$tmp/bare")
-printf '\n%-18s %12s %12s %7s  %s\n' "64 KiB hand-off" "memcpy+cmp" "payload" ratio target
-printf '%-18s %9s ns %9s ns' "fill + verify" "$b" "$p"
+printf '\n%-21s %12s %12s %7s  %s\n' "64 KiB hand-off" "memcpy+cmp" "payload" ratio target
+printf '%-21s %9s ns %9s ns' "fill + verify" "$b" "$p"
 awk -v b="$b" -v p="$p" 'BEGIN { r = p / b
 	printf " %7.2f  <= 1.15 %s\n", r, (r <= 1.15 ? "ok" : "MISSED")
 	exit r <= 1.15 ? 0 : 1 }' || status=1
