@@ -402,6 +402,21 @@ ex_expect_code(struct ex_ctx *c, const struct ex_proc *p, int want)
 		       last_lines(*err ? err : out, tail, sizeof(tail)));
 }
 
+char
+ex_state(pid_t pid)
+{
+	char path[64], line[256], *paren = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	if (fgets(line, sizeof(line), f) != NULL)
+		paren = strrchr(line, ')'); /* "pid (comm) S ...": the last ')' */
+	fclose(f);
+	return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
+}
+
 void
 ex_signal(struct ex_proc *p, int sig)
 {

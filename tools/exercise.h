@@ -85,6 +85,11 @@ int ex_code(const struct ex_proc *p);
 /* Unless p exited with code want, ex_fail() with what it wrote on stderr. */
 int ex_expect_code(struct ex_ctx *c, const struct ex_proc *p, int want);
 
+/* Process pid's state as /proc/PID/stat shows it ('R', 'S', 'T' when
+ * stopped, 'Z' when it has ended and is not yet reaped...), or 0 when
+ * there is no such process. */
+char ex_state(pid_t pid);
+
 /* Send sig to p's process group. */
 void ex_signal(struct ex_proc *p, int sig);
 

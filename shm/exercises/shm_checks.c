@@ -36,28 +36,11 @@ peek(const struct ex_proc *p, int err, char *buf, size_t size)
 	buf[n > 0 ? n : 0] = '\0';
 }
 
-/* Process pid's state as /proc shows it ('R', 'S', 'T', 'Z'...), or 0
- * when there is no such process. */
-static char
-state(pid_t pid)
-{
-	char path[64], line[256], *paren = NULL;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	if (fgets(line, sizeof(line), f) != NULL)
-		paren = strrchr(line, ')'); /* "pid (comm) S ..." */
-	fclose(f);
-	return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
-}
-
 /* Whether process pid runs still (a zombie does not). */
 static int
 running(pid_t pid)
 {
-	char st = state(pid);
+	char st = ex_state(pid);
 
 	return st != 0 && st != 'Z';
 }
@@ -88,7 +71,8 @@ pause_process(pid_t pid)
 {
 	if (pid <= 0 || kill(pid, SIGSTOP) == -1)
 		return;
-	for (int t = 0; t < 2000 && running(pid) && state(pid) != 'T'; t += 10)
+	for (int t = 0; t < 2000 && running(pid) && ex_state(pid) != 'T';
+	     t += 10)
 		ex_sleep_ms(10);
 	ex_sleep_ms(STOP_MS);
 	kill(pid, SIGCONT);

@@ -10,31 +10,12 @@
 
 #include "exercise.h"
 
-/* pid's state letter from /proc (R, S, T, Z...), or 0 if it is gone. */
-static char
-state(pid_t pid)
-{
-	char path[64], buf[256], *paren;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* "pid (comm) S ...": the state follows the last ')' */
-	paren = strrchr(buf, ')');
-	return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
-}
-
 /* Wait up to ms until pid is in one of the states: 0, or 1. */
 static int
 wait_state(pid_t pid, const char *states, unsigned ms)
 {
 	for (unsigned waited = 0; waited <= ms; waited += 10) {
-		if (strchr(states, state(pid)) != NULL)
+		if (strchr(states, ex_state(pid)) != NULL)
 			return 0;
 		ex_sleep_ms(10);
 	}

@@ -9,25 +9,6 @@
 
 #include "exercise.h"
 
-/* pid's state letter from /proc (R, S, T, Z...), or 0 if it is gone. */
-static char
-state(pid_t pid)
-{
-	char path[64], buf[256], *paren;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	/* "pid (comm) S ...": the state follows the last ')' */
-	paren = strrchr(buf, ')');
-	return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
-}
-
 /* Wait up to ms for p to print text (0) or to end (1); -1 if neither. */
 static int
 output_or_end(struct ex_proc *p, const char *text, unsigned ms)
@@ -37,7 +18,7 @@ output_or_end(struct ex_proc *p, const char *text, unsigned ms)
 
 		if (ex_wait_output(p, text, 0) == 0)
 			return 0;
-		if ((s = state(p->pid)) == 0 || s == 'Z')
+		if ((s = ex_state(p->pid)) == 0 || s == 'Z')
 			return ex_wait_output(p, text, 0) == 0 ? 0 : 1;
 		ex_sleep_ms(20);
 	}
@@ -252,7 +233,7 @@ check_clients(struct ex_ctx *c)
 		return ex_fail(c, "the first client's first message echoed",
 			       "no echo came in 5 s");
 	ex_signal(&a, SIGSTOP);
-	while (state(a.pid) != 'T' && (waited += 10) < 5000)
+	while (ex_state(a.pid) != 'T' && (waited += 10) < 5000)
 		ex_sleep_ms(10);
 	if (ex_start(c, &b, "socket_minimal_client", "echo.sock", NULL))
 		return 1;
