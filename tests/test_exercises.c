@@ -301,16 +301,36 @@ wrong_solutions(const struct ex *e, const char *dir, const char *shipped,
 	return n;
 }
 
+/* The test's build directory: made by its setup, removed by its
+ * teardown, which cmocka runs when the test fails too. */
+static char build_dir[] = "/tmp/ipclab-test-ex-XXXXXX";
+
+static int
+dir_setup(void **state)
+{
+	(void)state;
+	memcpy(build_dir + sizeof(build_dir) - 7, "XXXXXX", 6);
+	return mkdtemp(build_dir) == NULL ? -1 : 0;
+}
+
+static int
+dir_teardown(void **state)
+{
+	char cmd[sizeof(build_dir) + 16];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", build_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 static void
 test_exercise(void **state)
 {
 	const struct ex *e = *state;
-	char dir[] = "/tmp/ipclab-test-ex-XXXXXX", path[PATH_MAX],
-	     sol[PATH_MAX], cmd[PATH_MAX + 16];
+	char path[PATH_MAX], sol[PATH_MAX];
 	char *shipped, *solution;
 	int wrong;
 
-	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/exercises/%s.c", e->mech, e->slug);
 	snprintf(sol, sizeof(sol), "tests/solutions/%s.c", e->slug);
 	shipped = read_text(path);
@@ -319,17 +339,15 @@ test_exercise(void **state)
 		fail_msg("%s: %s is missing", e->slug,
 			 shipped == NULL ? path : sol);
 
-	expect(e, NULL, dir, 1, "as shipped");
-	expect(e, sol, dir, 0, "its solution");
-	wrong = wrong_solutions(e, dir, shipped, solution);
+	expect(e, NULL, build_dir, 1, "as shipped");
+	expect(e, sol, build_dir, 0, "its solution");
+	wrong = wrong_solutions(e, build_dir, shipped, solution);
 	if (strcmp(e->kind, "fix") == 0 && wrong == 0)
 		fail_msg("%s: a fix exercise needs a wrong solution in "
 			 "tests/solutions/%s.wrong",
 			 e->slug, e->slug);
 	free(shipped);
 	free(solution);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
 }
 
 /* Every mechanism has at least three exercises, and each file's header
@@ -412,6 +430,8 @@ main(void)
 		tests[2 + nex++] = (struct CMUnitTest){
 			.name = e->slug,
 			.test_func = test_exercise,
+			.setup_func = dir_setup,
+			.teardown_func = dir_teardown,
 			.initial_state = e,
 		};
 	}
