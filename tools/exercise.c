@@ -609,9 +609,11 @@ rm_mq(const char *dir, const char *entry)
 	return mq_unlink(name);
 }
 
-/* Everything of the exercises' that is alive (slug's queue, where
- * /dev/mqueue cannot be listed), noted into report and removed: keyed and named objects always; private System V objects made
- * since before; files in dir (when not NULL).  Returns how many. */
+/* Everything of the exercises' that is alive, noted into report and
+ * removed: objects of their keys and names always (where /dev/mqueue
+ * cannot be listed, the queue of slug's own name); private System V
+ * objects not in before (when not NULL); files in dir (when not NULL).
+ * Returns how many. */
 static int
 sweep(const char *slug, const struct snapshot *before, const char *dir,
       char *report, size_t size)
