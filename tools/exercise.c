@@ -371,6 +371,26 @@ ex_wait_output(struct ex_proc *p, const char *text, unsigned timeout_ms)
 	}
 }
 
+const char *
+ex_output_now(const struct ex_proc *p, int err, char *buf, size_t size)
+{
+	ssize_t n = pread(err ? p->err_fd : p->out_fd, buf, size - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+int
+ex_ended(const struct ex_proc *p)
+{
+	siginfo_t si = {0};
+
+	return p->pid > 0 &&
+	       waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+		       0 &&
+	       si.si_pid == p->pid;
+}
+
 int
 ex_code(const struct ex_proc *p)
 {

@@ -79,6 +79,14 @@ int ex_run(struct ex_ctx *c, struct ex_proc *p, unsigned timeout_ms,
  * Returns 0, or 1 with nothing reported (the check decides what to say). */
 int ex_wait_output(struct ex_proc *p, const char *text, unsigned timeout_ms);
 
+/* What p, running still, has written so far to stdout (to stderr if err),
+ * into buf, cut to size - 1 bytes; returns buf. */
+const char *ex_output_now(const struct ex_proc *p, int err, char *buf,
+			  size_t size);
+
+/* Whether p has ended (it stays to be reaped by ex_wait()). */
+int ex_ended(const struct ex_proc *p);
+
 /* Its exit code, or 128 + the signal that ended it. */
 int ex_code(const struct ex_proc *p);
 

@@ -9,31 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "exercise.h"
-
-/* What p (still running) has written to stdout so far, into buf. */
-static const char *
-so_far(const struct ex_proc *p, char *buf, size_t size)
-{
-	ssize_t n = pread(p->out_fd, buf, size - 1, 0);
-
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
-
-/* Whether p has ended; it stays to be reaped by ex_wait(). */
-static int
-ended(const struct ex_proc *p)
-{
-	siginfo_t si = {0};
-
-	return waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
-		       0 &&
-	       si.si_pid == p->pid;
-}
 
 /* Wait until p says text; if it never does, fail with what it did. */
 static int
@@ -150,18 +128,18 @@ check_order(struct ex_ctx *c)
 	if (ex_start(c, &b, EX_PROG, "b", NULL))
 		return 1;
 	if (ex_wait_output(&b, "got ping 3", 5000) != 0) {
-		if (ended(&a)) /* then say how: its exit status, stderr */
+		if (ex_ended(&a)) /* then say how: its exit status, stderr */
 			return ex_wait(c, &a, 1000) || ex_expect_code(c, &a, 0)
 				       ? 1
 				       : ex_fail(c, "A to wait for B's pongs",
 						 "A ended at once");
-		if (ended(&b))
+		if (ex_ended(&b))
 			return ex_wait(c, &b, 1000) || ex_expect_code(c, &b, 0)
 				       ? 1
 				       : ex_fail(c, "B to answer A's pings",
 						 "B ended at once");
-		so_far(&a, abuf, sizeof(abuf));
-		so_far(&b, bbuf, sizeof(bbuf));
+		ex_output_now(&a, 0, abuf, sizeof(abuf));
+		ex_output_now(&b, 0, bbuf, sizeof(bbuf));
 		if (abuf[0] == '\0' && bbuf[0] == '\0')
 			return ex_fail(c, "A and B to open both FIFOs and talk",
 				       "neither printed a thing in 5 s: each "

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/msg.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "exercise.h"
@@ -132,9 +131,8 @@ check_bytype(struct ex_ctx *c)
 	if (ex_wait_output(&rcv, "receiver: ", 5000) == 0 &&
 	    ex_wait_output(&rcv, "answered", 5000) != 0) {
 		char buf[4096];
-		ssize_t n = pread(rcv.out_fd, buf, sizeof(buf) - 1, 0);
 
-		buf[n > 0 ? n : 0] = '\0';
+		ex_output_now(&rcv, 0, buf, sizeof(buf));
 		return ex_fail(c,
 			       "the receiver to take all 10 messages and the "
 			       "empty one, then answer",
@@ -254,9 +252,7 @@ check_timeout(struct ex_ctx *c)
 {
 	/* static: the checker frees them after we return */
 	static struct ex_proc rcv, snd, alone;
-	siginfo_t info = {0};
 	char buf[4096];
-	ssize_t n;
 
 	if (ex_start(c, &rcv, EX_PROG, "recv", "60", NULL))
 		return 1;
@@ -269,8 +265,7 @@ check_timeout(struct ex_ctx *c)
 	ex_sleep_ms(1000);
 	if (ex_run(c, &snd, 5000, EX_PROG, "send", "ping-7", NULL))
 		return 1;
-	n = pread(rcv.out_fd, buf, sizeof(buf) - 1, 0);
-	buf[n > 0 ? n : 0] = '\0';
+	ex_output_now(&rcv, 0, buf, sizeof(buf));
 	if (ex_code(&snd) != 0 && strstr(buf, "nothing in") != NULL)
 		return ex_fail(c, "a receiver told to wait 60 s to wait 60 s",
 			       "it gave up within the first second: "
@@ -291,9 +286,7 @@ check_timeout(struct ex_ctx *c)
 	if (ex_start(c, &alone, EX_PROG, "recv", "1", NULL))
 		return 1;
 	if (ex_wait_output(&alone, "nothing in 1 s", 5000) != 0 &&
-	    waitid(P_PID, (id_t)alone.pid, &info,
-		   WEXITED | WNOHANG | WNOWAIT) == 0 &&
-	    info.si_pid == 0) /* still running, and not reaped */
+	    !ex_ended(&alone))
 		return ex_fail(c,
 			       "a receiver that waits 1 s for a sender that "
 			       "never comes to give up then",

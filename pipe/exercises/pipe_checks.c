@@ -92,11 +92,8 @@ static long
 child_pid(const struct ex_proc *p)
 {
 	char buf[4096], *at;
-	ssize_t n = pread(p->out_fd, buf, sizeof(buf) - 1, 0);
 
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
+	ex_output_now(p, 0, buf, sizeof(buf));
 	if ((at = strstr(buf, "child ")) == NULL)
 		return -1;
 	return strtol(at + 6, NULL, 10);

@@ -8,23 +8,13 @@
 
 #include "exercise.h"
 
-/* What p has written to stdout so far, into buf (cut to fit). */
-static const char *
-output_now(const struct ex_proc *p, char *buf, size_t size)
-{
-	ssize_t n = pread(p->out_fd, buf, size - 1, 0);
-
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
-}
-
 /* The pid in the first "<who> PID: <what>" line of p's output so far;
  * -1 if there is none. */
 static pid_t
 pid_of(const struct ex_proc *p, const char *who, const char *what)
 {
 	char buf[8192], prefix[32];
-	const char *s = output_now(p, buf, sizeof(buf));
+	const char *s = ex_output_now(p, 0, buf, sizeof(buf));
 	size_t len = (size_t)snprintf(prefix, sizeof(prefix), "%s ", who);
 
 	for (; (s = strstr(s, prefix)) != NULL; s += len) {
@@ -157,7 +147,7 @@ check_slots(struct ex_ctx *c, int n, int slots)
 	ex_sleep_ms(1500);
 	if (waits_on(n, 0) != 0) {
 		kill(consumer, SIGCONT);
-		output_now(&p, buf, sizeof(buf));
+		ex_output_now(&p, 0, buf, sizeof(buf));
 		return ex_fail(c,
 			       "the producer to wait on EMPTY (semaphore 0, "
 			       "a semop -1 that blocks) while the consumer "
@@ -168,7 +158,7 @@ check_slots(struct ex_ctx *c, int n, int slots)
 			       ex_count(buf, ": put "),
 			       ex_count(buf, ": item "));
 	}
-	output_now(&p, buf, sizeof(buf));
+	ex_output_now(&p, 0, buf, sizeof(buf));
 	put = ex_count(buf, ": put ");
 	got = ex_count(buf, ": item ");
 	kill(consumer, SIGCONT);

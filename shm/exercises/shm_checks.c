@@ -27,15 +27,6 @@
 
 #define STOP_MS 1500 /* how long a side is stopped, or a partner late */
 
-/* What p has written to stdout (err: stderr) so far, while it runs. */
-static void
-peek(const struct ex_proc *p, int err, char *buf, size_t size)
-{
-	ssize_t n = pread(err ? p->err_fd : p->out_fd, buf, size - 1, 0);
-
-	buf[n > 0 ? n : 0] = '\0';
-}
-
 /* Whether process pid runs still (a zombie does not). */
 static int
 running(pid_t pid)
@@ -179,7 +170,7 @@ check_leak(struct ex_ctx *c)
 	if (ex_start(c, &server, EX_PROG, NULL))
 		return 1;
 	if (!server_made_segment(key, server.pid, 5000)) {
-		peek(&server, 1, err, sizeof(err));
+		ex_output_now(&server, 1, err, sizeof(err));
 		snprintf(want, sizeof(want),
 			 "the server to make its segment "
 			 "at key 0x%08x and keep it until the client has read "
@@ -372,7 +363,7 @@ check_ring(struct ex_ctx *c)
 	if (ex_start(c, &w1, EX_PROG, "write", "40", NULL))
 		return 1;
 	if (!writer_fills(&w1, 8, 5000)) {
-		peek(&w1, 0, out, sizeof(out));
+		ex_output_now(&w1, 0, out, sizeof(out));
 		return ex_fail(c,
 			       "with no reader yet, the writer to fill the "
 			       "8 slots (\"wrote message 8\"), then wait",
@@ -381,7 +372,7 @@ check_ring(struct ex_ctx *c)
 			       ex_count(out, "wrote message"));
 	}
 	ex_sleep_ms(500); /* time to go too far, if it does */
-	peek(&w1, 0, out, sizeof(out));
+	ex_output_now(&w1, 0, out, sizeof(out));
 	if ((wrote = ex_count(out, "wrote message")) > 8)
 		return ex_fail(c,
 			       "with no reader yet, the writer to write 8 "
@@ -398,7 +389,7 @@ check_ring(struct ex_ctx *c)
 	if (ex_start(c, &w2, EX_PROG, "write", "5", NULL))
 		return 1;
 	if (ex_wait_output(&w2, "wrote message 5\n", 5000)) {
-		peek(&w2, 0, out, sizeof(out));
+		ex_output_now(&w2, 0, out, sizeof(out));
 		return ex_fail(c,
 			       "with no reader yet, the writer of 5 "
 			       "messages to write all 5 into its 8 slots",
