@@ -17,22 +17,30 @@
  * differ for every 8-byte place within BLOCK, so bytes moved within a
  * message fail too.
  *
- * Why this shape: payload_fill is one memcpy from a prepared block, plus
- * one 8-byte store a line; payload_verify one pass of wide loads of the
- * message and of the block, asking for the message's lines AHEAD bytes
- * before it loads them (without that, the check took about 1 us more a
- * 64 KiB message from far CPUs than memcmp).  Handing 64 KiB from one
- * CPU to another, the earlier pattern, computed and stored 16 bytes at a time, cost 2.9 times
- * memcpy + memcmp when the CPUs were far apart (docs/bench.md, issue 17);
- * this one costs 1.07 times there, and 1.24 to 1.27 times when they are
- * near, where the stamps are most of the difference (a single pass of
- * vector stores, stamp and block together, was slower near and far).  A block is 64 KiB so that
- * a 64 KiB message is one memcpy: glibc copies that with rep movsb, and
- * the same bytes in 4 KiB pieces took nearly twice as long across far
- * CPUs.  The two blocks, 128 KiB, are made once when the program starts
- * (a constructor, so no thread can race to make them), whatever the
- * message size: a 64 MiB message repeats them, its lines still told
- * apart by their stamps.
+ * Why this shape: payload_fill stamps the lines of a prepared copy of
+ * the block (one 8-byte store a line) and copies it into the message with
+ * one memcpy; payload_verify makes one pass of wide loads of the message
+ * and of the block, asking for the message's lines AHEAD bytes before it
+ * loads them.  Handing 64 KiB from one CPU to another, the earlier
+ * pattern, computed and stored 16 bytes at a time, cost 2.9 times memcpy
+ * + memcmp when the CPUs were far apart; this one costs what they cost
+ * (docs/bench.md, "When the host moves the CPUs").  Measured, not
+ * guessed:
+ *   - stamps stored into the message after its memcpy, rather than into
+ *     the copy before it, held shm-spin's 64 KiB stream to 0.73 of a bare
+ *     ring's, against 0.89;
+ *   - without asking ahead, the check took about 1 us more a 64 KiB
+ *     message from far CPUs than memcmp;
+ *   - one pass of vector stores, stamp and block together, was slower
+ *     near and far: glibc copies 64 KiB with rep movsb, which writes
+ *     another CPU's lines faster than a loop of stores can;
+ *   - the same bytes copied in 4 KiB pieces took nearly twice as long
+ *     across far CPUs, so a block is 64 KiB.
+ * The two blocks, 128 KiB, are made once when the program starts (a
+ * constructor, so no thread can race to make them); each thread that
+ * fills makes its own copies of them, 128 KiB more, whatever the message
+ * size: a 64 MiB message repeats them, its lines still told apart by
+ * their stamps.
  */
 #include <errno.h>
 #include <string.h>
@@ -119,48 +127,60 @@ place(uint64_t k)
 	return (k + 1) * STEP;
 }
 
-/* Store the stamps of the lines that start in [from, to) of the message
- * at p, which begins a line at offset 0 and ends at len.  One add, one
- * XOR and one store a line, four lines a step: at 64 bytes a line, a
- * loop of a few instructions a line would cost as much as the copy. */
-static void
-stamp_lines(unsigned char *p, size_t from, size_t to, size_t len, uint64_t s)
-{
-	uint64_t k = from / LINE, pl = place(k), v[4];
-	size_t at = from;
+/* A thread's own copies of the two blocks, into which payload_fill
+ * stamps a message before it copies it out with one memcpy; made from
+ * block[] when the thread first fills.  Thread-local, so that threads
+ * filling at once never stamp one copy. */
+static _Thread_local unsigned char copies[2][BLOCK]
+	__attribute__((aligned(LINE)));
+static _Thread_local int copies_made;
 
-	for (; at + 3 * LINE < to && len - (at + 3 * LINE) >= STAMP;
-	     at += 4 * LINE, pl += 4 * STEP) {
+/* Stamp the lines that begin in the first n bytes of a copy as lines k,
+ * k + 1, ... of the message whose stamp is s.  One add, one XOR and one
+ * store a line, four lines a step: at 64 bytes a line, a loop of a few
+ * instructions a line would cost as much as the copy.  The copy holds
+ * whole lines, so a stamp always fits, even where the message ends
+ * inside it. */
+static void
+stamp_copy(unsigned char *c, size_t n, uint64_t k, uint64_t s)
+{
+	uint64_t pl = place(k), v[4];
+	size_t at = 0;
+
+	for (; at + 3 * LINE < n; at += 4 * LINE, pl += 4 * STEP) {
 		v[0] = s ^ pl;
 		v[1] = s ^ (pl + STEP);
 		v[2] = s ^ (pl + 2 * STEP);
 		v[3] = s ^ (pl + 3 * STEP);
-		memcpy(p + at, &v[0], STAMP); /* one store: p may be unaligned */
-		memcpy(p + at + LINE, &v[1], STAMP);
-		memcpy(p + at + 2 * LINE, &v[2], STAMP);
-		memcpy(p + at + 3 * LINE, &v[3], STAMP);
+		memcpy(c + at, &v[0], STAMP);
+		memcpy(c + at + LINE, &v[1], STAMP);
+		memcpy(c + at + 2 * LINE, &v[2], STAMP);
+		memcpy(c + at + 3 * LINE, &v[3], STAMP);
 	}
-	for (; at < to; at += LINE, pl += STEP) {
+	for (; at < n; at += LINE, pl += STEP) {
 		v[0] = s ^ pl;
-		memcpy(p + at, &v[0], len - at < STAMP ? len - at : STAMP);
+		memcpy(c + at, &v[0], STAMP);
 	}
 }
 
 void
 payload_fill(void *buf, size_t len, uint64_t seq)
 {
-	unsigned char *p = buf;
-	const unsigned char *b = block[seq & 1];
+	unsigned char *p = buf, *c;
 	uint64_t s = stamp(seq);
 
-	/* A block at a time (a longer message repeats it), each stamped
-	 * just after its copy, while its lines are still in this CPU's
-	 * cache. */
+	if (!copies_made) {
+		memcpy(copies, block, sizeof(copies));
+		copies_made = 1;
+	}
+	/* A block at a time (a longer message repeats it): stamped in this
+	 * thread's copy, then copied into the message. */
+	c = copies[seq & 1];
 	for (size_t at = 0; at < len; at += BLOCK) {
 		size_t n = len - at < BLOCK ? len - at : BLOCK;
 
-		memcpy(p + at, b, n);
-		stamp_lines(p, at, at + n, len, s);
+		stamp_copy(c, n, at / LINE, s);
+		memcpy(p + at, c, n);
 	}
 }
 

@@ -14,7 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Fill len bytes at buf with the pattern of message seq. */
+/* Fill len bytes at buf with the pattern of message seq.  Threads may
+ * fill at once (each stamps a copy of its own), but a signal handler must
+ * not fill while the code it interrupted is filling. */
 void payload_fill(void *buf, size_t len, uint64_t seq);
 
 /* Check len bytes at buf against the pattern of message seq.  Returns 0 if
