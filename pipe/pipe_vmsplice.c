@@ -28,7 +28,6 @@
 #define _GNU_SOURCE /* vmsplice, splice, memfd_create */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +37,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "io.h"
 #include "opts.h"
 
 static const char usage[] =
@@ -54,13 +54,11 @@ static unsigned long timeout_s;
 static char
 hear(int fd, const char *from)
 {
-	struct pollfd pf = {.fd = fd, .events = POLLIN};
 	char c = 0;
 	int n;
 
-	while ((n = poll(&pf, 1, (int)(timeout_s * 1000))) == -1)
-		if (errno != EINTR)
-			die_errno("poll");
+	if ((n = wait_readable(fd, timeout_s * 1000)) == -1)
+		die_errno("poll");
 	if (n == 0)
 		die("no word from %s for %lu s", from, timeout_s);
 	if (read(fd, &c, 1) == -1)

@@ -29,7 +29,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -38,6 +37,7 @@
 
 #include "cleanup.h"
 #include "err.h"
+#include "io.h"
 #include "names.h"
 #include "opts.h"
 
@@ -72,13 +72,11 @@ file_size(const char *p)
 static void
 hear(int fd, const char *from, int eof_ok)
 {
-	struct pollfd pf = {.fd = fd, .events = POLLIN};
 	char c;
 	int n;
 
-	while ((n = poll(&pf, 1, (int)(timeout_s * 1000))) == -1)
-		if (errno != EINTR)
-			die_errno("poll");
+	if ((n = wait_readable(fd, timeout_s * 1000)) == -1)
+		die_errno("poll");
 	if (n == 0)
 		die("no word from %s for %lu s", from, timeout_s);
 	if (read(fd, &c, 1) != 1 && !eof_ok)

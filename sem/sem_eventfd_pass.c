@@ -26,7 +26,6 @@
 #define _GNU_SOURCE /* accept4 */
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +38,7 @@
 
 #include "cleanup.h"
 #include "err.h"
+#include "io.h"
 #include "names.h"
 #include "opts.h"
 #include "sweep.h"
@@ -80,14 +80,12 @@ union cmsg_buf {
 
 /* Wait until fd is readable, at most timeout_s; die naming what. */
 static void
-wait_readable(int fd, unsigned long timeout_s, const char *what)
+wait_for(int fd, unsigned long timeout_s, const char *what)
 {
-	struct pollfd pf = {.fd = fd, .events = POLLIN};
-	int n;
+	int n = wait_readable(fd, timeout_s * 1000);
 
-	while ((n = poll(&pf, 1, (int)(timeout_s * 1000))) == -1)
-		if (errno != EINTR)
-			die_errno("poll %s", what);
+	if (n == -1)
+		die_errno("poll %s", what);
 	if (n == 0)
 		die("nothing on %s for %lu s", what, timeout_s);
 }
@@ -115,7 +113,7 @@ client(const struct demo_opts *o)
 		die_errno("socket");
 	if (connect(sock, (struct sockaddr *)&sa, sizeof(sa)) == -1)
 		die_errno("connect %s", client_of);
-	wait_readable(sock, o->timeout_s, client_of);
+	wait_for(sock, o->timeout_s, client_of);
 	if ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) == -1)
 		die_errno("recvmsg %s", client_of);
 	cm = CMSG_FIRSTHDR(&msg);
@@ -188,7 +186,7 @@ server(const struct demo_opts *o)
 	printf("sem_eventfd_pass %ld: eventfd %d (EFD_SEMAPHORE); listening "
 	       "on %s\n",
 	       (long)getpid(), efd, path);
-	wait_readable(lfd, o->timeout_s, path); /* a client to accept */
+	wait_for(lfd, o->timeout_s, path); /* a client to accept */
 	if ((cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) == -1)
 		die_errno("accept %s", path);
 	memset(&c, 0, sizeof(c));
@@ -199,7 +197,7 @@ server(const struct demo_opts *o)
 	if (sendmsg(cfd, &msg, MSG_NOSIGNAL) == -1)
 		die_errno("sendmsg SCM_RIGHTS %s", path);
 	for (unsigned long i = 1; i <= o->count; i++) {
-		wait_readable(efd, o->timeout_s, "the eventfd");
+		wait_for(efd, o->timeout_s, "the eventfd");
 		if (read(efd, &v, sizeof(v)) != sizeof(v))
 			die_errno("read eventfd");
 		printf("sem_eventfd_pass %ld: post %lu of %lu taken\n",

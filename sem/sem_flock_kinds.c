@@ -43,7 +43,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +54,7 @@
 
 #include "cleanup.h"
 #include "err.h"
+#include "io.h"
 #include "names.h"
 #include "opts.h"
 
@@ -101,13 +101,11 @@ open_file(enum kind k)
 static char
 hear(int fd, const char *from)
 {
-	struct pollfd pf = {.fd = fd, .events = POLLIN};
 	char c = 0;
 	int n;
 
-	while ((n = poll(&pf, 1, (int)(timeout_s * 1000))) == -1)
-		if (errno != EINTR)
-			die_errno("poll");
+	if ((n = wait_readable(fd, timeout_s * 1000)) == -1)
+		die_errno("poll");
 	if (n == 0)
 		die("no word from %s for %lu s", from, timeout_s);
 	if (read(fd, &c, 1) == -1)
