@@ -5,8 +5,9 @@
  * first byte) carries a stamp of the sequence number and of its place, and
  * two consecutive messages differ in every byte: a lost, repeated,
  * reordered, shifted or torn message, or a line left over from an older
- * one, fails the check.  Filling and checking cost about what memcpy and
- * memcmp of the same bytes cost (payload.c says how).
+ * one, fails the check.  Handed from one CPU to another, a message costs
+ * about what memcpy and memcmp of the same bytes cost to fill and check;
+ * in one CPU's cache, about a third more (payload.c says why).
  */
 #ifndef IPCLAB_PAYLOAD_H
 #define IPCLAB_PAYLOAD_H
